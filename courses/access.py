@@ -1,0 +1,46 @@
+"""One access function per object type: fetch with what the page needs, or 404."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from courses.models import Chapter, Concept, Course
+
+
+def access_course(slug: str) -> Course:
+    return get_object_or_404(Course, slug=slug)
+
+
+def access_chapter(course_slug: str, slug: str) -> Chapter:
+    return get_object_or_404(
+        Chapter.objects.select_related("course"), course__slug=course_slug, slug=slug
+    )
+
+
+def access_concept(course_slug: str, slug: str) -> Concept:
+    """A published concept (drafts are seen only in the authoring pages)."""
+    return get_object_or_404(
+        Concept.objects.select_related("course", "chapter"),
+        course__slug=course_slug,
+        slug=slug,
+        status=Concept.Status.PUBLISHED,
+    )
+
+
+def access_authored_course(user: AbstractBaseUser | AnonymousUser, course_slug: str) -> Course:
+    """A course the user may author. Raises PermissionDenied for anyone who authors nothing
+    (students), and 404 for a course that is missing or not theirs."""
+    from courses.permissions import authored_courses, can_author_anything
+
+    if not can_author_anything(user):
+        raise PermissionDenied
+    return get_object_or_404(authored_courses(user), slug=course_slug)
+
+
+def access_authored_concept(
+    user: AbstractBaseUser | AnonymousUser, course_slug: str, slug: str
+) -> Concept:
+    course = access_authored_course(user, course_slug)
+    return get_object_or_404(
+        Concept.objects.select_related("course", "chapter"), course=course, slug=slug
+    )

@@ -1,0 +1,20 @@
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from courses import markup
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Render Markdown to sanitised HTML."""
+    return markup.render(text or "")
+
+
+@register.filter
+def fields_for(form: Any, part_id: str) -> list[Any]:
+    """The bound fields of one part of an item form (none when there is no form)."""
+    return form.fields_of(part_id) if form is not None and hasattr(form, "fields_of") else []
