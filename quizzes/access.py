@@ -1,0 +1,46 @@
+"""One access function per object type. "Missing" and "not yours" are both 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from courses.permissions import authored_courses, can_author_anything
+from quizzes.actions import finish_overdue
+from quizzes.models import Attempt, Quiz
+
+
+def access_quiz(course_slug: str, quiz_slug: str) -> Quiz:
+    return get_object_or_404(
+        Quiz.objects.select_related("course", "chapter"), course__slug=course_slug, slug=quiz_slug
+    )
+
+
+def access_attempt(user: AbstractBaseUser | AnonymousUser, attempt_id: int) -> Attempt:
+    """The student's own attempt, brought up to date with the clock (overdue → submitted)."""
+    if not user.is_authenticated:
+        raise Http404
+    attempt = (
+        Attempt.objects.select_related("quiz__course", "quiz__chapter")
+        .filter(pk=attempt_id, student_id=user.pk)
+        .first()
+    )
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return finish_overdue(attempt)
+
+
+def access_results(
+    user: AbstractBaseUser | AnonymousUser, course_slug: str, quiz_slug: str
+) -> Quiz:
+    """A quiz whose results the user may see: its course's instructors, and admins.
+    Students get 403; an instructor of another course gets 404, as for a missing quiz."""
+    if not can_author_anything(user):
+        raise PermissionDenied
+    return get_object_or_404(
+        Quiz.objects.select_related("course", "chapter").filter(course__in=authored_courses(user)),
+        course__slug=course_slug,
+        slug=quiz_slug,
+    )

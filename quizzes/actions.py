@@ -1,0 +1,270 @@
+"""Named actions on quizzes and attempts. Views, commands and tests all go through these.
+
+`submit_attempt` is the only code that sets `Attempt.submitted_at`.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from quizzes import scoring
+from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz
+from quizzes.parts import part_points, response_of, spec_of
+from quizzes.tasks import grade_free_text
+
+
+class QuizError(Exception):
+    """A refused action; the message is shown to the student as is."""
+
+
+class AttemptClosed(QuizError):
+    pass
+
+
+def attempts_left(quiz: Quiz, student: User) -> int | None:
+    if quiz.max_attempts is None:
+        return None
+    used = Attempt.objects.filter(quiz=quiz, student=student).count()
+    return max(0, quiz.max_attempts - used)
+
+
+def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:
+    """The student's grade for the quiz in percent, combining submitted attempts as the quiz says.
+    Attempts with written answers still awaiting grading are left out until they are graded."""
+    percents = [a.percent for a in attempts if a.is_submitted and not a.pending_parts]
+    return scoring.combine_attempts([p for p in percents if p is not None], quiz.grading)  # type: ignore[arg-type]
+
+
+def rule_queryset(quiz: Quiz, rule: DrawRule) -> QuerySet[Question]:
+    """Published questions of the quiz's course matching every filter the rule sets."""
+    filters = Q(course_id=quiz.course_id, status=Question.Status.PUBLISHED, current__isnull=False)
+    if rule.chapter_id:
+        filters &= Q(concepts__chapter_id=rule.chapter_id)
+    if rule.concept_id:
+        filters &= Q(concepts__id=rule.concept_id)
+    if rule.tag_id:
+        filters &= Q(tags__id=rule.tag_id)
+    if rule.bloom:
+        filters &= Q(current__bloom=rule.bloom)
+    return Question.objects.filter(filters).distinct().order_by("pk")
+
+
+def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
+    """The quiz's fixed questions, then each rule's draw; reproducible from `seed`."""
+    rng = random.Random(seed)
+    chosen = [
+        item.question
+        for item in quiz.items.select_related("question__current").filter(
+            question__status=Question.Status.PUBLISHED
+        )
+    ]
+    taken = {q.pk for q in chosen}
+    for rule in quiz.rules.all():
+        pool = [q for q in rule_queryset(quiz, rule).select_related("current") if q.pk not in taken]
+        if len(pool) < rule.count:
+            raise QuizError(
+                f"This quiz cannot be started: a draw rule needs {rule.count} questions "
+                f"but only {len(pool)} match. Please tell your instructor."
+            )
+        drawn = rng.sample(pool, rule.count)
+        chosen.extend(drawn)
+        taken |= {q.pk for q in drawn}
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    return chosen
+
+
+def _shown_order(part: dict[str, Any], rng: random.Random, shuffle: bool) -> list[str]:
+    if part["kind"] in ("single", "multiple"):
+        ids = [o["id"] for o in part["options"]]
+    elif part["kind"] == "matching":
+        ids = [p["id"] for p in part["pairs"]]
+        ids += [scoring.distractor_id(i) for i in range(len(part.get("distractors", [])))]
+    elif part["kind"] == "ordering":
+        ids = [i["id"] for i in part["items"]]
+        shuffled = ids[:]
+        while len(ids) > 1 and shuffled == ids:  # never show an ordering already solved
+            rng.shuffle(shuffled)
+        return shuffled
+    else:
+        return []
+    if shuffle:
+        rng.shuffle(ids)
+    return ids
+
+
+@transaction.atomic
+def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Attempt:
+    """Resume the student's open attempt, or start a new one if the quiz allows it."""
+    now = now or timezone.now()
+    open_attempt = (
+        Attempt.objects.filter(quiz=quiz, student=student, submitted_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+    if open_attempt is not None:
+        if open_attempt.is_open(now):
+            return open_attempt
+        submit_attempt(open_attempt, now=now)
+    if not quiz.is_open(now):
+        raise QuizError("This quiz is closed.")
+    left = attempts_left(quiz, student)
+    if left == 0:
+        raise QuizError("You have used all your attempts at this quiz.")
+    seed = secrets.randbits(48)
+    questions = draw_questions(quiz, seed)
+    if not questions:
+        raise QuizError("This quiz has no questions yet.")
+    number = (
+        Attempt.objects.filter(quiz=quiz, student=student).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if quiz.closes_at and (deadline is None or quiz.closes_at < deadline):
+        deadline = quiz.closes_at
+    attempt = Attempt.objects.create(
+        quiz=quiz, student=student, number=number, seed=seed, started_at=now, deadline=deadline
+    )
+    rng = random.Random(seed + 1)
+    AttemptItem.objects.bulk_create(
+        [
+            AttemptItem(
+                attempt=attempt,
+                position=position,
+                version=question.current,
+                order={
+                    p["id"]: _shown_order(p, rng, quiz.shuffle_options) for p in _parts(question)
+                },
+            )
+            for position, question in enumerate(questions, start=1)
+        ]
+    )
+    return attempt
+
+
+def _parts(question: Question) -> list[dict[str, Any]]:
+    assert question.current is not None  # drawn questions always have a current version
+    return list(question.current.parts)
+
+
+def _lock(attempt: Attempt) -> Attempt:
+    """Re-read the attempt under a row lock (PostgreSQL; SQLite's IMMEDIATE already serialises)."""
+    return Attempt.objects.select_for_update().get(pk=attempt.pk)
+
+
+@transaction.atomic
+def save_answers(
+    attempt: Attempt,
+    item: AttemptItem,
+    responses: dict[str, dict[str, Any]],
+    now: datetime | None = None,
+) -> list[Answer]:
+    """Store the student's responses to the parts of one item. Refused once the attempt is over.
+
+    `responses` maps part id → response JSON, already checked by the form.
+    """
+    now = now or timezone.now()
+    attempt = _lock(attempt)
+    if attempt.is_submitted:
+        raise AttemptClosed(
+            "This attempt was already submitted; your answers can no longer change."
+        )
+    if not attempt.is_open(now):
+        submit_attempt(attempt, now=now)
+        raise AttemptClosed(
+            "Time is up: your attempt was submitted with the answers saved before the deadline."
+        )
+    item = AttemptItem.objects.get(pk=item.pk, attempt=attempt)
+    if item.checked_at is not None:
+        raise AttemptClosed("You already checked this question; its answer is final.")
+    saved = []
+    for part_id, response in responses.items():
+        answer, _created = Answer.objects.update_or_create(
+            item=item, part_id=part_id, defaults={"response": response, "saved_at": now}
+        )
+        saved.append(answer)
+    return saved
+
+
+def _grade_item(item: AttemptItem, answers: dict[str, Answer]) -> list[Answer]:
+    graded = []
+    for part in item.version.parts:
+        answer = answers.get(part["id"]) or Answer(item=item, part_id=part["id"], response={})
+        answer.max_points = part_points(part)
+        if part["kind"] == "free_text":
+            answer.status = Answer.Status.AWAITING
+            answer.points = None
+            answer.detail = {}
+        else:
+            result = scoring.score(spec_of(part), response_of(part, answer.response))
+            answer.status = Answer.Status.GRADED
+            answer.points = result.points
+            answer.detail = {"correct": result.correct}
+        graded.append(answer)
+    return graded
+
+
+def _save_graded(graded: list[Answer]) -> None:
+    new = [a for a in graded if a.pk is None]
+    old = [a for a in graded if a.pk is not None]
+    Answer.objects.bulk_create(new)
+    Answer.objects.bulk_update(old, ["status", "points", "max_points", "detail"])
+
+
+@transaction.atomic
+def check_item(attempt: Attempt, item: AttemptItem, now: datetime | None = None) -> list[Answer]:
+    """Feedback after each question: grade one item now and make its answers final."""
+    now = now or timezone.now()
+    attempt = _lock(attempt)
+    if attempt.quiz.feedback != Quiz.Feedback.AFTER_EACH:
+        raise QuizError("This quiz shows feedback only at the end.")
+    if not attempt.is_open(now):
+        raise AttemptClosed("This attempt is over.")
+    item = AttemptItem.objects.select_related("version").get(pk=item.pk, attempt=attempt)
+    if item.checked_at is None:
+        item.checked_at = now
+        item.save(update_fields=["checked_at"])
+    graded = _grade_item(item, {a.part_id: a for a in item.answers.all()})
+    _save_graded(graded)
+    return graded
+
+
+@transaction.atomic
+def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Grade and close the attempt, once. A second call (double click, two tabs, a replayed
+    POST) finds it submitted and changes nothing."""
+    now = now or timezone.now()
+    locked = _lock(attempt)
+    if locked.is_submitted:
+        return locked
+    items = list(locked.items.select_related("version").prefetch_related("answers"))
+    graded: list[Answer] = []
+    for item in items:
+        graded += _grade_item(item, {a.part_id: a for a in item.answers.all()})
+    _save_graded(graded)
+    locked.max_score = round(sum(a.max_points or 0 for a in graded), 4)
+    locked.score = round(sum(a.points or 0 for a in graded), 4)
+    locked.pending_parts = sum(1 for a in graded if a.status == Answer.Status.AWAITING)
+    # A timed-out attempt is stamped at its deadline: that is when it ended.
+    locked.submitted_at = min(now, locked.deadline) if locked.deadline else now
+    locked.save(update_fields=["score", "max_score", "pending_parts", "submitted_at"])
+    if locked.pending_parts:
+        # Enqueued inside this transaction: the worker sees the task only once the submit
+        # is committed, and never misses one.
+        grade_free_text.enqueue(locked.pk)
+    return locked
+
+
+def finish_overdue(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """The server keeps the clock: an attempt past its deadline is submitted when next seen."""
+    now = now or timezone.now()
+    if attempt.submitted_at is None and attempt.deadline is not None and now >= attempt.deadline:
+        return submit_attempt(attempt, now=now)
+    return attempt

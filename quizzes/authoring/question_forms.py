@@ -1,0 +1,864 @@
+"""Forms of the question editor.
+
+`QuestionForm` holds a question's own fields (title, slug, Bloom level, concepts, tags, stem,
+explanation, status). `PartsEditor` holds its parts *as typed*: it parses them from the POST
+(names such as `parts-0-options-1-text`), applies the editor's buttons (`op=add:parts-0-options`,
+`remove:…`, `up:…`, `down:…`) without losing anything typed, and checks them with the import's
+own rules (`quizzes.content.check_question`), mapping each problem's path (`parts[0].options`)
+back to the field that shows it (`parts-0-options`).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.text import slugify
+
+from courses.bloom import BloomLevel
+from courses.models import SLUG_RE, Concept, Course, Tag
+from quizzes.content import check_question
+from quizzes.models import CHOICE_KINDS, PART_KINDS, Question
+
+KINDS = (*PART_KINDS, "scenario")  # what ?kind= may ask for: a part kind, or a scenario
+KIND_LABELS = {
+    "single": "Single choice",
+    "multiple": "Multiple response",
+    "true_false": "True / false",
+    "matching": "Matching",
+    "ordering": "Ordering",
+    "free_text": "Free text",
+    "scenario": "Scenario (choice + justification)",
+}
+MAX_ENTRIES = 60  # per list: more rows than any question needs, fewer than a flood
+SLUG_MAX = 80
+_slug_re = re.compile(SLUG_RE)
+
+
+def clean_text(value: Any) -> str:
+    """Typed text with line endings normalised (browsers send CRLF) and ends trimmed."""
+    if not isinstance(value, str):
+        return ""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# The question's own fields
+
+
+class QuestionForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    slug = forms.CharField(
+        max_length=SLUG_MAX,
+        required=False,
+        help_text="Lower-case letters, digits and hyphens; left empty, it is made from the title.",
+    )
+    bloom = forms.TypedChoiceField(
+        label="Bloom level", choices=BloomLevel.choices, coerce=int, initial=BloomLevel.UNDERSTAND
+    )
+    concepts = forms.ModelMultipleChoiceField(
+        queryset=Concept.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The concepts this question assesses (at least one).",
+    )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    stem = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown: the scenario or context shown above the parts.",
+        strip=False,
+    )
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        strip=False,
+        help_text="Shown with the feedback.",
+    )
+    status = forms.ChoiceField(choices=Question.Status.choices, initial=Question.Status.DRAFT)
+
+    def __init__(
+        self, course: Course, question: Question | None = None, *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.course = course
+        self.question = question
+        concepts = self.fields["concepts"]
+        tags = self.fields["tags"]
+        assert isinstance(concepts, forms.ModelMultipleChoiceField)
+        assert isinstance(tags, forms.ModelMultipleChoiceField)
+        concepts.queryset = course.concepts.select_related("chapter").order_by(
+            "chapter__position", "title"
+        )
+        tags.queryset = course_tags(course)
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict[str, Any]:
+        version = question.current
+        assert version is not None
+        return {
+            "title": version.title,
+            "slug": question.slug,
+            "bloom": version.bloom,
+            "concepts": list(question.concepts.all()),
+            "tags": list(question.tags.all()),
+            "stem": version.stem,
+            "explanation": version.explanation,
+            "status": question.status,
+        }
+
+    def clean_slug(self) -> str:
+        return str(self.cleaned_data.get("slug") or "").strip()
+
+    def clean_stem(self) -> str:
+        # the file format keeps the body without its surrounding blank lines
+        stem = str(self.cleaned_data.get("stem") or "").replace("\r\n", "\n").strip("\n")
+        if not stem.strip():
+            raise forms.ValidationError("Write the stem: the scenario or context of the question.")
+        return stem
+
+    def clean_explanation(self) -> str:
+        return clean_text(self.cleaned_data.get("explanation"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        slug = data.get("slug") or slugify(data.get("title") or "")[:SLUG_MAX].strip("-")
+        if not slug:
+            self.add_error("slug", "Give the question a slug.")
+            return data
+        if not _slug_re.match(slug) or len(slug) > SLUG_MAX:
+            self.add_error(
+                "slug",
+                f"Use lower-case letters, digits and single hyphens (at most {SLUG_MAX}).",
+            )
+            return data
+        taken = Question.objects.filter(course=self.course, slug=slug)
+        if self.question is not None:
+            taken = taken.exclude(pk=self.question.pk)
+        if taken.exists():
+            self.add_error("slug", f"Another question of this course has the slug {slug!r}.")
+        data["slug"] = slug
+        return data
+
+
+def course_tags(course: Course) -> Any:
+    """Tags a question of `course` may carry: discipline and custom tags, the course's own tag
+    and its chapters' tags (the ones its files may name)."""
+    chapter_tags = [f"chapter-{slug}" for slug in course.chapters.values_list("slug", flat=True)]
+    return Tag.objects.filter(
+        Q(kind__in=[Tag.Kind.DISCIPLINE, Tag.Kind.CUSTOM])
+        | Q(kind=Tag.Kind.COURSE, slug=course.slug)
+        | Q(kind=Tag.Kind.CHAPTER, slug__in=chapter_tags)
+    ).order_by("kind", "name")
+
+
+# ---------------------------------------------------------------------------------------------
+# The parts, as typed
+
+# The typed form of a part ("draft"): every value a string (or a bool for `correct`), every list
+# present whatever the kind, so that changing a part's kind keeps what was typed.
+#
+#   {id, kind, prompt, points,
+#    options: [{id, text, correct, feedback}], pairs: [{id, left, right, feedback}],
+#    distractors: [text], items: [{id, text}],
+#    rubric: {model_answers: [text], criteria: [{id, title, looks_for, argues_for ("part:option"),
+#             key_ideas: [{id, phrasings (one per line)}],
+#             misconceptions: [{id, phrasings, effect, level, points}],
+#             levels: [{points, descriptor, min_ideas}]}]},
+#    try_answer, try_choices: {choice part index: option id}}
+
+ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
+    "options": ("id", "text", "correct", "feedback"),
+    "pairs": ("id", "left", "right", "feedback"),
+    "items": ("id", "text"),
+    "key_ideas": ("id", "phrasings"),
+    "misconceptions": ("id", "phrasings", "effect", "level", "points"),
+    "levels": ("points", "descriptor", "min_ideas"),
+}
+TEXT_LISTS = ("distractors", "model_answers")
+
+
+def _empty_rubric() -> dict[str, Any]:
+    return {"model_answers": [], "criteria": []}
+
+
+def empty_part(part_id: str, kind: str) -> dict[str, Any]:
+    return {
+        "id": part_id,
+        "kind": kind,
+        "prompt": "",
+        "points": "",
+        "options": [],
+        "pairs": [],
+        "distractors": [],
+        "items": [],
+        "rubric": _empty_rubric(),
+        "try_answer": "",
+        "try_choices": {},
+    }
+
+
+def _unused(prefix: str, taken: set[str], start: int = 1) -> str:
+    n = start
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def _ids(entries: list[dict[str, Any]]) -> set[str]:
+    return {str(e.get("id", "")) for e in entries}
+
+
+def _next_option_id(options: list[dict[str, Any]]) -> str:
+    taken = _ids(options)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        if letter not in taken:
+            return letter
+    return _unused("option-", taken)
+
+
+def blank_entry(list_name: str, siblings: list[Any]) -> Any:
+    """A new row for the list `list_name`, with an id its siblings do not use."""
+    if list_name == "options":
+        return {"id": _next_option_id(siblings), "text": "", "correct": False, "feedback": ""}
+    if list_name == "pairs":
+        return {"id": _unused("pair-", _ids(siblings)), "left": "", "right": "", "feedback": ""}
+    if list_name == "items":
+        return {"id": _unused("item-", _ids(siblings)), "text": ""}
+    if list_name == "key_ideas":
+        return {"id": _unused("idea-", _ids(siblings)), "phrasings": ""}
+    if list_name == "misconceptions":
+        return {
+            "id": _unused("misconception-", _ids(siblings)),
+            "phrasings": "",
+            "effect": "cap",
+            "level": "0",
+            "points": "",
+        }
+    if list_name == "levels":
+        points = ""
+        if siblings:
+            last = _number(str(siblings[-1].get("points", "")))
+            if isinstance(last, int | float):
+                points = str(int(last) + 1 if float(last).is_integer() else last + 1)
+        else:
+            points = "0"
+        return {"points": points, "descriptor": "", "min_ideas": ""}
+    if list_name == "criteria":
+        return {
+            "id": _unused("criterion-", _ids(siblings)),
+            "title": "",
+            "looks_for": "",
+            "argues_for": "",
+            "key_ideas": [{"id": "idea-1", "phrasings": ""}],
+            "misconceptions": [],
+            "levels": [
+                {"points": "0", "descriptor": "", "min_ideas": ""},
+                {"points": "1", "descriptor": "", "min_ideas": ""},
+                {"points": "2", "descriptor": "", "min_ideas": ""},
+            ],
+        }
+    if list_name in TEXT_LISTS:
+        return ""
+    raise KeyError(list_name)
+
+
+def fill_defaults(part: dict[str, Any]) -> None:
+    """Give a part the rows its kind needs when it has none (a new part, a changed kind)."""
+    kind = part["kind"]
+    if kind == "true_false":
+        if [o["id"] for o in part["options"]] != ["true", "false"]:
+            correct = {o["id"]: o["correct"] for o in part["options"]}
+            part["options"] = [
+                {"id": oid, "text": text, "correct": correct.get(oid, False), "feedback": ""}
+                for oid, text in (("true", "True"), ("false", "False"))
+            ]
+    elif kind in CHOICE_KINDS:
+        while len(part["options"]) < 2:
+            part["options"].append(blank_entry("options", part["options"]))
+    elif kind == "matching":
+        while len(part["pairs"]) < 2:
+            part["pairs"].append(blank_entry("pairs", part["pairs"]))
+    elif kind == "ordering":
+        while len(part["items"]) < 3:
+            part["items"].append(blank_entry("items", part["items"]))
+    elif kind == "free_text":
+        rubric = part["rubric"]
+        if not rubric["model_answers"]:
+            rubric["model_answers"].append("")
+        if not rubric["criteria"]:
+            rubric["criteria"].append(blank_entry("criteria", []))
+
+
+def parts_for_kind(kind: str) -> list[dict[str, Any]]:
+    """The starting parts of a new question of `kind` (a part kind, or `scenario`)."""
+    if kind == "scenario":
+        parts = [empty_part("choice", "single"), empty_part("justify", "free_text")]
+        parts[1]["prompt"] = "Justify your reasoning."
+    else:
+        ident = {
+            "single": "choice",
+            "multiple": "choice",
+            "true_false": "claim",
+            "matching": "match",
+            "ordering": "order",
+            "free_text": "answer",
+        }[kind]
+        parts = [empty_part(ident, kind)]
+    for part in parts:
+        fill_defaults(part)
+    return parts
+
+
+def _number(text: str) -> Any:
+    """A typed number as int or float; anything else stays text (the checker names it)."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
+
+
+def _num_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def draft_of(part: Mapping[str, Any]) -> dict[str, Any]:
+    """The typed form of a stored (canonical) part."""
+    out = empty_part(str(part["id"]), str(part["kind"]))
+    out["prompt"] = str(part.get("prompt", ""))
+    out["points"] = _num_text(part.get("points"))
+    out["options"] = [
+        {
+            "id": o["id"],
+            "text": o["text"],
+            "correct": bool(o.get("correct")),
+            "feedback": o.get("feedback", ""),
+        }
+        for o in part.get("options", [])
+    ]
+    out["pairs"] = [
+        {"id": p["id"], "left": p["left"], "right": p["right"], "feedback": p.get("feedback", "")}
+        for p in part.get("pairs", [])
+    ]
+    out["distractors"] = list(part.get("distractors", []))
+    out["items"] = [{"id": i["id"], "text": i["text"]} for i in part.get("items", [])]
+    rubric = part.get("rubric")
+    if rubric:
+        out["rubric"] = {
+            "model_answers": list(rubric.get("model_answers", [])),
+            "criteria": [_criterion_draft(c) for c in rubric.get("criteria", [])],
+        }
+    return out
+
+
+def _criterion_draft(c: Mapping[str, Any]) -> dict[str, Any]:
+    target = c.get("argues_for") or {}
+    return {
+        "id": c["id"],
+        "title": c.get("title", ""),
+        "looks_for": c.get("looks_for", ""),
+        "argues_for": f"{target['part']}:{target['option']}" if target else "",
+        "key_ideas": [
+            {"id": k["id"], "phrasings": "\n".join(k["phrasings"])} for k in c.get("key_ideas", [])
+        ],
+        "misconceptions": [
+            {
+                "id": m["id"],
+                "phrasings": "\n".join(m["phrasings"]),
+                "effect": m.get("effect", "cap"),
+                "level": _num_text(m.get("level")) if m.get("effect", "cap") == "cap" else "",
+                "points": _num_text(m.get("points")) if m.get("effect") == "deduct" else "",
+            }
+            for m in c.get("misconceptions", [])
+        ],
+        "levels": [
+            {
+                "points": _num_text(lv.get("points")),
+                "descriptor": lv.get("descriptor", ""),
+                "min_ideas": _num_text(lv.get("min_ideas")),
+            }
+            for lv in c.get("levels", [])
+        ],
+    }
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    """Set `key` only when something was typed, so the checker says "is missing"."""
+    if value not in ("", None):
+        out[key] = value
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def content_of(draft: Mapping[str, Any]) -> dict[str, Any]:
+    """The content-format mapping of a typed part, for the checker."""
+    kind = draft["kind"]
+    out: dict[str, Any] = {}
+    _put(out, "id", draft["id"])
+    _put(out, "kind", kind)
+    _put(out, "prompt", draft["prompt"])
+    if kind != "free_text" and draft["points"]:
+        out["points"] = _number(draft["points"])
+    if kind in CHOICE_KINDS:
+        options = []
+        for o in draft["options"]:
+            entry: dict[str, Any] = {}
+            _put(entry, "id", o["id"])
+            _put(entry, "text", o["text"])
+            entry["correct"] = bool(o["correct"])
+            _put(entry, "feedback", o["feedback"])
+            options.append(entry)
+        out["options"] = options
+    elif kind == "matching":
+        pairs = []
+        for p in draft["pairs"]:
+            entry = {}
+            for key in ("id", "left", "right", "feedback"):
+                _put(entry, key, p[key])
+            pairs.append(entry)
+        out["pairs"] = pairs
+        distractors = [d for d in draft["distractors"] if d]
+        if distractors:
+            out["distractors"] = distractors
+    elif kind == "ordering":
+        items = []
+        for i in draft["items"]:
+            entry = {}
+            _put(entry, "id", i["id"])
+            _put(entry, "text", i["text"])
+            items.append(entry)
+        out["items"] = items
+    elif kind == "free_text":
+        out["rubric"] = rubric_content(draft["rubric"])
+    return out
+
+
+def rubric_content(rubric: Mapping[str, Any]) -> dict[str, Any]:
+    criteria = []
+    for c in rubric["criteria"]:
+        entry: dict[str, Any] = {}
+        _put(entry, "id", c["id"])
+        _put(entry, "title", c["title"])
+        _put(entry, "looks_for", c["looks_for"])
+        if c["argues_for"]:
+            part, _, option = c["argues_for"].partition(":")
+            entry["argues_for"] = {"part": part, "option": option}
+        entry["key_ideas"] = [
+            {**({"id": k["id"]} if k["id"] else {}), "phrasings": _lines(k["phrasings"])}
+            for k in c["key_ideas"]
+        ]
+        misconceptions = []
+        for m in c["misconceptions"]:
+            me: dict[str, Any] = {}
+            _put(me, "id", m["id"])
+            me["phrasings"] = _lines(m["phrasings"])
+            me["effect"] = m["effect"] or "cap"
+            if me["effect"] == "deduct":
+                _put(me, "points", _number(m["points"]) if m["points"] else "")
+            else:
+                _put(me, "level", _number(m["level"]) if m["level"] else "")
+            misconceptions.append(me)
+        if misconceptions:
+            entry["misconceptions"] = misconceptions
+        levels = []
+        for lv in c["levels"]:
+            le: dict[str, Any] = {}
+            _put(le, "points", _number(lv["points"]) if lv["points"] else "")
+            _put(le, "descriptor", lv["descriptor"])
+            _put(le, "min_ideas", _number(lv["min_ideas"]) if lv["min_ideas"] else "")
+            levels.append(le)
+        entry["levels"] = levels
+        criteria.append(entry)
+    return {"model_answers": [a for a in rubric["model_answers"] if a], "criteria": criteria}
+
+
+def _tree(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`parts-0-options-1-text=…` → {"parts": {"0": {"options": {"1": {"text": …}}}}}."""
+    root: dict[str, Any] = {}
+    for key in data:
+        if not key.startswith("parts-"):
+            continue
+        tokens = key.split("-")
+        if any(t.isdigit() and int(t) >= MAX_ENTRIES for t in tokens):
+            continue
+        node = root
+        for token in tokens[:-1]:
+            child = node.setdefault(token, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            if not isinstance(node.get(tokens[-1]), dict):
+                node[tokens[-1]] = data[key]
+    return root
+
+
+def _rows(node: Any, key: str) -> list[Any]:
+    sub = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(sub, dict):
+        return []
+    return [sub[k] for k in sorted((k for k in sub if k.isdigit()), key=int)]
+
+
+def _text(node: Any, key: str) -> str:
+    return clean_text(node.get(key)) if isinstance(node, dict) else ""
+
+
+def _entry(node: Any, list_name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ENTRY_FIELDS[list_name]:
+        if name == "correct":
+            out[name] = isinstance(node, dict) and node.get(name) not in (None, "")
+        else:
+            out[name] = _text(node, name)
+    return out
+
+
+def _part_from_tree(node: Any) -> dict[str, Any]:
+    part = empty_part(_text(node, "id"), _text(node, "kind"))
+    part["prompt"] = _text(node, "prompt")
+    part["points"] = _text(node, "points")
+    for name in ("options", "pairs", "items"):
+        part[name] = [_entry(row, name) for row in _rows(node, name)]
+    part["distractors"] = [clean_text(v) for v in _rows(node, "distractors")]
+    rubric = node.get("rubric") if isinstance(node, dict) else None
+    part["rubric"] = {
+        "model_answers": [clean_text(v) for v in _rows(rubric, "model_answers")],
+        "criteria": [
+            {
+                "id": _text(c, "id"),
+                "title": _text(c, "title"),
+                "looks_for": _text(c, "looks_for"),
+                "argues_for": _text(c, "argues_for"),
+                "key_ideas": [_entry(k, "key_ideas") for k in _rows(c, "key_ideas")],
+                "misconceptions": [_entry(m, "misconceptions") for m in _rows(c, "misconceptions")],
+                "levels": [_entry(lv, "levels") for lv in _rows(c, "levels")],
+            }
+            for c in _rows(rubric, "criteria")
+        ],
+    }
+    part["try_answer"] = clean_text(node.get("try_answer")) if isinstance(node, dict) else ""
+    choices = node.get("try_choice") if isinstance(node, dict) else None
+    if isinstance(choices, dict):
+        part["try_choices"] = {
+            int(k): clean_text(v) for k, v in choices.items() if k.isdigit() and clean_text(v)
+        }
+    return part
+
+
+@dataclass(frozen=True)
+class Op:
+    """An editor button: `verb:path`, e.g. `add:parts-0-options` or `remove:parts-1`."""
+
+    verb: str
+    path: str = ""
+
+    @classmethod
+    def parse(cls, value: str | None) -> Op:
+        verb, _, path = (value or "save").partition(":")
+        return cls(verb, path)
+
+    @property
+    def part_index(self) -> int | None:
+        m = re.match(r"^parts-(\d+)", self.path)
+        return int(m.group(1)) if m else None
+
+
+_ERROR_INDEX = re.compile(r"\[(\d+)\]")
+_PART_BY_ID = re.compile(r"^parts\.([^.\[]+)")
+
+
+class PartsEditor:
+    """A question's parts as typed, the editor's buttons, and the import's checks."""
+
+    def __init__(self, draft: list[dict[str, Any]]) -> None:
+        self.draft = draft
+        self.errors: dict[str, list[str]] = {}
+        self.parts: list[dict[str, Any]] = []
+        self.message = ""
+
+    @classmethod
+    def from_post(cls, data: Mapping[str, Any]) -> PartsEditor:
+        return cls([_part_from_tree(node) for node in _rows(_tree(data), "parts")])
+
+    def take_try_fields(self, data: Mapping[str, Any]) -> None:
+        """Take only the try-an-answer fields from `data` (`parts-1-try_answer`, …)."""
+        tree = _tree(data).get("parts")
+        if not isinstance(tree, dict):
+            return
+        for key, node in tree.items():
+            if key.isdigit() and int(key) < len(self.draft):
+                posted = _part_from_tree(node)
+                self.draft[int(key)]["try_answer"] = posted["try_answer"]
+                self.draft[int(key)]["try_choices"] = posted["try_choices"]
+
+    @classmethod
+    def from_parts(cls, parts: list[dict[str, Any]]) -> PartsEditor:
+        return cls([draft_of(p) for p in parts])
+
+    @classmethod
+    def for_kind(cls, kind: str) -> PartsEditor:
+        return cls(parts_for_kind(kind))
+
+    # ------------------------------------------------------------------ the editor's buttons
+
+    def _locate(self, path: str) -> tuple[Any, str | int] | None:
+        """(container, key) of `path` (`parts-0-options-1`) in the draft, or None."""
+        tokens = path.split("-")
+        node: Any = {"parts": self.draft}
+        for token in tokens[:-1]:
+            node = self._step(node, token)
+            if node is None:
+                return None
+        last = tokens[-1]
+        if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+            return node, int(last)
+        if isinstance(node, dict) and last in node:
+            return node, last
+        return None
+
+    @staticmethod
+    def _step(node: Any, token: str) -> Any:
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            return node[int(token)]
+        if isinstance(node, dict) and not token.isdigit():
+            return node.get(token)
+        return None
+
+    def apply(self, op: Op, new_part_kind: str = "free_text") -> None:
+        """Change the draft as the button `op` says; unknown buttons change nothing."""
+        where = self._locate(op.path) if op.path else None
+        if op.verb == "add" and where is not None:
+            container, key = where
+            rows = container[key]
+            name = str(key)
+            if isinstance(rows, list) and len(rows) < MAX_ENTRIES:
+                if name == "parts":
+                    kind = new_part_kind if new_part_kind in PART_KINDS else "free_text"
+                    part = empty_part(_unused("part-", _ids(rows), len(rows) + 1), kind)
+                    fill_defaults(part)
+                    rows.append(part)
+                elif name in ENTRY_FIELDS or name in TEXT_LISTS or name == "criteria":
+                    rows.append(blank_entry(name, rows))
+        elif op.verb in ("remove", "up", "down") and where is not None:
+            container, key = where
+            if isinstance(container, list) and isinstance(key, int):
+                if op.verb == "remove":
+                    del container[key]
+                elif op.verb == "up" and key > 0:
+                    container[key - 1], container[key] = container[key], container[key - 1]
+                elif op.verb == "down" and key + 1 < len(container):
+                    container[key + 1], container[key] = container[key], container[key + 1]
+        if op.verb not in ("save", "try", "preview"):
+            for part in self.draft:
+                fill_defaults(part)
+
+    def start_from_model_answers(self, index: int, criteria: list[dict[str, Any]]) -> None:
+        """Put proposed criteria (content format) into part `index`'s rubric: they replace the
+        criteria nothing was typed in, and join the others."""
+        rubric = self.draft[index]["rubric"]
+        kept = [
+            c
+            for c in rubric["criteria"]
+            if c["title"] or c["looks_for"] or any(k["phrasings"] for k in c["key_ideas"])
+        ]
+        taken = _ids(kept)
+        for c in criteria:
+            draft = _criterion_draft(c)
+            if draft["id"] in taken:
+                draft["id"] = _unused(f"{draft['id']}-", taken, 2)
+            taken.add(draft["id"])
+            kept.append(draft)
+        rubric["criteria"] = kept
+
+    # ------------------------------------------------------------------ checking
+
+    def content(self) -> list[dict[str, Any]]:
+        return [content_of(p) for p in self.draft]
+
+    def is_valid(self) -> bool:
+        """Check with the import's rules; fill `parts` (canonical) and `errors` (by field)."""
+        self.parts, problems = check_question({"parts": self.content()})
+        self.errors = {}
+        for path, message in problems:
+            self.add_error(self.field_of(path), message)
+        return not self.errors
+
+    def add_error(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+    def field_of(self, path: str) -> str:
+        """The editor field that shows a checker path: `parts[0].options[1].text` →
+        `parts-0-options-1-text`; a path below what the editor shows goes to the nearest field
+        above it (`…phrasings[2]` → `…phrasings`)."""
+        ids = [p["id"] for p in self.draft]
+        path = _PART_BY_ID.sub(
+            lambda m: f"parts[{ids.index(m.group(1))}]" if m.group(1) in ids else "parts", path
+        )
+        key = _ERROR_INDEX.sub(r"-\1", path).replace(".", "-")
+        known = self.field_names()
+        while key not in known and "-" in key:
+            key = key.rsplit("-", 1)[0]
+        return key if key in known else "parts"
+
+    def field_names(self) -> set[str]:
+        names = {"parts"}
+        for i, part in enumerate(self.draft):
+            pfx = f"parts-{i}"
+            names |= {pfx, *(f"{pfx}-{k}" for k in ("id", "kind", "prompt", "points"))}
+            for name in ("options", "pairs", "items", "distractors"):
+                names.add(f"{pfx}-{name}")
+                for j, row in enumerate(part[name]):
+                    names.add(f"{pfx}-{name}-{j}")
+                    if isinstance(row, dict):
+                        names |= {f"{pfx}-{name}-{j}-{f}" for f in row}
+            rpfx = f"{pfx}-rubric"
+            rubric = part["rubric"]
+            names |= {rpfx, f"{rpfx}-model_answers", f"{rpfx}-criteria"}
+            names |= {f"{rpfx}-model_answers-{j}" for j in range(len(rubric["model_answers"]))}
+            for j, c in enumerate(rubric["criteria"]):
+                cpfx = f"{rpfx}-criteria-{j}"
+                names |= {cpfx, *(f"{cpfx}-{f}" for f in c)}
+                for name in ("key_ideas", "misconceptions", "levels"):
+                    for k, row in enumerate(c[name]):
+                        names |= {f"{cpfx}-{name}-{k}", *(f"{cpfx}-{name}-{k}-{f}" for f in row)}
+        return names
+
+    def errors_in(self, prefix: str) -> list[str]:
+        return [
+            m
+            for key, messages in self.errors.items()
+            if key == prefix or key.startswith(f"{prefix}-")
+            for m in messages
+        ]
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        return [(key, m) for key, messages in self.errors.items() for m in messages]
+
+    # ------------------------------------------------------------------ for the template
+
+    def _err(self, pfx: str) -> dict[str, list[str]]:
+        """Errors of the fields directly under `pfx`; `entry` holds the entry's own."""
+        out: dict[str, list[str]] = {}
+        for key, messages in self.errors.items():
+            if key == pfx:
+                out.setdefault("entry", []).extend(messages)
+            elif key.startswith(f"{pfx}-") and "-" not in key[len(pfx) + 1 :]:
+                out.setdefault(key[len(pfx) + 1 :], []).extend(messages)
+        return out
+
+    def _rows_of(self, pfx: str, rows: list[Any]) -> list[dict[str, Any]]:
+        out = []
+        for j, row in enumerate(rows):
+            p = f"{pfx}-{j}"
+            data = dict(row) if isinstance(row, dict) else {"value": row}
+            out.append({**data, "pfx": p, "err": self._err(p)})
+        return out
+
+    def kept_fields(self, index: int) -> list[tuple[str, str]]:
+        """(name, value) of what part `index` holds but its kind does not show (the options of
+        a part changed to matching, say), so that changing the kind back loses nothing."""
+        part = self.draft[index]
+        kind = part["kind"]
+        pfx = f"parts-{index}"
+        shown = {
+            "options": kind in CHOICE_KINDS,
+            "pairs": kind == "matching",
+            "distractors": kind == "matching",
+            "items": kind == "ordering",
+            "rubric": kind == "free_text",
+        }
+        out: list[tuple[str, str]] = []
+        if kind == "free_text" and part["points"]:
+            out.append((f"{pfx}-points", part["points"]))
+
+        def walk(name: str, value: Any) -> None:
+            if isinstance(value, dict):
+                for key, sub in value.items():
+                    walk(f"{name}-{key}", sub)
+            elif isinstance(value, list):
+                for j, sub in enumerate(value):
+                    walk(f"{name}-{j}", sub)
+            elif value is True:
+                out.append((name, "on"))
+            elif isinstance(value, str) and value:
+                out.append((name, value))
+
+        for key, visible in shown.items():
+            if not visible:
+                walk(f"{pfx}-{key}", part[key])
+        return out
+
+    def choice_parts(self) -> list[dict[str, Any]]:
+        return [
+            {"index": i, "id": p["id"], "options": p["options"]}
+            for i, p in enumerate(self.draft)
+            if p["kind"] in CHOICE_KINDS
+        ]
+
+    def rows(self, tries: Mapping[int, Any] | None = None) -> list[dict[str, Any]]:
+        """The draft with each entry's field prefix (`pfx`) and errors (`err`) for templates."""
+        choice_parts = self.choice_parts()
+        targets = [
+            (f"{c['id']}:{o['id']}", f"{c['id']} → {o['id']}: {o['text']}"[:120])
+            for c in choice_parts
+            for o in c["options"]
+        ]
+        out = []
+        for i, part in enumerate(copy.deepcopy(self.draft)):
+            pfx = f"parts-{i}"
+            row = {**part, "pfx": pfx, "err": self._err(pfx), "index": i}
+            for name in ("options", "pairs", "items", "distractors"):
+                row[name] = self._rows_of(f"{pfx}-{name}", part[name])
+            rpfx = f"{pfx}-rubric"
+            rubric = part["rubric"]
+            criteria = []
+            for j, c in enumerate(rubric["criteria"]):
+                cpfx = f"{rpfx}-criteria-{j}"
+                known = [t for t, _ in targets]
+                criteria.append(
+                    {
+                        **c,
+                        "pfx": cpfx,
+                        "err": self._err(cpfx),
+                        "key_ideas": self._rows_of(f"{cpfx}-key_ideas", c["key_ideas"]),
+                        "misconceptions": self._rows_of(
+                            f"{cpfx}-misconceptions", c["misconceptions"]
+                        ),
+                        "levels": self._rows_of(f"{cpfx}-levels", c["levels"]),
+                        "targets": targets
+                        + (
+                            [(c["argues_for"], c["argues_for"])]
+                            if c["argues_for"] and c["argues_for"] not in known
+                            else []
+                        ),
+                    }
+                )
+            row["rubric"] = {
+                "pfx": rpfx,
+                "err": self._err(rpfx),
+                "model_answers": self._rows_of(f"{rpfx}-model_answers", rubric["model_answers"]),
+                "criteria": criteria,
+            }
+            row["choice_parts"] = [
+                {**c, "chosen": part["try_choices"].get(c["index"], "")}
+                for c in choice_parts
+                if c["index"] != i
+            ]
+            row["try"] = (tries or {}).get(i)
+            row["kept"] = self.kept_fields(i)
+            out.append(row)
+        return out

@@ -1,0 +1,393 @@
+"""The question editor: new and edit (every kind, its parts and rubrics), a student's preview,
+"try an answer" against the rubric as typed, publish, duplicate and the change history.
+
+Every button works without JavaScript: the editor's buttons (`op=add:parts-0-options`, …)
+re-render the page with the change and nothing typed lost; with htmx the same buttons swap only
+the editor (`authoring/question_edit.html#editor`), the stem's preview (`#stem-preview`) or the
+try-an-answer result (`#try-result`). Saving is a plain POST that redirects (or re-renders the
+form with the fields marked, status 422).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.access import access_authored_course
+from courses.history import history_of
+from courses.models import Course
+from quizzes import scoring
+from quizzes.authoring import question_actions as actions
+from quizzes.authoring.question_forms import (
+    KIND_LABELS,
+    KINDS,
+    Op,
+    PartsEditor,
+    QuestionForm,
+)
+from quizzes.content import ContentSaved
+from quizzes.forms import ItemForm
+from quizzes.models import CHOICE_KINDS, PART_KINDS, AttemptItem, Question
+
+TEMPLATE = "authoring/question_edit.html"
+
+
+def _access_question(user: Any, course_slug: str, question_slug: str) -> Question:
+    """A question of a course the user authors; 404 for another course's question."""
+    course = access_authored_course(user, course_slug)
+    return get_object_or_404(
+        Question.objects.select_related("current", "course"), course=course, slug=question_slug
+    )
+
+
+def _url_or_none(name: str, *args: Any) -> str | None:
+    """A link to another authoring page, when that page exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The editor
+
+
+@login_required
+def question_new(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = access_authored_course(request.user, course_slug)
+    if request.method == "POST":
+        return _editor_post(request, course, None)
+    kind = request.GET.get("kind") or "single"
+    if kind not in KINDS:
+        raise Http404(f"no question kind {kind!r}")
+    form = QuestionForm(course, None, initial={"status": Question.Status.DRAFT})
+    return _render(request, course, None, form, PartsEditor.for_kind(kind))
+
+
+@login_required
+def question_edit(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
+    question = _access_question(request.user, course_slug, question_slug)
+    if request.method == "POST":
+        return _editor_post(request, question.course, question)
+    assert question.current is not None
+    form = QuestionForm(question.course, question, initial=QuestionForm.initial_for(question))
+    return _render(
+        request, question.course, question, form, PartsEditor.from_parts(question.current.parts)
+    )
+
+
+@login_required
+@require_POST
+def question_try(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
+    """Grade a sample answer: against the rubric as typed when the editor's fields are posted,
+    else against the saved one."""
+    question = _access_question(request.user, course_slug, question_slug)
+    op = Op.parse(request.POST.get("op") or "try:parts-0")
+    return _editor_post(request, question.course, question, Op("try", op.path))
+
+
+def _editor_post(
+    request: HttpRequest, course: Course, question: Question | None, op: Op | None = None
+) -> HttpResponse:
+    op = op or Op.parse(request.POST.get("op"))
+    if "parts-0-kind" in request.POST or question is None or question.current is None:
+        form = QuestionForm(course, question, data=request.POST)
+        parts = PartsEditor.from_post(request.POST)
+    else:  # only a sample answer was posted: the saved question, with the try box's fields
+        form = QuestionForm(course, question, initial=QuestionForm.initial_for(question))
+        parts = PartsEditor.from_parts(question.current.parts)
+        parts.take_try_fields(request.POST)
+    htmx = bool(getattr(request, "htmx", False))
+
+    if op.verb == "save":
+        form_ok = form.is_valid()
+        if not (parts.is_valid() and form_ok):
+            return _render(request, course, question, form, parts, status=422, show_errors=True)
+        values = actions.QuestionValues(
+            slug=form.cleaned_data["slug"],
+            title=form.cleaned_data["title"],
+            status=form.cleaned_data["status"],
+            bloom=form.cleaned_data["bloom"],
+            concepts=list(form.cleaned_data["concepts"]),
+            tags=list(form.cleaned_data["tags"]),
+            stem=form.cleaned_data["stem"],
+            explanation=form.cleaned_data["explanation"],
+            parts=parts.parts,
+        )
+        if question is None:
+            question = actions.create_question(course, request.user, values)
+            messages.success(request, f"“{values.title}” is created ({question.status}).")
+        else:
+            result = actions.save_question(question, request.user, values)
+            question = result.question
+            messages.success(request, _saved_message(result))
+        return redirect("quizzes_author:question_edit", course.slug, question.slug)
+
+    if op.verb == "preview":
+        if htmx:
+            return render(request, f"{TEMPLATE}#stem-preview", {"stem": form["stem"].value()})
+        return _render(request, course, question, form, parts)
+
+    index = op.part_index
+    if index is not None and not 0 <= index < len(parts.draft):
+        index = None
+    if op.verb == "try":
+        tries = {index: _try(course, parts, index)} if index is not None else {}
+        if htmx and index is not None:
+            row = parts.rows(tries)[index]
+            return render(request, f"{TEMPLATE}#try-result", {"part": row})
+        return _render(request, course, question, form, parts, tries=tries)
+
+    if op.verb == "derive" and index is not None:
+        _derive(request, parts, index)
+    else:
+        parts.apply(op, request.POST.get("new_part_kind", "free_text"))
+    if htmx:
+        return render(
+            request, f"{TEMPLATE}#editor", _context(request, course, question, form, parts)
+        )
+    return _render(request, course, question, form, parts)
+
+
+def _saved_message(result: actions.SaveResult) -> str:
+    if not result.changes:
+        return "Nothing changed."
+    outcome = result.content.outcome
+    if outcome == ContentSaved.NEW_VERSION and result.question.current is not None:
+        return (
+            f"Saved as version {result.question.current.number}: attempts that showed the "
+            "old version keep it."
+        )
+    if result.content.regrades:
+        return "Saved. The rubric changed: machine grades are being re-graded (people's stay)."
+    return "Saved."
+
+
+def _derive(request: HttpRequest, parts: PartsEditor, index: int) -> None:
+    part = parts.draft[index]
+    answers = [a for a in part["rubric"]["model_answers"] if a.strip()]
+    if part["kind"] != "free_text":
+        return
+    if not answers:
+        parts.add_error(
+            f"parts-{index}-rubric-model_answers", "Write a model answer first, then start from it."
+        )
+        return
+    question_text = f"{request.POST.get('stem', '')}\n{part['prompt']}"
+    parts.start_from_model_answers(index, actions.propose_criteria(question_text, answers))
+
+
+def _try(course: Course, parts: PartsEditor, index: int) -> dict[str, Any]:
+    """The grade of the part's sample answer, or why the rubric as typed cannot grade it."""
+    part = parts.draft[index]
+    if part["kind"] != "free_text":
+        return {"errors": ["Only a free-text part has a rubric to try."]}
+    pfx = f"parts-{index}"
+    parts.is_valid()
+    errors = parts.errors_in(pfx)
+    parts.errors = {k: v for k, v in parts.errors.items() if k == pfx or k.startswith(f"{pfx}-")}
+    if errors:
+        return {"errors": errors}
+    rubric = next(
+        (p["rubric"] for p in parts.parts if p["id"] == part["id"] and "rubric" in p), None
+    )
+    if rubric is None:
+        return {"errors": ["The rubric could not be read."]}
+    if not part["try_answer"]:
+        return {"empty": True}
+    choices: dict[str, list[str]] = {}
+    for j, option in part["try_choices"].items():
+        chosen = parts.draft[j] if 0 <= j < len(parts.draft) else None
+        if chosen and chosen["kind"] in CHOICE_KINDS and option in _option_ids(chosen):
+            choices[chosen["id"]] = [option]
+    return {"result": actions.try_answer(course, rubric, part["try_answer"], choices or None)}
+
+
+def _option_ids(part: dict[str, Any]) -> set[str]:
+    return {o["id"] for o in part["options"]}
+
+
+def _context(
+    request: HttpRequest,
+    course: Course,
+    question: Question | None,
+    form: QuestionForm,
+    parts: PartsEditor,
+    *,
+    tries: dict[int, Any] | None = None,
+    show_errors: bool = False,
+) -> dict[str, Any]:
+    if question is not None:
+        action = reverse("quizzes_author:question_edit", args=[course.slug, question.slug])
+        try_url = reverse("quizzes_author:question_try", args=[course.slug, question.slug])
+    else:
+        action = try_url = reverse("quizzes_author:question_new", args=[course.slug])
+    return {
+        "course": course,
+        "question": question,
+        "version": question.current if question else None,
+        "form": form,
+        "meta_fields": [form[name] for name in ("title", "slug", "bloom", "status")],
+        "pick_fields": [form["concepts"], form["tags"]],
+        "parts": parts.rows(tries),
+        "parts_err": parts.errors.get("parts", []),
+        "summary": parts.error_summary() if show_errors else [],
+        "message": parts.message,
+        "show_errors": show_errors,
+        "stem": form["stem"].value() or "",
+        "action": action,
+        "try_url": try_url,
+        "part_kinds": [(k, KIND_LABELS[k]) for k in PART_KINDS],
+        "bank_url": _url_or_none("quizzes_bank:questions", course.slug),
+    }
+
+
+def _render(
+    request: HttpRequest,
+    course: Course,
+    question: Question | None,
+    form: QuestionForm,
+    parts: PartsEditor,
+    *,
+    status: int = 200,
+    tries: dict[int, Any] | None = None,
+    show_errors: bool = False,
+) -> HttpResponse:
+    context = _context(request, course, question, form, parts, tries=tries, show_errors=show_errors)
+    if question is not None:
+        context["answered"] = actions.is_answered(question)
+        context["history"] = _history(question, limit=5)
+    return render(request, TEMPLATE, context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Preview, publish, duplicate, history
+
+
+def _preview_order(parts: list[dict[str, Any]], seed: int) -> dict[str, list[str]]:
+    """Options in the authored order; matches and orderings shuffled as a quiz shows them (an
+    ordering is never shown already solved)."""
+    rng = random.Random(seed)
+    order: dict[str, list[str]] = {}
+    for p in parts:
+        if p["kind"] in CHOICE_KINDS:
+            order[p["id"]] = [o["id"] for o in p["options"]]
+        elif p["kind"] == "matching":
+            ids = [x["id"] for x in p["pairs"]]
+            ids += [scoring.distractor_id(i) for i in range(len(p.get("distractors", [])))]
+            rng.shuffle(ids)
+            order[p["id"]] = ids
+        elif p["kind"] == "ordering":
+            ids = [x["id"] for x in p["items"]]
+            shuffled = ids[:]
+            while len(ids) > 1 and shuffled == ids:
+                rng.shuffle(shuffled)
+            order[p["id"]] = shuffled
+    return order
+
+
+@login_required
+@require_GET
+def question_preview(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
+    """The current version exactly as the attempt page shows it: no feedback, no answers."""
+    question = _access_question(request.user, course_slug, question_slug)
+    version = question.current
+    if version is None:
+        raise Http404("this question has no content yet")
+    item = AttemptItem(version=version, position=1, order=_preview_order(version.parts, version.pk))
+    return render(
+        request,
+        "authoring/question_preview.html",
+        {
+            "course": question.course,
+            "question": question,
+            "version": version,
+            "form": ItemForm(item, {}),
+            "entries": [{"part": p} for p in version.parts],
+        },
+    )
+
+
+@login_required
+@require_POST
+def question_status(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
+    question = _access_question(request.user, course_slug, question_slug)
+    status = request.POST.get("status", "")
+    if status not in Question.Status.values:
+        messages.error(request, "Choose draft or published.")
+    elif actions.set_status(question, request.user, status):
+        messages.success(
+            request,
+            "Published: quizzes may now give it to students."
+            if status == Question.Status.PUBLISHED
+            else "Back to draft: students are not given it.",
+        )
+    return redirect("quizzes_author:question_edit", question.course.slug, question.slug)
+
+
+@login_required
+@require_POST
+def question_duplicate(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
+    question = _access_question(request.user, course_slug, question_slug)
+    copied = actions.duplicate_question(question, request.user)
+    messages.success(request, f"This is a draft copy of “{question.slug}”.")
+    return redirect("quizzes_author:question_edit", copied.course.slug, copied.slug)
+
+
+def _short(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "(part)"
+    text = str(value)
+    return text if len(text) <= 120 else f"{text[:117]}…"
+
+
+def _change_rows(changes: dict[str, Any]) -> list[dict[str, str]]:
+    """One row per changed field; a changed part names what changed in it."""
+    rows = []
+    for name, pair in changes.items():
+        before, after = [*pair, None, None][:2]
+        if isinstance(before, dict) and isinstance(after, dict):
+            keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+            rows.append({"field": name, "before": "", "after": f"changed {', '.join(keys)}"})
+        elif isinstance(after, dict) and before is None:
+            rows.append({"field": name, "before": "", "after": f"added ({after.get('kind')})"})
+        elif isinstance(before, dict) and after is None:
+            rows.append({"field": name, "before": f"({before.get('kind')})", "after": "removed"})
+        else:
+            rows.append({"field": name, "before": _short(before), "after": _short(after)})
+    return rows
+
+
+def _history(question: Question, limit: int | None = None) -> list[dict[str, Any]]:
+    records = history_of(question)
+    if limit is not None:
+        records = records[:limit]
+    return [{"record": r, "rows": _change_rows(r.changes or {})} for r in records]
+
+
+@login_required
+@require_GET
+def question_history(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
+    question = _access_question(request.user, course_slug, question_slug)
+    return render(
+        request,
+        "authoring/question_history.html",
+        {
+            "course": question.course,
+            "question": question,
+            "version": question.current,
+            "versions": question.versions.order_by("-number"),
+            "history": _history(question),
+        },
+    )

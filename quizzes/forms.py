@@ -1,0 +1,131 @@
+"""Forms own all input parsing: an option id from another question, a position given twice or
+an answer to a part the item does not have is refused here, with a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from quizzes.models import Answer, AttemptItem
+from quizzes.parts import right_choices
+
+FREE_TEXT_MAX = 5000
+
+
+class ItemForm(forms.Form):
+    """The answer to one attempt item (all its parts). Prefix: `q<position>`."""
+
+    def __init__(
+        self, item: AttemptItem, answers: dict[str, Answer], *args: Any, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", f"q{item.position}")
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.parts = item.version.parts
+        for part in self.parts:
+            saved = answers.get(part["id"])
+            self._add_fields(part, item.order.get(part["id"], []), saved.response if saved else {})
+
+    def _add_fields(self, part: dict[str, Any], shown: list[str], saved: dict[str, Any]) -> None:
+        pid, kind = part["id"], part["kind"]
+        if kind in ("single", "true_false", "multiple"):
+            texts = {o["id"]: o["text"] for o in part["options"]}
+            ids = shown if kind != "true_false" else ["true", "false"]
+            choices = [(oid, texts[oid]) for oid in ids if oid in texts]
+            if kind == "multiple":
+                self.fields[pid] = forms.MultipleChoiceField(
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    initial=saved.get("selected", []),
+                    label=part["prompt"],
+                )
+            else:
+                selected = saved.get("selected") or [None]
+                self.fields[pid] = forms.ChoiceField(
+                    choices=choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=selected[0],
+                    label=part["prompt"],
+                )
+        elif kind == "matching":
+            rights = dict(right_choices(part))
+            options = [("", "—")] + [(rid, rights[rid]) for rid in shown if rid in rights]
+            matches = saved.get("matches", {})
+            for pair in part["pairs"]:
+                self.fields[f"{pid}-{pair['id']}"] = forms.ChoiceField(
+                    choices=options,
+                    required=False,
+                    label=pair["left"],
+                    initial=matches.get(pair["id"], ""),
+                )
+        elif kind == "ordering":
+            texts = {i["id"]: i["text"] for i in part["items"]}
+            order = saved.get("order") or []
+            for iid in shown:
+                self.fields[f"{pid}-{iid}"] = forms.IntegerField(
+                    required=False,
+                    min_value=1,
+                    max_value=len(shown),
+                    label=texts[iid],
+                    initial=order.index(iid) + 1 if iid in order else None,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
+        elif kind == "free_text":
+            self.fields[pid] = forms.CharField(
+                required=False,
+                max_length=FREE_TEXT_MAX,
+                label=part["prompt"],
+                initial=saved.get("text", ""),
+                widget=forms.Textarea(attrs={"rows": 6}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for part in self.parts:
+            if part["kind"] == "ordering":
+                pid = part["id"]
+                positions = {iid: data.get(f"{pid}-{iid}") for iid in self.item.order.get(pid, [])}
+                given = [p for p in positions.values() if p is not None]
+                if given and sorted(given) != list(range(1, len(positions) + 1)):
+                    self.add_error(
+                        None,
+                        f"“{part['prompt']}”: give each position "
+                        f"from 1 to {len(positions)} exactly once.",
+                    )
+        return data
+
+    def responses(self) -> dict[str, dict[str, Any]]:
+        """Part id → response JSON, from cleaned data."""
+        data = self.cleaned_data
+        out: dict[str, dict[str, Any]] = {}
+        for part in self.parts:
+            pid, kind = part["id"], part["kind"]
+            if kind == "multiple":
+                out[pid] = {"selected": sorted(data.get(pid) or [])}
+            elif kind in ("single", "true_false"):
+                out[pid] = {"selected": [data[pid]] if data.get(pid) else []}
+            elif kind == "matching":
+                out[pid] = {
+                    "matches": {
+                        p["id"]: data[f"{pid}-{p['id']}"]
+                        for p in part["pairs"]
+                        if data.get(f"{pid}-{p['id']}")
+                    }
+                }
+            elif kind == "ordering":
+                positions = {iid: data.get(f"{pid}-{iid}") for iid in self.item.order.get(pid, [])}
+                if all(p is not None for p in positions.values()):
+                    out[pid] = {"order": sorted(positions, key=lambda iid: positions[iid] or 0)}
+                else:
+                    out[pid] = {"order": []}
+            elif kind == "free_text":
+                out[pid] = {"text": data.get(pid, "")}
+        return out
+
+    def fields_of(self, part_id: str) -> list[forms.BoundField]:
+        return [
+            self[name] for name in self.fields if name == part_id or name.startswith(f"{part_id}-")
+        ]

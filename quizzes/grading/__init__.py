@@ -1,0 +1,46 @@
+"""Automatic grading of free-text answers against rubrics (pure Python, no Django).
+
+- `rubric`: the rubric dataclasses, validation (`rubric_from_dict`) and export (`rubric_to_dict`).
+- `text`: tokenising with offsets, stemming, stop words, fuzzy matching, negation.
+- `freetext`: the default grader, `grade(rubric, answer, choices)` -> `GradeResult`.
+- `derive`: a rubric proposed from a question and its model answer(s).
+- `base`: the `Grader` interface and `get_grader(name, **options)`.
+- `llm`: a grader behind any OpenAI-compatible /chat/completions endpoint.
+- `batch`: JSONL in, JSONL out (the `grade_answers` management command).
+
+The semantics are documented in docs/rubrics.md.
+"""
+
+from .base import Grader, KeywordGrader, get_grader
+from .derive import rubric_from_model_answers
+from .freetext import CriterionResult, GradeResult, grade
+from .rubric import (
+    ArguesFor,
+    Criterion,
+    KeyIdea,
+    Level,
+    Misconception,
+    Rubric,
+    RubricError,
+    rubric_from_dict,
+    rubric_to_dict,
+)
+
+__all__ = [
+    "ArguesFor",
+    "Criterion",
+    "CriterionResult",
+    "GradeResult",
+    "Grader",
+    "KeyIdea",
+    "KeywordGrader",
+    "Level",
+    "Misconception",
+    "Rubric",
+    "RubricError",
+    "get_grader",
+    "grade",
+    "rubric_from_dict",
+    "rubric_from_model_answers",
+    "rubric_to_dict",
+]

@@ -1,0 +1,336 @@
+"""Questions (versioned), quizzes, attempts and answers.
+
+Builds on `courses`; cross-app foreign keys use string labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.bloom import BloomLevel
+from courses.models import slug_validator
+
+PART_KINDS = ("single", "multiple", "true_false", "matching", "ordering", "free_text")
+CHOICE_KINDS = ("single", "multiple", "true_false")
+
+
+class Question(models.Model):
+    """A question's identity; its content lives in immutable versions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="questions")
+    slug = models.SlugField(max_length=100, validators=[slug_validator])
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    concepts = models.ManyToManyField("courses.Concept", related_name="questions")
+    tags = models.ManyToManyField("courses.Tag", blank=True, related_name="questions")
+    current = models.OneToOneField(
+        "QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="question_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.current.title if self.current else self.slug
+
+
+class QuestionVersion(models.Model):
+    """What a student is shown. Never edited once an attempt uses it: edits make a new one."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    stem = models.TextField(help_text="Markdown: the scenario.")
+    bloom = models.PositiveSmallIntegerField(choices=BloomLevel.choices)
+    explanation = models.TextField(blank=True)
+    # The parts exactly as in the content format: [{id, kind, prompt, options|pairs|items|rubric}]
+    parts = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="question_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+    @property
+    def kind(self) -> str:
+        return "scenario" if len(self.parts) > 1 else str(self.parts[0]["kind"])
+
+    def part(self, part_id: str) -> dict[str, Any] | None:
+        return next((p for p in self.parts if p["id"] == part_id), None)
+
+
+class Quiz(models.Model):
+    class Feedback(models.TextChoices):
+        AFTER_EACH = "each", "After each question"
+        AFTER_SUBMIT = "submit", "After submitting"
+        AFTER_CLOSE = "close", "After the quiz closes"
+
+    class Grading(models.TextChoices):
+        HIGHEST = "highest", "Highest attempt"
+        LAST = "last", "Last attempt"
+        MEAN = "mean", "Mean of attempts"
+
+    class Layout(models.TextChoices):
+        ONE_PER_PAGE = "one", "One question per page"
+        ALL_ON_ONE = "all", "All questions on one page"
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="quizzes")
+    chapter = models.ForeignKey(
+        "courses.Chapter", null=True, blank=True, on_delete=models.SET_NULL, related_name="quizzes"
+    )
+    slug = models.SlugField(max_length=100, validators=[slug_validator])
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    shuffle_questions = models.BooleanField(default=True)
+    shuffle_options = models.BooleanField(default=True)
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    max_attempts = models.PositiveIntegerField(null=True, blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(default=60, help_text="Percent.")
+    feedback = models.CharField(
+        max_length=10, choices=Feedback.choices, default=Feedback.AFTER_SUBMIT
+    )
+    grading = models.CharField(max_length=10, choices=Grading.choices, default=Grading.HIGHEST)
+    layout = models.CharField(max_length=5, choices=Layout.choices, default=Layout.ONE_PER_PAGE)
+
+    class Meta:
+        ordering = ["course", "title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_unique"),
+            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz", args=[self.course.slug, self.slug])
+
+    def is_open(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return (self.opens_at is None or now >= self.opens_at) and (
+            self.closes_at is None or now < self.closes_at
+        )
+
+
+class QuizItem(models.Model):
+    """A fixed question of a quiz."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="quiz_items")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quiz_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.position}"
+
+
+class DrawRule(models.Model):
+    """Draw `count` questions matching every filter set, per attempt, from a stored seed."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="rules")
+    position = models.PositiveIntegerField()
+    count = models.PositiveIntegerField()
+    chapter = models.ForeignKey("courses.Chapter", null=True, blank=True, on_delete=models.CASCADE)
+    concept = models.ForeignKey("courses.Concept", null=True, blank=True, on_delete=models.CASCADE)
+    tag = models.ForeignKey("courses.Tag", null=True, blank=True, on_delete=models.CASCADE)
+    bloom = models.PositiveSmallIntegerField(choices=BloomLevel.choices, null=True, blank=True)
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [models.CheckConstraint(condition=Q(count__gte=1), name="draw_rule_count")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz}: draw {self.count}"
+
+
+class Attempt(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveIntegerField()
+    seed = models.BigIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)  # set only by submit_attempt
+    score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(null=True, blank=True)
+    pending_parts = models.PositiveIntegerField(default=0)  # free-text parts awaiting grading
+
+    class Meta:
+        ordering = ["quiz", "student", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "student", "number"], name="attempt_number_unique"
+            ),
+        ]
+        indexes = [
+            # "my attempts" and the results table: attempts of a quiz by student
+            models.Index(fields=["student", "quiz"], name="attempt_student_quiz_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} — {self.student} #{self.number}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def is_open(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.submitted_at is None and (self.deadline is None or now < self.deadline)
+
+    @property
+    def percent(self) -> float | None:
+        if self.score is None or not self.max_score:
+            return None
+        return round(100 * self.score / self.max_score, 1)
+
+
+class AttemptItem(models.Model):
+    """One question of an attempt: the version shown and its stored option order."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    # part id -> list of option/pair/item ids in the order shown to this student
+    order = models.JSONField(default=dict)
+    # With feedback after each question: when the student checked it (its answers are final).
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} #{self.position}"
+
+
+class Answer(models.Model):
+    class Status(models.TextChoices):
+        SAVED = "saved", "Saved"
+        GRADED = "graded", "Graded"
+        AWAITING = "awaiting", "Awaiting grading"  # free text queued for the grader
+        REVIEW = "review", "Being reviewed"  # the grader was unsure: an instructor decides
+
+    item = models.ForeignKey(AttemptItem, on_delete=models.CASCADE, related_name="answers")
+    part_id = models.CharField(max_length=100)
+    response = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SAVED)
+    points = models.FloatField(null=True, blank=True)
+    max_points = models.FloatField(null=True, blank=True)
+    # Exact parts: {"correct": bool}. Free text: {"criteria": [...]} as the machine graded it
+    # (level, points, evidence spans, confidence, note per criterion) and, once a person has
+    # decided, {"human": {criterion id: level index}}.
+    detail = models.JSONField(default=dict, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    grader = models.CharField(max_length=40, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "part_id"], name="answer_part_unique"),
+        ]
+        indexes = [
+            # the review queue: answers by status, least confident first
+            models.Index(fields=["status", "confidence"], name="answer_review_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.part_id}"
+
+
+class GradeDecision(models.Model):
+    """A person's grade for a free-text answer: who, when, before and after. Always wins."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="decisions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField()  # {"points", "levels": {criterion: level}, "status"}
+    after = models.JSONField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.answer} by {self.user} at {self.decided_at:%Y-%m-%d %H:%M}"
+
+
+class GradingPolicy(models.Model):
+    """How a course grades free text: which grader, and below what confidence a person looks."""
+
+    class GraderName(models.TextChoices):
+        KEYWORD = "keyword", "Automatic (key ideas, offline)"
+        LLM = "llm", "Chat model (OpenAI-compatible endpoint)"
+
+    course = models.OneToOneField(
+        "courses.Course", on_delete=models.CASCADE, related_name="grading_policy"
+    )
+    grader = models.CharField(max_length=20, choices=GraderName.choices, default=GraderName.KEYWORD)
+    review_threshold = models.FloatField(
+        default=0.6, help_text="Grades less confident than this go to an instructor first (0-1)."
+    )
+
+    class Meta:
+        verbose_name_plural = "grading policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_threshold__gte=0) & Q(review_threshold__lte=1),
+                name="grading_policy_threshold_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.get_grader_display()}"
+
+
+class RegradeRun(models.Model):
+    """One background re-grade after a rubric changed, and what it changed."""
+
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="regrades")
+    part_id = models.CharField(max_length=100)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    graded = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    skipped_human = models.PositiveIntegerField(default=0)
+    changed_answers = models.JSONField(default=list)  # answer ids whose grade changed
+
+    class Meta:
+        ordering = ["-enqueued_at"]
+
+    def __str__(self) -> str:
+        return f"Re-grade of {self.version} {self.part_id}"

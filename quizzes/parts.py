@@ -1,0 +1,73 @@
+"""Between stored question parts (JSON in a version) and the pure scorer's dataclasses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizzes import scoring
+from quizzes.grading.rubric import rubric_from_dict
+from quizzes.models import CHOICE_KINDS
+
+
+def part_points(part: dict[str, Any]) -> float:
+    """What a part is worth: `points` (default 1), or its rubric's top total for free text."""
+    if part["kind"] == "free_text":
+        rubric = rubric_from_dict(part["rubric"])
+        return float(sum(max(level.points for level in c.levels) for c in rubric.criteria))
+    return float(part.get("points", 1))
+
+
+def spec_of(part: dict[str, Any]) -> scoring.Spec:
+    kind = part["kind"]
+    points = part_points(part)
+    if kind in CHOICE_KINDS:
+        return scoring.ChoiceSpec(
+            kind=kind,
+            options=tuple(scoring.OptionSpec(o["id"], bool(o["correct"])) for o in part["options"]),
+            points=points,
+        )
+    if kind == "matching":
+        return scoring.MatchingSpec(
+            pairs=tuple(scoring.PairSpec(p["id"], p["left"], p["right"]) for p in part["pairs"]),
+            distractors=tuple(part.get("distractors", [])),
+            points=points,
+        )
+    if kind == "ordering":
+        return scoring.OrderingSpec(items=tuple(i["id"] for i in part["items"]), points=points)
+    raise ValueError(f"part kind {kind!r} is not scored exactly")
+
+
+def response_of(part: dict[str, Any], stored: dict[str, Any] | None) -> scoring.Response | None:
+    """The scorer's response for a stored answer (None when nothing was answered)."""
+    if not stored:
+        return None
+    kind = part["kind"]
+    if kind in CHOICE_KINDS:
+        return scoring.ChoiceResponse(frozenset(stored.get("selected", [])))
+    if kind == "matching":
+        return scoring.MatchingResponse(dict(stored.get("matches", {})))
+    if kind == "ordering":
+        order = stored.get("order") or []
+        return scoring.OrderingResponse(tuple(order)) if order else None
+    return None
+
+
+def is_answered(part: dict[str, Any], stored: dict[str, Any] | None) -> bool:
+    if not stored:
+        return False
+    if part["kind"] == "free_text":
+        return bool(str(stored.get("text", "")).strip())
+    if part["kind"] == "matching":
+        return any(stored.get("matches", {}).values())
+    if part["kind"] == "ordering":
+        return bool(stored.get("order"))
+    return bool(stored.get("selected"))
+
+
+def right_choices(part: dict[str, Any]) -> list[tuple[str, str]]:
+    """(right id, text) for a matching part: pair ids for the pairs' own texts, then d0, d1…"""
+    choices = [(p["id"], p["right"]) for p in part["pairs"]]
+    choices += [
+        (scoring.distractor_id(i), text) for i, text in enumerate(part.get("distractors", []))
+    ]
+    return choices

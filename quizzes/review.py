@@ -1,0 +1,219 @@
+"""Free-text grading in the app: the machine grades, unsure grades go to a person, a person's
+decision always wins, and a changed rubric re-grades what the machine graded.
+
+Actions here are the only code that writes an Answer's free-text grade.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from quizzes.grading.base import Grader, get_grader
+from quizzes.grading.freetext import GradeResult
+from quizzes.grading.rubric import Rubric, rubric_from_dict
+from quizzes.models import Answer, Attempt, AttemptItem, GradeDecision, GradingPolicy, RegradeRun
+
+PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be recorded (a level that does not exist, say)."""
+
+
+def grader_for(course_id: int) -> Grader:
+    policy = GradingPolicy.objects.filter(course_id=course_id).first()
+    threshold = policy.review_threshold if policy else settings.STEPWISE_REVIEW_THRESHOLD
+    if policy and policy.grader == GradingPolicy.GraderName.LLM:
+        return get_grader(
+            "llm",
+            url=settings.STEPWISE_LLM_URL,
+            model=settings.STEPWISE_LLM_MODEL,
+            api_key=settings.STEPWISE_LLM_API_KEY,
+            timeout=settings.STEPWISE_LLM_TIMEOUT,
+            review_threshold=threshold,
+        )
+    return get_grader("keyword", review_threshold=threshold)
+
+
+def rubric_of(item: AttemptItem, part_id: str) -> Rubric:
+    part = item.version.part(part_id)
+    if part is None or part["kind"] != "free_text":
+        raise ValueError(f"part {part_id!r} of {item.version} is not a free-text part")
+    return rubric_from_dict(part["rubric"])
+
+
+def choices_of(item: AttemptItem) -> dict[str, list[str]]:
+    """What the student picked in the item's choice parts, for `argues_for` criteria."""
+    return {
+        a.part_id: list(a.response.get("selected", []))
+        for a in item.answers.all()
+        if "selected" in a.response
+    }
+
+
+def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[dict[str, Any]]:
+    by_id = {c.id: c for c in rubric.criteria}
+    out = []
+    for r in result.criteria:
+        criterion = by_id[r.criterion_id]
+        out.append(
+            {
+                "criterion": r.criterion_id,
+                "title": criterion.title,
+                "level": r.level_index,
+                "descriptor": criterion.levels[r.level_index].descriptor,
+                "points": r.points,
+                "max_points": r.max_points,
+                "evidence": [list(span) for span in r.evidence],
+                "matched": list(r.matched_ideas),
+                "missed": list(r.missed_ideas),
+                "confidence": round(r.confidence, 3),
+                "note": r.note,
+            }
+        )
+    return out
+
+
+def machine_grade(answer: Answer, grader: Grader) -> bool:
+    """Grade one free-text answer with `grader`; return whether its grade changed.
+
+    Never touches an answer a person has decided.
+    """
+    if answer.reviewed_by_id is not None:
+        return False
+    rubric = rubric_of(answer.item, answer.part_id)
+    part = answer.item.version.part(answer.part_id) or {}
+    result = grader.grade(
+        rubric,
+        str(answer.response.get("text", "")),
+        choices_of(answer.item),
+        prompt=f"{answer.item.version.stem}\n{part.get('prompt', '')}",
+    )
+    before = (answer.status, answer.points, answer.detail.get("criteria"))
+    answer.detail = {"criteria": _criteria_detail(rubric, result), "note": result.note}
+    answer.points = round(result.score, 4)
+    answer.max_points = rubric.max_score
+    answer.confidence = round(result.confidence, 3)
+    answer.grader = result.grader
+    answer.status = Answer.Status.REVIEW if result.needs_review else Answer.Status.GRADED
+    answer.save(update_fields=["detail", "points", "max_points", "confidence", "grader", "status"])
+    return before != (answer.status, answer.points, answer.detail.get("criteria"))
+
+
+def recompute_attempt(attempt: Attempt) -> Attempt:
+    """Score = the points of graded answers; written answers still pending count as pending."""
+    answers = list(
+        Answer.objects.filter(item__attempt=attempt).only("status", "points", "max_points")
+    )
+    attempt.score = round(
+        sum(a.points or 0 for a in answers if a.status == Answer.Status.GRADED), 4
+    )
+    attempt.max_score = round(sum(a.max_points or 0 for a in answers), 4)
+    attempt.pending_parts = sum(1 for a in answers if a.status in PENDING)
+    attempt.save(update_fields=["score", "max_score", "pending_parts"])
+    return attempt
+
+
+@transaction.atomic
+def grade_attempt_free_text(attempt_id: int) -> int:
+    """Grade every free-text answer of a submitted attempt awaiting the machine."""
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    answers = list(
+        Answer.objects.filter(item__attempt=attempt, status=Answer.Status.AWAITING)
+        .select_related("item__version")
+        .prefetch_related("item__answers")
+    )
+    grader = grader_for(attempt.quiz.course_id)
+    for answer in answers:
+        machine_grade(answer, grader)
+    recompute_attempt(attempt)
+    return len(answers)
+
+
+def _levels(answer: Answer) -> dict[str, int]:
+    human = answer.detail.get("human") or {}
+    machine = {c["criterion"]: c["level"] for c in answer.detail.get("criteria", [])}
+    return {**machine, **human}
+
+
+@transaction.atomic
+def decide_answer(
+    answer: Answer, user: User, levels: dict[str, int], comment: str = ""
+) -> GradeDecision:
+    """Record a person's grade: one level per criterion. It wins over the machine for good."""
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("item__version", "item__attempt")
+        .get(pk=answer.pk)
+    )
+    rubric = rubric_of(answer.item, answer.part_id)
+    by_id = {c.id: c for c in rubric.criteria}
+    if set(levels) != set(by_id):
+        missing = sorted(set(by_id) - set(levels))
+        unknown = sorted(set(levels) - set(by_id))
+        raise DecisionError(
+            "Choose a level for every criterion"
+            + (f" (missing: {', '.join(missing)})" if missing else "")
+            + (f" (not in this rubric: {', '.join(unknown)})" if unknown else "")
+            + "."
+        )
+    for cid, level in levels.items():
+        if not 0 <= level < len(by_id[cid].levels):
+            raise DecisionError(f"“{by_id[cid].title}” has no level {level + 1}.")
+    before = {"points": answer.points, "levels": _levels(answer), "status": answer.status}
+    points = round(sum(by_id[cid].levels[level].points for cid, level in levels.items()), 4)
+    answer.detail = {**answer.detail, "human": dict(levels)}
+    answer.points = points
+    answer.max_points = rubric.max_score
+    answer.status = Answer.Status.GRADED
+    answer.reviewed_by = user
+    answer.reviewed_at = timezone.now()
+    answer.comment = comment
+    answer.save()
+    decision = GradeDecision.objects.create(
+        answer=answer,
+        user=user,
+        before=before,
+        after={"points": points, "levels": dict(levels), "status": answer.status},
+        comment=comment,
+    )
+    recompute_attempt(answer.item.attempt)
+    return decision
+
+
+def regrade_part(run_id: int) -> RegradeRun:
+    """Re-grade every machine-graded answer of one free-text part after its rubric changed."""
+    run = RegradeRun.objects.select_related("version__question").get(pk=run_id)
+    grader = grader_for(run.version.question.course_id)
+    answers = (
+        Answer.objects.filter(item__version=run.version, part_id=run.part_id)
+        .exclude(status=Answer.Status.SAVED)
+        .select_related("item__version", "item__attempt")
+        .prefetch_related("item__answers")
+    )
+    changed: list[int] = []
+    graded = skipped = 0
+    attempts: dict[int, Attempt] = {}
+    for answer in answers:
+        if answer.reviewed_by_id is not None:
+            skipped += 1
+            continue
+        if answer.item.attempt.submitted_at is None:
+            continue  # graded when submitted
+        with transaction.atomic():
+            graded += 1
+            if machine_grade(answer, grader):
+                changed.append(answer.pk)
+                attempts[answer.item.attempt_id] = answer.item.attempt
+    for attempt in attempts.values():
+        recompute_attempt(attempt)
+    run.graded, run.changed, run.skipped_human = graded, len(changed), skipped
+    run.changed_answers = changed
+    run.finished_at = timezone.now()
+    run.save()
+    return run

@@ -1,0 +1,246 @@
+"""The instructors' review queue: unsure grades first, one-click levels, keyboard shortcuts.
+
+Every form works without JavaScript; htmx swaps only the criterion being changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from courses.permissions import authored_courses
+from quizzes import review
+from quizzes.grading.rubric import Rubric
+from quizzes.highlight import highlight
+from quizzes.models import Answer, GradeDecision, Quiz, RegradeRun
+
+FILTERS = ("course", "quiz", "question", "criterion", "max_confidence", "status")
+
+
+def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
+    """Free-text answers of submitted attempts in the user's courses, filtered; least
+    confident first."""
+    status = params.get("status") or Answer.Status.REVIEW
+    answers = Answer.objects.filter(
+        item__attempt__submitted_at__isnull=False,
+        max_points__isnull=False,
+        confidence__isnull=False,
+        item__attempt__quiz__course__in=authored_courses(user),
+    ).select_related(
+        "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
+    )
+    if status != "all":
+        answers = answers.filter(status=status)
+    if params.get("course"):
+        answers = answers.filter(item__attempt__quiz__course__slug=params["course"])
+    if params.get("quiz"):
+        answers = answers.filter(item__attempt__quiz__slug=params["quiz"])
+    if params.get("question"):
+        answers = answers.filter(item__version__question__slug=params["question"])
+    if params.get("criterion"):
+        # JSON containment is not portable to SQLite; the criterion id is matched in the text
+        answers = answers.filter(detail__icontains=f'"criterion": "{params["criterion"]}"')
+    if params.get("max_confidence"):
+        with suppress(ValueError):
+            answers = answers.filter(confidence__lte=float(params["max_confidence"]))
+    return answers.order_by("confidence", "pk")
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "") for k in FILTERS if request.GET.get(k)}
+
+
+@dataclass
+class OverrideRate:
+    criterion: str
+    decisions: int
+    changed: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.changed / self.decisions, 1) if self.decisions else 0.0
+
+
+def override_rates(user: Any) -> list[OverrideRate]:
+    """How often people changed the machine's level, per criterion."""
+    decisions: Counter[str] = Counter()
+    changed: Counter[str] = Counter()
+    decided = GradeDecision.objects.filter(
+        answer__item__attempt__quiz__course__in=authored_courses(user)
+    )
+    for d in decided.select_related("answer").only("before", "after", "answer__detail"):
+        machine = {c["criterion"]: c["level"] for c in d.answer.detail.get("criteria", [])}
+        for criterion, level in (d.after.get("levels") or {}).items():
+            decisions[criterion] += 1
+            changed[criterion] += int(machine.get(criterion) != level)
+    return [OverrideRate(c, decisions[c], changed[c]) for c in sorted(decisions)]
+
+
+@login_required
+@permission_required("quizzes.change_answer", raise_exception=True)
+def queue(request: HttpRequest) -> HttpResponse:
+    params = _params(request)
+    answers = list(_queue(request.user, params)[:200])
+    return render(
+        request,
+        "quizzes/review_queue.html",
+        {
+            "answers": answers,
+            "params": params,
+            "courses": authored_courses(request.user).order_by("title"),
+            "quizzes": Quiz.objects.filter(course__in=authored_courses(request.user)).order_by(
+                "title"
+            ),
+            "statuses": [
+                (Answer.Status.REVIEW, "Being reviewed"),
+                (Answer.Status.GRADED, "Graded"),
+                ("all", "All"),
+            ],
+            "rates": override_rates(request.user),
+            "regrades": RegradeRun.objects.filter(
+                version__question__course__in=authored_courses(request.user)
+            )
+            .select_related("version")
+            .order_by("-enqueued_at")[:10],
+            "first_url": _answer_url(answers[0], params) if answers else None,
+        },
+    )
+
+
+def _answer_url(answer: Answer, params: dict[str, str]) -> str:
+    url = reverse("quizzes:review_answer", args=[answer.pk])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _criteria(
+    answer: Answer, rubric: Rubric, chosen: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    machine = {c["criterion"]: c for c in answer.detail.get("criteria", [])}
+    human = answer.detail.get("human") or {}
+    rows = []
+    for number, criterion in enumerate(rubric.criteria, start=1):
+        m = machine.get(criterion.id, {})
+        level = (chosen or {}).get(criterion.id, human.get(criterion.id, m.get("level", 0)))
+        rows.append(
+            {
+                "number": number,
+                "criterion": criterion,
+                "levels": list(enumerate(criterion.levels)),
+                "level": level,
+                "machine_level": m.get("level"),
+                "confidence": m.get("confidence"),
+                "note": m.get("note", ""),
+                "matched": m.get("matched", []),
+                "missed": m.get("missed", []),
+            }
+        )
+    return rows
+
+
+@login_required
+@permission_required("quizzes.change_answer", raise_exception=True)
+def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
+    answer = get_object_or_404(
+        Answer.objects.select_related(
+            "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
+        ),
+        pk=answer_id,
+        max_points__isnull=False,
+        item__attempt__submitted_at__isnull=False,
+        item__attempt__quiz__course__in=authored_courses(request.user),
+    )
+    params = (
+        _params(request)
+        if request.method == "GET"
+        else {k: request.POST.get(k, "") for k in FILTERS if request.POST.get(k)}
+    )
+    rubric = review.rubric_of(answer.item, answer.part_id)
+    ids = list(_queue(request.user, params).values_list("pk", flat=True)[:500])
+    position = ids.index(answer.pk) if answer.pk in ids else None
+    neighbours = {
+        "previous": ids[position - 1] if position is not None and position > 0 else None,
+        "next": ids[position + 1]
+        if position is not None and position + 1 < len(ids)
+        else (ids[0] if ids and ids[0] != answer.pk and position is None else None),
+    }
+    error = ""
+    if request.method == "POST":
+        levels: dict[str, int] = {}
+        for criterion in rubric.criteria:
+            raw = request.POST.get(f"c-{criterion.id}", "")
+            if raw.isdigit():
+                levels[criterion.id] = int(raw)
+        if request.POST.get("action") == "accept":
+            try:
+                review.decide_answer(
+                    answer, _user(request), levels, request.POST.get("comment", "").strip()[:2000]
+                )
+            except review.DecisionError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, "Grade saved.")
+                following = neighbours["next"] if neighbours["next"] != answer.pk else None
+                target = (
+                    reverse("quizzes:review_answer", args=[following])
+                    if following
+                    else reverse("quizzes:review_queue")
+                )
+                return redirect(f"{target}?{urlencode(params)}" if params else target)
+        answer.refresh_from_db()
+        chosen = levels
+    else:
+        chosen = None
+    text = str(answer.response.get("text", ""))
+    criteria = _criteria(answer, rubric, chosen)
+    context = {
+        "answer": answer,
+        "version": answer.item.version,
+        "part": answer.item.version.part(answer.part_id),
+        "choices": review.choices_of(answer.item),
+        "highlighted": highlight(
+            text, [c.get("evidence", []) for c in answer.detail.get("criteria", [])]
+        ),
+        "criteria": criteria,
+        "total": sum(
+            c["criterion"].levels[c["level"]].points
+            for c in criteria
+            if c["level"] < len(c["criterion"].levels)
+        ),
+        "max_total": rubric.max_score,
+        "params": params,
+        "neighbours": neighbours,
+        "error": error,
+        "decisions": answer.decisions.select_related("user")[:10],
+        "model_answers": rubric.model_answers,
+    }
+    if getattr(request, "htmx", False) and request.method == "POST":
+        return render(
+            request, "quizzes/review_answer.html#grade-panel", context, status=422 if error else 200
+        )
+    return render(request, "quizzes/review_answer.html", context, status=422 if error else 200)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+@permission_required("quizzes.change_answer", raise_exception=True)
+def regrade_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_object_or_404(RegradeRun.objects.select_related("version__question"), pk=run_id)
+    changed = Answer.objects.filter(pk__in=run.changed_answers).select_related(
+        "item__attempt__student", "item__attempt__quiz"
+    )
+    return render(request, "quizzes/regrade.html", {"run": run, "changed": changed})

@@ -1,0 +1,17 @@
+"""Background work through Django's tasks API (django-tasks; database worker: `db_worker`)."""
+
+from django_tasks import task
+
+from quizzes import review
+
+
+@task()
+def grade_free_text(attempt_id: int) -> int:
+    """Grade a submitted attempt's written answers."""
+    return review.grade_attempt_free_text(attempt_id)
+
+
+@task()
+def regrade(run_id: int) -> int:
+    """Re-grade a free-text part after its rubric changed; returns how many grades changed."""
+    return review.regrade_part(run_id).changed

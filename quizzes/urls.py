@@ -1,0 +1,24 @@
+from django.urls import path
+
+from quizzes import review_views, views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("courses/<slug:course_slug>/quizzes/", views.quiz_list, name="quiz_list"),
+    path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/", views.quiz_detail, name="quiz"),
+    path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/start/", views.start, name="start"),
+    path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/results/",
+        views.results,
+        name="results",
+    ),
+    path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path("attempts/<int:attempt_id>/summary/", views.summary, name="summary"),
+    path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
+    path("attempts/<int:attempt_id>/result/", views.result, name="result"),
+    path("my/attempts/", views.my_attempts, name="my_attempts"),
+    path("review/", review_views.queue, name="review_queue"),
+    path("review/answers/<int:answer_id>/", review_views.answer_view, name="review_answer"),
+    path("review/regrades/<int:run_id>/", review_views.regrade_detail, name="regrade"),
+]

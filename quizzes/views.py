@@ -1,0 +1,466 @@
+"""Quiz pages: take a quiz (one question per page or all on one), review, submit, results.
+
+Every form is a real POST form; htmx only autosaves it as it changes and swaps in the
+"saved" status. A non-htmx POST redirects (POST/redirect/GET).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from courses.access import access_course
+from courses.models import Concept
+from quizzes import actions, review
+from quizzes.access import access_attempt, access_quiz, access_results
+from quizzes.feedback import breakdown, feedback_allowed
+from quizzes.forms import ItemForm
+from quizzes.highlight import highlight
+from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
+from quizzes.parts import is_answered, right_choices
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user of a @login_required view."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@dataclass
+class ResultRow:
+    attempt: Attempt
+    duration: timedelta | None
+    per_question: list[str]
+
+
+def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = access_course(course_slug)
+    quizzes = course.quizzes.select_related("chapter").order_by("chapter__position", "title")
+    return render(request, "quizzes/quiz_list.html", {"course": course, "quizzes": quizzes})
+
+
+def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+    quiz = access_quiz(course_slug, quiz_slug)
+    attempts = []
+    left = None
+    grade = None
+    if request.user.is_authenticated:
+        attempts = list(quiz.attempts.filter(student=_user(request)).order_by("number"))
+        left = actions.attempts_left(quiz, _user(request))
+        grade = actions.quiz_grade(quiz, attempts)
+    return render(
+        request,
+        "quizzes/quiz.html",
+        {
+            "quiz": quiz,
+            "course": quiz.course,
+            "attempts": attempts,
+            "attempts_left": left,
+            "open_attempt": next((a for a in attempts if not a.is_submitted), None),
+            "grade": grade,
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+    quiz = access_quiz(course_slug, quiz_slug)
+    try:
+        attempt = actions.start_attempt(quiz, _user(request))
+    except actions.QuizError as exc:
+        messages.error(request, str(exc))
+        return redirect(quiz)
+    return redirect("quizzes:attempt", attempt.pk)
+
+
+def _items(attempt: Attempt) -> list[AttemptItem]:
+    return list(
+        attempt.items.select_related("version").prefetch_related("answers").order_by("position")
+    )
+
+
+def _item_context(
+    attempt: Attempt, item: AttemptItem, form: ItemForm | None = None
+) -> dict[str, Any]:
+    answers = {a.part_id: a for a in item.answers.all()}
+    show = feedback_allowed(attempt, item)
+    parts = []
+    for part in item.version.parts:
+        answer = answers.get(part["id"])
+        entry: dict[str, Any] = {"part": part, "answer": answer}
+        if show:
+            entry["feedback"] = _part_feedback(part, answer, item)
+        parts.append(entry)
+    return {
+        "item": item,
+        "form": form or ItemForm(item, answers),
+        "parts": parts,
+        "show_feedback": show,
+        "answered": all(
+            is_answered(p, answers[p["id"]].response if p["id"] in answers else None)
+            for p in item.version.parts
+        ),
+    }
+
+
+def _part_feedback(
+    part: dict[str, Any], answer: Answer | None, item: AttemptItem
+) -> dict[str, Any]:
+    """Correct answers and per-option feedback, built only when the setting allows."""
+    response = answer.response if answer else {}
+    kind = part["kind"]
+    out: dict[str, Any] = {
+        "points": answer.points if answer else 0,
+        "max_points": answer.max_points if answer else None,
+        "status": answer.status if answer else None,
+    }
+    if kind in ("single", "multiple", "true_false"):
+        chosen = set(response.get("selected", []))
+        out["options"] = [{**o, "chosen": o["id"] in chosen} for o in part["options"]]
+    elif kind == "matching":
+        rights = dict(right_choices(part))
+        matches = response.get("matches", {})
+        out["pairs"] = [
+            {
+                **p,
+                "given": rights.get(matches.get(p["id"], ""), "—"),
+                "right_ok": matches.get(p["id"]) == p["id"],
+            }
+            for p in part["pairs"]
+        ]
+    elif kind == "ordering":
+        given = response.get("order", [])
+        texts = {i["id"]: i["text"] for i in part["items"]}
+        out["ordering"] = [
+            {
+                "text": i["text"],
+                "given": texts.get(given[n], "—") if n < len(given) else "—",
+                "ok": n < len(given) and given[n] == i["id"],
+            }
+            for n, i in enumerate(part["items"])
+        ]
+    elif kind == "free_text":
+        out["text"] = response.get("text", "")
+        out.update(free_text_feedback(answer))
+    return out
+
+
+def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
+    """Per-criterion grade and the student's words that earned it, once the grade is final."""
+    if answer is None or answer.status != Answer.Status.GRADED:
+        return {}
+    human = answer.detail.get("human") or {}
+    rubric = review.rubric_of(answer.item, answer.part_id)
+    by_id = {c.id: c for c in rubric.criteria}
+    criteria = []
+    for number, c in enumerate(answer.detail.get("criteria", []), start=1):
+        criterion = by_id.get(c["criterion"])
+        level = human.get(c["criterion"], c["level"])
+        criteria.append(
+            {
+                "number": number,
+                "title": c["title"],
+                "level": level,
+                "descriptor": criterion.levels[level].descriptor if criterion else c["descriptor"],
+                "points": criterion.levels[level].points if criterion else c["points"],
+                "max_points": c["max_points"],
+                "missed": c.get("missed", []),
+                "has_evidence": bool(c["evidence"]),
+            }
+        )
+    text = str(answer.response.get("text", ""))
+    return {
+        "criteria": criteria,
+        "highlighted": highlight(text, [c["evidence"] for c in answer.detail.get("criteria", [])]),
+        "reviewed": answer.reviewed_by_id is not None,
+        "comment": answer.comment,
+    }
+
+
+@login_required
+def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = access_attempt(request.user, attempt_id)
+    if attempt.is_submitted and request.method == "GET":
+        return redirect("quizzes:result", attempt.pk)
+    items = _items(attempt)
+    one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    if request.method == "POST":
+        return _save(request, attempt, items)
+    position = _position(request.GET.get("n"), len(items)) if one_per_page else None
+    shown = [items[position - 1]] if position else items
+    entries = [_item_context(attempt, item) for item in shown]
+    return _attempt_page(request, attempt, entries, position, len(items))
+
+
+def _attempt_page(
+    request: HttpRequest,
+    attempt: Attempt,
+    entries: list[dict[str, Any]],
+    position: int | None,
+    count: int,
+    status: int = 200,
+) -> HttpResponse:
+    """The attempt page: on GET, and again with the refused answers when a save is invalid."""
+    one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "course": attempt.quiz.course,
+            "entries": entries,
+            "position": position if one_per_page else None,
+            "count": count,
+            "one_per_page": one_per_page,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+def _position(value: str | None, count: int) -> int:
+    try:
+        return min(max(int(value or 1), 1), count)
+    except ValueError:
+        return 1
+
+
+def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> HttpResponse:
+    """Save the posted items; then go where the button said (next, previous, review, check)."""
+    htmx = bool(getattr(request, "htmx", False))
+    by_position = {item.position: item for item in items}
+    posted = sorted(
+        {
+            int(key[1:].split("-", 1)[0])
+            for key in request.POST
+            if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
+        }
+    )
+    unknown = [p for p in posted if p not in by_position]
+    position = _position(request.POST.get("position"), len(items))
+    if unknown:
+        return _refuse(
+            request,
+            attempt,
+            "That answer is for a question outside this attempt; nothing was saved.",
+            position,
+        )
+    forms = [
+        ItemForm(by_position[p], {a.part_id: a for a in by_position[p].answers.all()}, request.POST)
+        for p in posted
+    ]
+    invalid = [f for f in forms if not f.is_valid()]
+    if invalid:
+        if htmx:
+            return render(
+                request,
+                "quizzes/attempt.html#save-status",
+                {"errors": invalid[0].errors, "item": invalid[0].item},
+            )
+        entries = [
+            _item_context(attempt, f.item, f) if f in invalid else _item_context(attempt, f.item)
+            for f in forms
+        ]
+        return _attempt_page(request, attempt, entries, position, len(items), status=422)
+    try:
+        for form in forms:
+            actions.save_answers(attempt, form.item, form.responses())
+        if request.POST.get("nav") == "check" and forms:
+            actions.check_item(attempt, forms[0].item)
+    except actions.QuizError as exc:
+        return _refuse(request, attempt, str(exc), position)
+    if htmx:
+        return render(
+            request,
+            "quizzes/attempt.html#save-status",
+            {"saved_at": timezone.now(), "item": forms[0].item if forms else None},
+        )
+    nav = request.POST.get("nav", "save")
+    if nav == "review":
+        return redirect("quizzes:summary", attempt.pk)
+    target = {"next": position + 1, "previous": position - 1}.get(nav, position)
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+    if attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE:
+        url += f"?n={_position(str(target), len(items))}"
+    if nav in ("save", "check"):
+        messages.success(request, "Your answers are saved.")
+    return redirect(url)
+
+
+def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int) -> HttpResponse:
+    messages.error(request, message)
+    attempt.refresh_from_db()
+    target = reverse(
+        "quizzes:result" if attempt.is_submitted else "quizzes:attempt", args=[attempt.pk]
+    )
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@login_required
+def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = access_attempt(request.user, attempt_id)
+    if attempt.is_submitted:
+        return redirect("quizzes:result", attempt.pk)
+    rows = []
+    for item in _items(attempt):
+        answers = {a.part_id: a for a in item.answers.all()}
+        done = [
+            is_answered(p, answers[p["id"]].response if p["id"] in answers else None)
+            for p in item.version.parts
+        ]
+        rows.append({"item": item, "answered": all(done), "partly": any(done) and not all(done)})
+    return render(
+        request,
+        "quizzes/summary.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "course": attempt.quiz.course,
+            "rows": rows,
+            "unanswered": sum(1 for r in rows if not r["answered"]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = access_attempt(request.user, attempt_id)
+    if attempt.is_submitted:
+        messages.info(request, "This attempt was already submitted; it was graded once.")
+        return redirect("quizzes:result", attempt.pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that you want to submit.")
+        return redirect("quizzes:summary", attempt.pk)
+    actions.submit_attempt(attempt)
+    messages.success(request, "Your attempt is submitted.")
+    return redirect("quizzes:result", attempt.pk)
+
+
+@login_required
+def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = access_attempt(request.user, attempt_id)
+    if not attempt.is_submitted:
+        return redirect("quizzes:attempt", attempt.pk)
+    items = _items(attempt)
+    question_ids = {i.version.question_id for i in items}
+    concepts_of: dict[int, list[Concept]] = {}
+    links = Question.concepts.through.objects.filter(question_id__in=question_ids).select_related(
+        "concept"
+    )
+    for link in links.order_by("concept__title"):
+        concepts_of.setdefault(link.question_id, []).append(link.concept)
+    show = feedback_allowed(attempt)
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "course": attempt.quiz.course,
+            "entries": [_item_context(attempt, item) for item in items] if show else [],
+            "show_feedback": show,
+            "breakdown": breakdown(items, concepts_of),
+            "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
+        },
+    )
+
+
+@login_required
+def my_attempts(request: HttpRequest) -> HttpResponse:
+    attempts = (
+        Attempt.objects.filter(student=_user(request))
+        .select_related("quiz__course")
+        .order_by("-started_at")
+    )
+    return render(request, "quizzes/my_attempts.html", {"attempts": attempts})
+
+
+@login_required
+def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+    quiz = access_results(request.user, course_slug, quiz_slug)
+    attempts = list(
+        quiz.attempts.select_related("student")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AttemptItem.objects.select_related("version")
+                .prefetch_related("answers")
+                .order_by("position"),
+            )
+        )
+        .order_by("student__username", "number")
+    )
+    rows = []
+    for a in attempts:
+        duration = (a.submitted_at - a.started_at) if a.submitted_at else None
+        per_question = []
+        for item in a.items.all():
+            answers = list(item.answers.all())
+            if any(x.status == Answer.Status.AWAITING for x in answers):
+                per_question.append("pending")
+            elif answers and all(
+                x.points is not None and x.points >= (x.max_points or 0) for x in answers
+            ):
+                per_question.append("right")
+            elif answers and any((x.points or 0) > 0 for x in answers):
+                per_question.append("partial")
+            else:
+                per_question.append("wrong")
+        rows.append(ResultRow(a, duration, per_question))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-results.csv"'
+        writer = csv.writer(response)
+        width = max((len(r.per_question) for r in rows), default=0)
+        writer.writerow(
+            [
+                "student",
+                "attempt",
+                "started",
+                "submitted",
+                "seconds",
+                "score",
+                "max_score",
+                "percent",
+                "pending",
+            ]
+            + [f"q{i}" for i in range(1, width + 1)]
+        )
+        for r in rows:
+            a = r.attempt
+            writer.writerow(
+                [
+                    a.student.username,
+                    a.number,
+                    a.started_at.isoformat(),
+                    a.submitted_at.isoformat() if a.submitted_at else "",
+                    int(r.duration.total_seconds()) if r.duration else "",
+                    a.score if a.score is not None else "",
+                    a.max_score if a.max_score is not None else "",
+                    a.percent if a.percent is not None else "",
+                    a.pending_parts,
+                    *r.per_question,
+                ]
+            )
+        return response
+    return render(
+        request, "quizzes/results.html", {"quiz": quiz, "course": quiz.course, "rows": rows}
+    )
