@@ -1,0 +1,103 @@
+"""The repository's course meets the bar: size, depth, connectedness, the seeds' concepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from courses.content import CourseTree, parse_tree
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+# Concepts the seed notes name (titles and Learn Before / Learn After / Related entries that
+# are not questions), plus the four paths to production of the deployment article.
+SEED_CONCEPTS = [
+    "Prompting as a Form of Inference-Time Alignment",
+    "Rescoring and Reranking for Inference-Time Alignment",
+    "Choosing an LLM Alignment Strategy",
+    "System Information in Prompts",
+    "Classification of LLM Development Methods by Stage and Application Time",
+    "Human Preference Alignment via Reward Models",
+    "Limitation of Pre-trained LLMs: Next-Token Prediction vs. Instruction Following",
+    "Inference in LLMs",
+    "Diagnosing LLM Performance Issues",
+    "Typical Sequence of LLM Alignment Methods",
+    "Classifying an Alignment Approach",
+    "Evaluating Fine-Tuning Datasets for a General-Purpose AI",
+    "Embedding Task Knowledge into LLM Parameters via Fine-Tuning",
+    "Computational Expense of SFT for Large Language Models",
+    "Objective of Supervised Fine-Tuning",
+    "Computational Efficiency of Fine-Tuning Compared to Pre-training",
+    "Suitability of Fine-Tuning for Aligning with Human Values",
+    "Definition of LLM Alignment",
+    "Supervised Fine-Tuning for LLM Alignment",
+    "Designing a Dataset for Model Behavior Adaptation",
+    "Supervised Fine-Tuning (SFT) as an Example of Labeled Data Fine-Tuning",
+    "Diagnosing Unintended Model Behavior After Adaptation",
+    "Impact of Dataset Quality on Fine-Tuning",
+    "Diagnosing a Flawed Fine-Tuning Process",
+    "Prefix Fine-Tuning",
+    "Comparing Model Adaptation Strategies",
+    "Training a Model from Scratch",
+    "Fine-Tuning as a Path to Production",
+    "Prompt Engineering",
+    "Retrieval-Augmented Generation (RAG)",
+]
+
+
+@pytest.fixture(scope="module")
+def tree() -> CourseTree:
+    return parse_tree(CONTENT)
+
+
+def test_the_course_has_the_five_chapters_of_the_book(tree: CourseTree) -> None:
+    assert [ch.title for ch in tree.course.chapters] == [
+        "Pre-training",
+        "Generative Models",
+        "Prompting",
+        "Alignment",
+        "Inference",
+    ]
+
+
+def test_every_concept_the_seeds_name_is_present(tree: CourseTree) -> None:
+    titles = {c.title for c in tree.concepts}
+
+    assert [t for t in SEED_CONCEPTS if t not in titles] == []
+
+
+def test_the_seed_links_are_in_the_graph(tree: CourseTree) -> None:
+    by_slug = {c.slug: c for c in tree.concepts}
+
+    assert (
+        "classification-of-llm-development-methods"
+        in by_slug["classifying-an-alignment-approach"].learn_before
+    )
+    assert "embedding-task-knowledge-via-fine-tuning" in by_slug["prefix-fine-tuning"].learn_before
+    assert (
+        "embedding-task-knowledge-via-fine-tuning"
+        in by_slug["comparing-model-adaptation-strategies"].learn_before
+    )
+
+
+def test_at_least_40_concepts_each_with_a_body_of_120_words(tree: CourseTree) -> None:
+    short = [c.slug for c in tree.concepts if len(c.body.split()) < 120]
+
+    assert len(tree.concepts) >= 40
+    assert short == []
+
+
+def test_every_concept_is_reachable_in_one_connected_graph(tree: CourseTree) -> None:
+    graph = nx.Graph()
+    graph.add_nodes_from(c.slug for c in tree.concepts)
+    graph.add_edges_from((b, c.slug) for c in tree.concepts for b in c.learn_before)
+
+    assert nx.number_connected_components(graph) == 1
+
+
+def test_every_concept_carries_a_discipline_tag(tree: CourseTree) -> None:
+    disciplines = {t.slug for t in tree.tags if t.kind == "discipline"}
+
+    assert [c.slug for c in tree.concepts if not disciplines & set(c.tags)] == []

@@ -1,0 +1,73 @@
+"""Rubrics started automatically from model answers."""
+
+from __future__ import annotations
+
+import yaml
+
+from quizzes.grading.derive import propose_key_ideas, rubric_from_model_answers
+from quizzes.grading.freetext import grade
+from quizzes.grading.rubric import rubric_from_dict, rubric_to_dict
+
+QUESTION = "What is the main advantage of steering one model with prompts over fine-tuning?"
+MODEL = "No additional training run is needed, so the startup saves compute cost and time."
+
+
+def test_a_derived_rubric_is_a_valid_rubric_that_round_trips() -> None:
+    rubric = rubric_from_model_answers(QUESTION, [MODEL])
+    text = yaml.safe_dump(rubric_to_dict(rubric), sort_keys=False)
+    assert rubric_from_dict(yaml.safe_load(text)) == rubric
+    assert rubric.model_answers == (MODEL,)
+
+
+def test_key_ideas_leave_out_the_words_of_the_question() -> None:
+    ideas = propose_key_ideas(QUESTION, [MODEL])
+    words = {w for _, phrasings, _ in ideas for p in phrasings for w in p.split()}
+    assert {"model", "fine", "tuning", "advantage"}.isdisjoint(words)
+    assert "compute" in words and "startup" in words
+
+
+def test_a_negated_phrase_keeps_its_negation() -> None:
+    ideas = propose_key_ideas(QUESTION, [MODEL])
+    assert any(p.startswith("no ") for _, phrasings, _ in ideas for p in phrasings)
+
+
+def test_ideas_shared_by_several_model_answers_weigh_more_and_come_first() -> None:
+    answers = [
+        "The terminals are separated by a gap.",
+        "There is a gap between the terminals.",
+        "The terminals are in different electrical states.",
+    ]
+    ideas = propose_key_ideas("Why is the reading 1.5 volts?", answers)
+    weights = {ident: w for ident, _, w in ideas}
+    assert weights["terminals"] == 1.0
+    assert weights["gap"] == 2 / 3
+    assert weights["different-electrical"] == 1 / 3
+    assert [w for _, _, w in ideas] == sorted((w for _, _, w in ideas), reverse=True)
+
+
+def test_a_model_answer_earns_the_top_level_of_its_derived_rubric() -> None:
+    rubric = rubric_from_model_answers(QUESTION, [MODEL])
+    res = grade(rubric, MODEL)
+    assert res.score == res.max_score
+
+
+def test_a_paraphrase_earns_credit_and_an_unrelated_answer_none() -> None:
+    rubric = rubric_from_model_answers(QUESTION, [MODEL])
+    assert grade(rubric, "It saves time because there is no extra training run.").score > 0
+    assert grade(rubric, "Bananas are yellow.").score == 0
+
+
+def test_a_model_answer_of_several_sentences_gives_several_criteria() -> None:
+    rubric = rubric_from_model_answers(
+        "What is the difference between a constructor and a function?",
+        [
+            "A constructor is called automatically whenever an object is created. "
+            "Constructors have no return type, but ordinary functions declare a return type."
+        ],
+    )
+    assert len(rubric.criteria) == 2
+
+
+def test_a_model_answer_made_only_of_question_words_still_gives_key_ideas() -> None:
+    rubric = rubric_from_model_answers("What are push and pop?", ["push and pop"])
+    assert grade(rubric, "pop and push").score == rubric.max_score

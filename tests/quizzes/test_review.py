@@ -1,0 +1,201 @@
+"""Free-text grades: machine first, unsure ones to a person, people win, rubric fixes re-grade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from courses.content import import_tree
+from quizzes.actions import save_answers, start_attempt, submit_attempt
+from quizzes.models import Answer, Attempt, GradeDecision, GradingPolicy, Quiz, RegradeRun
+from quizzes.review import DecisionError, decide_answer
+
+pytestmark = pytest.mark.django_db
+
+
+def answer_scenario(quiz: Quiz, student: User, choice: str, text: str) -> Attempt:
+    quiz.items.exclude(question__slug="scenario").delete()
+    attempt = start_attempt(quiz, student)
+    save_answers(
+        attempt, attempt.items.get(), {"choice": {"selected": [choice]}, "justify": {"text": text}}
+    )
+    return submit_attempt(attempt)
+
+
+@pytest.fixture
+def unsure(quiz: Quiz) -> Quiz:
+    """A course whose threshold sends every free-text grade to a person."""
+    GradingPolicy.objects.create(course=quiz.course, review_threshold=1.0)
+    return quiz
+
+
+def test_an_unsure_grade_waits_for_review_and_the_student_sees_being_reviewed(
+    client: Client, unsure: Quiz, student: User
+) -> None:
+    attempt = answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    client.force_login(student)
+
+    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+
+    attempt.refresh_from_db()
+    assert Answer.objects.get(part_id="justify").status == Answer.Status.REVIEW
+    assert attempt.pending_parts == 1 and attempt.score == 1  # the choice part only
+    assert "Being reviewed by your instructor" in html and "Gives the reason" not in html
+
+
+def test_a_confident_grade_reaches_the_student_with_evidence(
+    client: Client, quiz: Quiz, student: User
+) -> None:
+    attempt = answer_scenario(quiz, student, "b", "B is cheap because there is no retraining.")
+    client.force_login(student)
+
+    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+
+    assert Answer.objects.get(part_id="justify").status == Answer.Status.GRADED
+    assert '<mark class="ev ev-1" data-criteria="1">' in html and "Gives the reason" in html
+
+
+def test_a_justification_for_the_option_not_picked_earns_no_consistency_credit(
+    quiz: Quiz, student: User
+) -> None:
+    answer_scenario(quiz, student, "a", "B is cheap because there is no retraining.")
+
+    answer = Answer.objects.get(part_id="justify")
+    assert answer.points == 0
+
+
+def test_an_instructor_decision_is_recorded_and_wins(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    attempt = answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    answer = Answer.objects.get(part_id="justify")
+    client.force_login(course_instructor)
+
+    response = client.post(
+        reverse("quizzes:review_answer", args=[answer.pk]),
+        {"c-reason": "0", "comment": "Say why.", "action": "accept"},
+    )
+
+    answer.refresh_from_db()
+    attempt.refresh_from_db()
+    decision = GradeDecision.objects.get()
+    assert response.status_code == 302
+    assert (
+        answer.status == Answer.Status.GRADED
+        and answer.points == 0
+        and answer.reviewed_by == course_instructor
+    )
+    assert (
+        decision.user == course_instructor
+        and decision.before["points"] == 2
+        and decision.after["points"] == 0
+    )
+    assert attempt.pending_parts == 0 and attempt.score == 1
+    client.force_login(student)
+    assert "Say why." in client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+
+
+def test_a_level_that_does_not_exist_is_refused_and_nothing_is_recorded(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "cheap")
+    answer = Answer.objects.get(part_id="justify")
+    client.force_login(course_instructor)
+
+    response = client.post(
+        reverse("quizzes:review_answer", args=[answer.pk]), {"c-reason": "7", "action": "accept"}
+    )
+
+    assert response.status_code == 422 and "has no level 8" in response.content.decode()
+    assert not GradeDecision.objects.exists()
+    with pytest.raises(DecisionError, match="missing: reason"):
+        decide_answer(answer, course_instructor, {})
+
+
+def test_clicking_a_level_with_htmx_returns_the_grade_panel_only(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "cheap")
+    answer = Answer.objects.get(part_id="justify")
+    client.force_login(course_instructor)
+
+    response = client.post(
+        reverse("quizzes:review_answer", args=[answer.pk]),
+        {"c-reason": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="grade-panel"' in html and "<html" not in html
+    assert "Total: <strong>2 / 2</strong>" in html
+    assert not GradeDecision.objects.exists()  # choosing a level is not a decision until accepted
+
+
+def test_the_queue_lists_unsure_answers_and_filters_them(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "cheap")
+    client.force_login(course_instructor)
+
+    listed = client.get(reverse("quizzes:review_queue")).content.decode()
+    filtered = client.get(
+        reverse("quizzes:review_queue"), {"question": "other-question"}
+    ).content.decode()
+    by_criterion = client.get(
+        reverse("quizzes:review_queue"), {"criterion": "reason"}
+    ).content.decode()
+
+    assert "Startup scenario" in listed and "Startup scenario" not in filtered
+    assert "Startup scenario" in by_criterion
+
+
+def test_students_cannot_open_the_review_queue(client: Client, student: User) -> None:
+    client.force_login(student)
+
+    assert client.get(reverse("quizzes:review_queue")).status_code == 403
+
+
+def test_the_queue_shows_how_often_people_changed_the_machine(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    decide_answer(Answer.objects.get(part_id="justify"), course_instructor, {"reason": 0})
+    client.force_login(course_instructor)
+
+    html = client.get(reverse("quizzes:review_queue")).content.decode()
+
+    assert "reason</a></td><td>1</td><td>1 (100.0%)" in html
+
+
+def test_a_fixed_rubric_regrades_machine_grades_and_keeps_human_ones(
+    content_dir: Path, quiz: Quiz, student: User, other_student: User, course_instructor: User
+) -> None:
+    answer_scenario(quiz, student, "b", "One model serves both products.")
+    quiz.refresh_from_db()
+    answer_scenario(quiz, other_student, "b", "One model serves both products, quickly.")
+    machine = Answer.objects.get(part_id="justify", item__attempt__student=student)
+    human = Answer.objects.get(part_id="justify", item__attempt__student=other_student)
+    decide_answer(human, course_instructor, {"reason": 0})
+    assert machine.points == 0
+    path = content_dir / "questions" / "scenario.md"
+    path.write_text(
+        path.read_text().replace(
+            "phrasings: [no retraining, cheap]",
+            "phrasings: [no retraining, cheap, one model serves both]",
+        )
+    )
+
+    report = import_tree(content_dir)
+
+    run = RegradeRun.objects.get()
+    machine.refresh_from_db()
+    human.refresh_from_db()
+    assert report.created["re-grade runs"] == 1 and report.created.get("question versions", 0) == 0
+    assert run.finished_at is not None and run.changed == 1 and run.skipped_human == 1
+    assert run.changed_answers == [machine.pk]
+    assert machine.points == 2 and human.points == 0
+    assert machine.item.attempt.score == 3
