@@ -1,0 +1,172 @@
+"""Benchmark: a synthetic course of 5,000 concepts and 20,000 prerequisite edges.
+
+Generates the course as content files, imports it with the real importer, then times the
+concept page, the path-to-here computation and the graph page through Django's test client
+(server time: request in, response out, no network).
+
+    .venv/bin/python bench/course_bench.py [--concepts 5000] [--edges 20000]
+
+Uses a throw-away SQLite database unless DATABASE_URL is set (then that database is used and
+the course `bench-course` in it is replaced).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def generate(root: Path, concepts: int, edges: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    chapters = ["one", "two", "three", "four", "five"]
+    (root / "concepts").mkdir(parents=True)
+    (root / "course.yaml").write_text(
+        "slug: bench-course\ntitle: Bench Course\nsummary: Synthetic.\nchapters:\n"
+        + "".join(f"  - slug: {c}\n    title: Chapter {c}\n    summary: s\n" for c in chapters)
+    )
+    (root / "tags.yaml").write_text(
+        "tags:\n  - slug: bench-tag\n    name: Bench\n    kind: custom\n"
+    )
+    before: dict[int, set[int]] = {i: set() for i in range(concepts)}
+    made = 0
+    while made < edges:
+        b = rng.randrange(concepts)
+        a = rng.randrange(concepts)
+        if a == b:
+            continue
+        lo, hi = min(a, b), max(a, b)  # edges only go from lower to higher index: acyclic
+        if lo not in before[hi]:
+            before[hi].add(lo)
+            made += 1
+    body = "Synthetic body text for the benchmark. " * 20
+    for i in range(concepts):
+        chapter = chapters[i * len(chapters) // concepts]
+        lb = "".join(f"  - c{j:05d}\n" for j in sorted(before[i]))
+        (root / "concepts" / f"c{i:05d}.md").write_text(
+            f"---\nslug: c{i:05d}\ntitle: Concept {i}\nchapter: {chapter}\nsummary: Concept number {i}.\n"
+            + (f"learn_before:\n{lb}" if lb else "")
+            + "tags:\n  - bench-tag\n---\n"
+            + body
+            + "\n"
+        )
+
+
+def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(ms: list[float]) -> str:
+    ms = sorted(ms)
+    return f"median {statistics.median(ms):7.1f} ms   p95 {ms[int(0.95 * (len(ms) - 1))]:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--concepts", type=int, default=5000)
+    parser.add_argument("--edges", type=int, default=20000)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="stepwise-bench-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from courses import graph
+    from courses.content import import_tree
+    from courses.models import Concept, Course
+
+    setup_test_environment()
+    settings.STORAGES["staticfiles"]["BACKEND"] = (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    call_command("migrate", verbosity=0)
+    Course.objects.filter(slug="bench-course").delete()  # cascades to chapters and concepts
+
+    content = tmp / "content"
+    start = time.perf_counter()
+    generate(content, args.concepts, args.edges)
+    print(f"engine: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    print(
+        f"generate {args.concepts} concepts / {args.edges} edges: {time.perf_counter() - start:6.1f} s"
+    )
+
+    start = time.perf_counter()
+    report = import_tree(content)
+    print(
+        f"import (first run):                  {time.perf_counter() - start:6.1f} s   {report.changes} changes"
+    )
+    start = time.perf_counter()
+    report = import_tree(content)
+    print(
+        f"import (second run, no change):      {time.perf_counter() - start:6.1f} s   {report.changes} changes"
+    )
+
+    client = Client()
+    rng = random.Random(1)
+    slugs = list(Concept.objects.filter(course__slug="bench-course").values_list("slug", flat=True))
+    deep = [f"c{i:05d}" for i in range(args.concepts - 50, args.concepts)]  # many ancestors
+    sample = rng.sample(slugs, 50) + deep
+
+    def concept_page(slug: str) -> None:
+        response = client.get(f"/courses/bench-course/concepts/{slug}/")
+        assert response.status_code == 200, response.status_code
+
+    for slug in sample[:5]:
+        concept_page(slug)  # warm up
+    page_ms = [timed(lambda s=slug: concept_page(s), 1)[0] for slug in sample[:50]]
+    print(f"concept page (50 random concepts):   {summary(page_ms)}")
+    page_ms = [timed(lambda s=slug: concept_page(s), 1)[0] for slug in deep]
+    print(f"concept page (50 deepest concepts):  {summary(page_ms)}")
+
+    concepts = {c.slug: c for c in Concept.objects.filter(slug__in=deep)}
+    path_ms = []
+    sizes = []
+    for slug in deep:
+        start = time.perf_counter()
+        path = graph.path_to(concepts[slug])
+        path_ms.append((time.perf_counter() - start) * 1000)
+        sizes.append(len(path))
+    print(
+        f"path to here (50 deep concepts):     {summary(path_ms)}   ~{int(statistics.mean(sizes))} ancestors each"
+    )
+
+    graph_ms = timed(lambda: client.get("/courses/bench-course/graph/"), 3)
+    print(f"graph page (whole course):           {summary(graph_ms)}")
+    for n in (1000, 2000, 4000):
+        sub = tmp / f"content-{n}"
+        generate(sub, n, n * 4)
+        Course.objects.filter(slug="bench-course").delete()  # cascades to chapters and concepts
+        import_tree(sub)
+        ms = timed(lambda: client.get("/courses/bench-course/graph/"), 3)
+        print(
+            f"graph page at {n:5d} concepts / {n * 4:5d} edges: {statistics.median(ms):7.1f} ms   "
+            f"{statistics.median(ms) * 1000 / (n * 5):5.1f} µs per node+edge"
+        )
+
+
+if __name__ == "__main__":
+    main()
