@@ -54,6 +54,7 @@ class ImportReport:
     deleted: Counter[str] = field(default_factory=Counter)
     missing: list[str] = field(default_factory=list)  # concepts in the database, not in files
     missing_items: dict[str, list[str]] = field(default_factory=dict)  # the same, for sections
+    warnings: list[str] = field(default_factory=list)  # written, but worth a look
     checked_only: bool = False
 
     @property
@@ -76,6 +77,8 @@ class ImportReport:
             )
         for kind, slugs in sorted(self.missing_items.items()):
             yield f"{len(slugs)} {kind} no longer have a file: {', '.join(slugs)}"
+        for warning in self.warnings:
+            yield f"warning: {warning}"
         yield f"{self.changes} change(s)" + (
             " (check only: nothing written)" if self.checked_only else ""
         )

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from quizzes import scoring
+from quizzes import draw, scoring
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz
 from quizzes.parts import part_points, response_of, spec_of
 from quizzes.tasks import grade_free_text
@@ -58,7 +58,12 @@ def rule_queryset(quiz: Quiz, rule: DrawRule) -> QuerySet[Question]:
 
 
 def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
-    """The quiz's fixed questions, then each rule's draw; reproducible from `seed`."""
+    """The quiz's fixed questions, then each rule's draw; reproducible from `seed`.
+
+    Each rule draws at random from what earlier rules left. When overlapping rules make that
+    greedy draw fail although a draw exists (rule 1 took the questions rule 2 needed), the draw
+    falls back to a seeded maximum-flow assignment (quizzes.draw), so a quiz that the builder
+    accepted can always be started."""
     rng = random.Random(seed)
     chosen = [
         item.question
@@ -66,20 +71,70 @@ def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
             question__status=Question.Status.PUBLISHED
         )
     ]
-    taken = {q.pk for q in chosen}
-    for rule in quiz.rules.all():
-        pool = [q for q in rule_queryset(quiz, rule).select_related("current") if q.pk not in taken]
-        if len(pool) < rule.count:
+    fixed = {q.pk for q in chosen}
+    pools = [
+        (
+            rule.count,
+            [q for q in rule_queryset(quiz, rule).select_related("current") if q.pk not in fixed],
+        )
+        for rule in quiz.rules.all()
+    ]
+    drawn = _greedy_draw(pools, rng)
+    if drawn is None:
+        by_pk = {q.pk: q for _count, pool in pools for q in pool}
+        result = draw.assign([(count, [q.pk for q in pool]) for count, pool in pools], rng)
+        if isinstance(result, draw.Shortfall):
             raise QuizError(
-                f"This quiz cannot be started: a draw rule needs {rule.count} questions "
-                f"but only {len(pool)} match. Please tell your instructor."
+                "This quiz cannot be started: "
+                + result.message(fixed_excluded=bool(fixed))
+                + " Please tell your instructor."
             )
-        drawn = rng.sample(pool, rule.count)
-        chosen.extend(drawn)
-        taken |= {q.pk for q in drawn}
+        drawn = []
+        for pks in result:
+            picked = [by_pk[pk] for pk in sorted(pks)]
+            rng.shuffle(picked)
+            drawn.extend(picked)
+    chosen.extend(drawn)
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     return chosen
+
+
+def draw_shortfall(quiz: Quiz) -> draw.Shortfall | None:
+    """Why no attempt of `quiz` can be started (rules competing for too few questions), or None."""
+    fixed = set(
+        quiz.items.filter(question__status=Question.Status.PUBLISHED).values_list(
+            "question_id", flat=True
+        )
+    )
+    pools = [
+        (
+            rule.count,
+            [
+                pk
+                for pk in rule_queryset(quiz, rule).values_list("pk", flat=True)
+                if pk not in fixed
+            ],
+        )
+        for rule in quiz.rules.all()
+    ]
+    return draw.shortfall(pools)
+
+
+def _greedy_draw(
+    pools: list[tuple[int, list[Question]]], rng: random.Random
+) -> list[Question] | None:
+    """Each rule samples from what the rules before it left; None if one runs short."""
+    taken: set[int] = set()
+    out: list[Question] = []
+    for count, pool in pools:
+        free = [q for q in pool if q.pk not in taken]
+        if len(free) < count:
+            return None
+        picked = rng.sample(free, count)
+        out.extend(picked)
+        taken |= {q.pk for q in picked}
+    return out
 
 
 def _shown_order(part: dict[str, Any], rng: random.Random, shuffle: bool) -> list[str]:

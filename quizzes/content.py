@@ -28,6 +28,7 @@ from courses.content import (
     split_front_matter,
 )
 from courses.models import Course
+from quizzes.actions import draw_shortfall
 from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.models import (
     CHOICE_KINDS,
@@ -770,6 +771,13 @@ def write_quizzes(quizzes: list[QuizData], ctx: WriteContext) -> None:
                 [DrawRule(quiz=quiz, position=n, **row) for n, row in enumerate(wanted_rules, 1)]
             )
             report.updated["quiz draw rules"] += 1
+        short = draw_shortfall(quiz)
+        if short is not None:
+            # Not an error: unpublishing questions in the browser can do this, and the export
+            # of that state must import again. The builder refuses it; the student is told.
+            report.warnings.append(
+                f"{data.file}: draw: no attempt can be started yet. {short.message()}"
+            )
 
 
 def _rule_row(rule: dict[str, Any], ctx: WriteContext) -> dict[str, Any]:

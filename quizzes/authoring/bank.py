@@ -24,6 +24,7 @@ from courses.access import access_authored_course
 from courses.bloom import BloomLevel
 from courses.history import history_of
 from courses.models import Concept, Course
+from quizzes.actions import draw_shortfall
 from quizzes.authoring import bank_actions as actions
 from quizzes.authoring.bank_actions import RuleSpec
 from quizzes.authoring.bank_forms import (
@@ -101,7 +102,9 @@ def quizzes(request: HttpRequest, course_slug: str) -> HttpResponse:
         )
         .order_by("title")
     )
-    return render(request, "authoring/quiz_list.html", {"course": course, "quizzes": rows})
+    # A rule set the builder accepted can fall short later, when questions are unpublished.
+    listed = [(quiz, draw_shortfall(quiz) if quiz.n_rules else None) for quiz in rows]
+    return render(request, "authoring/quiz_list.html", {"course": course, "quizzes": listed})
 
 
 def _search(course: Course, text: str) -> list[Question]:

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 
 from courses.bloom import BloomLevel
 from courses.models import Chapter, Concept, Course, Tag, slug_validator
+from quizzes import draw
 from quizzes.actions import rule_queryset
 from quizzes.authoring.bank_actions import (
     IMPORTED,
@@ -535,6 +536,41 @@ class BaseRuleFormSet(forms.BaseFormSet[RuleForm]):
         kwargs.setdefault("prefix", "rules")
         kwargs["form_kwargs"] = {"choices": choices}
         super().__init__(*args, **kwargs)
+        self.choices = choices
+        self.fixed_ids: set[int] = set()
+
+    def clean(self) -> None:
+        """Rules valid one by one may still compete for the same questions: check them together."""
+        super().clean()
+        if any(self.errors):
+            return
+        quiz = Quiz(course=self.choices.course)
+        numbered = [
+            (n, form.cleaned_data["spec"])
+            for n, form in enumerate(self.forms)
+            if not form.cleaned_data.get("DELETE") and "spec" in form.cleaned_data
+        ]
+        if len(numbered) < 2:
+            return  # one rule alone was checked by its own form
+        pools = [
+            (
+                spec.count,
+                [
+                    pk
+                    for pk in rule_queryset(quiz, spec.as_rule(quiz)).values_list("pk", flat=True)
+                    if pk not in self.fixed_ids
+                ],
+            )
+            for _n, spec in numbered
+        ]
+        short = draw.shortfall(pools)
+        if short is not None:
+            rules = tuple(numbered[i][0] for i in short.rules)
+            short = draw.Shortfall(rules, short.wanted, short.available)
+            raise ValidationError(
+                short.message(fixed_excluded=bool(self.fixed_ids))
+                + " Lower a count or widen a filter."
+            )
 
     def specs(self) -> list[RuleSpec]:
         return [
@@ -579,6 +615,7 @@ class QuizBuilder:
         fixed = self.fixed.cleaned_data.get("ordered", []) if fixed_ok else []
         for form in self.rules.forms:
             form.fixed_ids = {q.pk for q in fixed}
+        self.rules.fixed_ids = {q.pk for q in fixed}
         rules_ok = self.rules.is_valid()
         if settings_ok and fixed_ok and rules_ok and not fixed and not self.rules.specs():
             self.settings.add_error(

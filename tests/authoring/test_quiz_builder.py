@@ -87,13 +87,14 @@ def test_the_quiz_list_shows_each_quiz_with_its_fixed_questions_and_rules(
     build(client, add=[pk("pick-one")], **rules({"count": "1", "chapter": "advanced"}))
 
     # 1 session, 2 user, 3-6 role checks, 7 the course, 8-9 menu permissions,
-    # 10 quizzes with chapter and counts of fixed questions, rules and attempts
-    with django_assert_num_queries(10):
+    # 10 quizzes with chapter and counts of fixed questions, rules and attempts,
+    # 11-13 whether basics-check can start: its fixed questions, its rule, the rule's pool
+    with django_assert_num_queries(13):
         response = client.get(reverse("quizzes_bank:quizzes", args=["demo-course"]))
 
     html = response.content.decode()
     assert "Every kind" in html and "Basics check" in html
-    rows = {q.slug: (q.n_fixed, q.n_rules) for q in response.context["quizzes"]}
+    rows = {q.slug: (q.n_fixed, q.n_rules) for q, _short in response.context["quizzes"]}
     assert rows == {"every-kind": (6, 0), "basics-check": (1, 1)}
 
 
@@ -451,3 +452,54 @@ def test_a_quiz_built_here_is_exported_and_reimported_with_no_change(
         ],
     }
     assert report.changes == 0, list(report.lines())
+
+
+def test_rules_fine_alone_but_short_together_are_refused_with_the_rules_named(
+    client: Client, author: User
+) -> None:
+    client.force_login(author)
+
+    # Each rule alone has its 2 and 1 questions; together they want 3 of the same 2.
+    response = build(
+        client, **rules({"count": "2", "chapter": "advanced"}, {"count": "1", "concept": "gamma"})
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        "Rules 1 and 2 draw 3 questions in all, but only 2 published questions match any of "
+        "them, and no question is drawn twice. Lower a count or widen a filter."
+    ) in html
+    assert 'value="Basics check"' in html
+    assert not Quiz.objects.filter(slug="basics-check").exists()
+
+
+def test_overlapping_rules_that_can_be_met_together_are_saved_and_always_start(
+    client: Client, author: User
+) -> None:
+    client.force_login(author)
+
+    response = build(
+        client, **rules({"count": "1", "bloom": "3"}, {"count": "2", "chapter": "advanced"})
+    )
+
+    assert response.status_code == 302
+    quiz = Quiz.objects.get(slug="basics-check")
+    assert all(len(set(draw_questions(quiz, seed))) == 3 for seed in range(20))
+
+
+def test_the_quiz_list_flags_a_quiz_whose_rules_fell_short_after_an_unpublish(
+    client: Client, author: User
+) -> None:
+    client.force_login(author)
+    assert build(client, **rules({"count": "2", "chapter": "advanced"})).status_code == 302
+    url = reverse("quizzes_bank:quizzes", args=["demo-course"])
+    assert "No attempt can be started" not in client.get(url).content.decode()
+
+    Question.objects.filter(slug="scenario").update(status=Question.Status.DRAFT)
+
+    html = client.get(url).content.decode()
+    assert (
+        "No attempt can be started: Rule 1 draws 2 questions in all, but only 1 published "
+        "question matches it"
+    ) in html
