@@ -230,3 +230,24 @@ def test_an_admin_tags_the_new_question_in_bulk_merges_two_tags_and_reads_the_co
     assert [c.strip() for c in cells[:-1]].count("0") == len(cells) - 2
     screenshot(admin, "coverage-matrix")
     context.close()
+
+
+def test_the_concept_list_of_the_question_editor_narrows_as_the_author_types(
+    page, course: Course, instructor: User
+) -> None:
+    alpha, gamma = course.concepts.get(slug="alpha"), course.concepts.get(slug="gamma")
+    log_in(page, instructor.username)
+    page.goto("/author/courses/demo-course/questions/new/?kind=single")
+    page.locator(f'input[name="concepts"][value="{alpha.pk}"]').check()
+    options = page.locator("#pick-concepts .pick-option")
+    expect(options).to_have_count(course.concepts.count())
+
+    page.locator("#id_concepts .pick-filter input").fill("gam")
+
+    expect(options.filter(has_text="Gamma")).to_be_visible()
+    expect(options.filter(has_text="Beta")).to_be_hidden()
+    expect(options.filter(has_text="Alpha")).to_be_visible()  # ticked: never hidden
+    expect(page.locator("#id_concepts .pick-count")).to_have_text("2 shown")
+    page.locator(f'input[name="concepts"][value="{gamma.pk}"]').check()
+    page.locator("#id_concepts .pick-filter input").fill("")
+    expect(options.filter(has_text="Beta")).to_be_visible()
