@@ -8,22 +8,37 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import QuerySet
 
 from accounts.roles import ADMIN, INSTRUCTOR
 from courses.models import Course
 
 
+def roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The names of `user`'s groups, read once per user object.
+
+    `request.user` is loaded afresh for every request, so this is one query per request
+    however many checks a page makes; a role granted meanwhile counts from the next request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = user.__dict__.get("_stepwise_roles")
+    if cached is None:
+        cached = frozenset(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
+        user.__dict__["_stepwise_roles"] = cached
+    return cast(frozenset[str], cached)
+
+
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(
-        user.is_authenticated
-        and (getattr(user, "is_superuser", False) or user.groups.filter(name=ADMIN).exists())  # type: ignore[attr-defined]
+        user.is_authenticated and (getattr(user, "is_superuser", False) or ADMIN in roles(user))
     )
 
 
 def is_instructor(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.groups.filter(name=INSTRUCTOR).exists())  # type: ignore[attr-defined]
+    return INSTRUCTOR in roles(user)
 
 
 def can_author_anything(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -307,12 +307,11 @@ def test_the_bank_runs_the_same_queries_for_few_or_many_questions(
     client.force_login(author)
     post_bulk(client, {"ids": ids("pick-one"), "action": "unpublish"})  # one with an author
 
-    # 1 session, 2 user, 3-6 access_authored_course: admin group? instructor group? (twice:
-    # can_author_anything, then authored_courses), 7 the course among the user's courses,
-    # 8 chapters, 9 concepts, 10 all tags, 11 author names for the filter,
-    # 12 count, 13 the page of questions with current version and author, 14 their concepts,
-    # 15 their tags, 16-17 the user's permissions for the menu (user, group).
-    with django_assert_num_queries(17):
+    # 1 session, 2 user, 3 the user's roles (read once for every check), 4 the course among
+    # the user's courses, 5 chapters, 6 concepts, 7 all tags, 8 author names for the filter,
+    # 9 count, 10 the page of questions with current version and author, 11 their concepts,
+    # 12 their tags, 13-14 the user's permissions for the menu (user, group).
+    with django_assert_num_queries(14):
         response = client.get(bank_url())
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 6 + extra

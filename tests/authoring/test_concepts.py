@@ -292,10 +292,9 @@ def test_the_list_runs_the_same_queries_however_many_concepts(
     for _ in range(20):
         actions.duplicate_concept(None, concept(course, "beta"))
 
-    # session, user; admin and instructor group checks twice (can_author_anything, then
-    # authored_courses); the course; user and group permissions (the header's Review link);
+    # session, user; the user's roles (once, however many checks); the course; user and group permissions (the header's Review link);
     # chapters (filter); tags (filter); tags (bulk form); concepts; their tags (prefetch)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = author.get(url("concepts", "demo-course"))
 
     assert response.status_code == 200

@@ -120,9 +120,9 @@ def test_coverage_runs_the_same_queries_for_few_or_many_questions(
     import_tree(content_dir)
     client.force_login(author)
 
-    # 1 session, 2 user, 3-6 role checks, 7 the course, 8 counts per chapter and level,
-    # 9 counts per level, 10 chapters, 11-12 menu permissions
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 roles, 4 the course, 5 counts per chapter and level,
+    # 6 counts per level, 7 chapters, 8-9 menu permissions
+    with django_assert_num_queries(9):
         response = client.get(COVERAGE)
     assert response.context["total"] == 6 + extra
 
@@ -241,9 +241,9 @@ def test_the_report_runs_the_same_queries_for_few_or_many_items(
     import_tree(content_dir)
     client.force_login(author)
 
-    # 1 session, 2 user, 3-6 role checks, 7 the course, 8 chapters, 9 concepts (for choices),
-    # 10 all tags, 11 questions with concept and discipline-tag counts, 12 concepts with
-    # discipline-tag counts, 13-14 menu permissions
-    with django_assert_num_queries(14):
+    # 1 session, 2 user, 3 roles, 4 the course, 5 chapters, 6 concepts (for choices),
+    # 7 all tags, 8 questions with concept and discipline-tag counts, 9 concepts with
+    # discipline-tag counts, 10-11 menu permissions
+    with django_assert_num_queries(11):
         response = client.get(TAGGING)
     assert response.status_code == 200

@@ -1,0 +1,49 @@
+"""Role checks: what each role may do, read with one query per user object (per request)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, User
+
+from accounts.roles import ADMIN, INSTRUCTOR, STUDENT
+from courses.models import Course
+from courses.permissions import authored_courses, can_author, is_admin, is_instructor, roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_role_reads_as_itself(make_user: Callable[..., User], course: Course) -> None:
+    student = make_user("sam")
+    teacher = make_user("tess", INSTRUCTOR)
+    admin = make_user("ada", ADMIN)
+    super_user = User.objects.create_superuser("root", "root@example.com", "a-long-pass-phrase")
+    course.staff.add(teacher)
+
+    assert roles(student) == {STUDENT} and not is_instructor(student) and not is_admin(student)
+    assert is_instructor(teacher) and not is_admin(teacher) and can_author(teacher, course)
+    assert is_admin(admin) and list(authored_courses(admin)) == [course]
+    assert is_admin(super_user) and roles(super_user) == frozenset()
+    assert roles(AnonymousUser()) == frozenset() and not can_author(AnonymousUser(), course)
+
+
+def test_many_checks_cost_one_query_per_user_object(
+    make_user: Callable[..., User], course: Course, django_assert_num_queries: Any
+) -> None:
+    teacher = User.objects.get(pk=make_user("tess", INSTRUCTOR).pk)  # as a request loads it
+
+    with django_assert_num_queries(1):
+        for _ in range(5):
+            assert is_instructor(teacher) and not is_admin(teacher)
+
+
+def test_a_role_granted_counts_for_the_next_user_object(make_user: Callable[..., User]) -> None:
+    user = make_user("sam")
+    assert not is_instructor(user)
+
+    user.groups.add(Group.objects.get(name=INSTRUCTOR))
+
+    assert not is_instructor(user)  # this object already read its roles
+    assert is_instructor(User.objects.get(pk=user.pk))
