@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -15,11 +15,66 @@ from courses.graphlayout import NodeIn, layout, render_svg
 from courses.models import Chapter, Concept, Course, Prerequisite, Tag
 
 SEARCH_LIMIT = 50
+# Students and visitors see published concepts only; drafts live in the authoring pages.
+PUBLISHED = Concept.Status.PUBLISHED
+
+
+def _published_edges(**filters: object) -> list[tuple[int, int]]:
+    """(before_id, after_id) of the prerequisite links whose two ends are both published."""
+    return list(
+        Prerequisite.objects.filter(
+            before__status=PUBLISHED, after__status=PUBLISHED, **filters
+        ).values_list("before_id", "after_id")
+    )
+
+
+def _student_edges(
+    edges: Iterable[tuple[int, int]], visible: Collection[int]
+) -> list[tuple[int, int]]:
+    """The links a student sees among the `visible` (published) concepts.
+
+    Direct links between visible concepts are kept. A chain a → draft → … → b through drafts
+    only is drawn as a → b, so that a published prerequisite reached through a draft keeps its
+    place before b, unless b already follows a through visible links. Drafts never appear.
+    """
+    edges = list(edges)
+    succs: dict[int, list[int]] = {}
+    for a, b in edges:
+        succs.setdefault(a, []).append(b)
+    direct = sorted({(a, b) for a, b in edges if a in visible and b in visible})
+    visible_succs: dict[int, list[int]] = {}
+    for a, b in direct:
+        visible_succs.setdefault(a, []).append(b)
+
+    def reachable(start: int, goal: int) -> bool:
+        stack, seen = [start], {start}
+        while stack:
+            for n in visible_succs.get(stack.pop(), []):
+                if n == goal:
+                    return True
+                if n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+        return False
+
+    bridges: set[tuple[int, int]] = set()
+    for a in visible:
+        stack = [n for n in succs.get(a, []) if n not in visible]
+        seen = set(stack)
+        while stack:
+            for n in succs.get(stack.pop(), []):
+                if n in visible:
+                    bridges.add((a, n))
+                elif n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+    return direct + [(a, b) for a, b in sorted(bridges) if not reachable(a, b)]
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    courses = Course.objects.annotate(concept_count=Count("concepts")).prefetch_related(
-        Prefetch("chapters", queryset=Chapter.objects.annotate(concept_count=Count("concepts")))
+    published = Count("concepts", filter=Q(concepts__status=PUBLISHED))
+    courses = Course.objects.annotate(concept_count=published).prefetch_related(
+        Prefetch("chapters", queryset=Chapter.objects.annotate(concept_count=published))
     )
     return render(request, "courses/home.html", {"courses": courses})
 
@@ -34,12 +89,11 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_course(course_slug)
     chapters = list(course.chapters.all())
     concepts = list(
-        course.concepts.filter(status=Concept.Status.PUBLISHED).only(
+        course.concepts.filter(status=PUBLISHED).only(
             "slug", "title", "summary", "chapter_id", "course_id"
         )
     )
-    edges = Prerequisite.objects.filter(after__course=course).values_list("before_id", "after_id")
-    edge_list = list(edges)
+    edge_list = _published_edges(after__course=course)
     has_prereq = {after for _before, after in edge_list}
     for chapter in chapters:
         chapter.ordered_concepts = _chapter_order(  # type: ignore[attr-defined]
@@ -62,13 +116,11 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
 def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) -> HttpResponse:
     chapter = access_chapter(course_slug, chapter_slug)
     concepts = list(
-        chapter.concepts.filter(status=Concept.Status.PUBLISHED).only(
+        chapter.concepts.filter(status=PUBLISHED).only(
             "slug", "title", "summary", "chapter_id", "course_id"
         )
     )
-    edges = list(
-        Prerequisite.objects.filter(after__chapter=chapter).values_list("before_id", "after_id")
-    )
+    edges = _published_edges(after__chapter=chapter)
     siblings = list(chapter.course.chapters.all())
     index = next(i for i, ch in enumerate(siblings) if ch.pk == chapter.pk)
     return render(
@@ -87,7 +139,7 @@ def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) ->
 def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) -> HttpResponse:
     concept = access_concept(course_slug, concept_slug)
     listed = (
-        Concept.objects.filter(status=Concept.Status.PUBLISHED)
+        Concept.objects.filter(status=PUBLISHED)
         .only("slug", "title", "summary", "course_id")
         .order_by("title")
     )
@@ -100,18 +152,43 @@ def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) ->
         "learn_after": list(listed.filter(requires_edges__before=concept)),
         # related: symmetric links
         "related": list(
-            concept.related.filter(status=Concept.Status.PUBLISHED)
+            concept.related.filter(status=PUBLISHED)
             .only("slug", "title", "summary", "course_id")
             .order_by("title")
         ),
         # tags
         "tags": list(concept.tags.order_by("kind", "name")),
         # path to here: recursive query + concepts + edges among them
-        "path": graph.path_to(concept),
+        "path": _path_to(concept),
         # A deep concept has a thousand ancestors: build their URLs without reverse() each.
         "concept_url_prefix": reverse("courses:concept", args=[concept.course.slug, "x"])[:-2],
     }
     return render(request, "courses/concept.html", context)
+
+
+def _path_to(concept: Concept) -> list[graph.PathStep]:
+    """Every published prerequisite of `concept`, direct or indirect, in an order that works.
+
+    Ancestors are found through all links, drafts included, but only published ones are
+    listed: a published concept reached through a draft keeps its place, the draft is never
+    named. Three queries whatever the number of ancestors; rows stay tuples, not models.
+    """
+    ids = graph.ancestor_ids(concept.pk)
+    if not ids:
+        return []
+    steps = {
+        row[0]: graph.PathStep(*row)
+        for row in Concept.objects.filter(pk__in=ids, status=PUBLISHED).values_list(
+            "pk", "slug", "title", "chapter__position"
+        )
+    }
+    edges = Prerequisite.objects.filter(after_id__in=ids).values_list("before_id", "after_id")
+    order = graph.ordered(
+        steps,
+        _student_edges(edges, steps.keys()),
+        key=lambda pk: (steps[pk].chapter_position, steps[pk].title.lower(), pk),
+    )
+    return [steps[pk] for pk in order]
 
 
 def _graph_svg(
@@ -127,20 +204,21 @@ def _graph_svg(
         )
         for c in concepts
     ]
-    return render_svg(layout(nodes, [(str(a), str(b)) for a, b in edges]))
+    keys = {node.key for node in nodes}
+    drawn = [(str(a), str(b)) for a, b in edges]
+    # Never let a link to a concept that is not drawn (a draft) break the page.
+    return render_svg(layout(nodes, [(a, b) for a, b in drawn if a in keys and b in keys]))
 
 
 def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_course(course_slug)
     chapters = list(course.chapters.all())
     concepts = list(
-        course.concepts.filter(status=Concept.Status.PUBLISHED)
+        course.concepts.filter(status=PUBLISHED)
         .select_related("chapter", "course")
         .only("slug", "title", "course__slug", "chapter__slug", "chapter__position")
     )
-    edges = list(
-        Prerequisite.objects.filter(after__course=course).values_list("before_id", "after_id")
-    )
+    edges = _published_edges(after__course=course)
     for chapter in chapters:
         chapter.ordered_concepts = _chapter_order(  # type: ignore[attr-defined]
             [c for c in concepts if c.chapter_id == chapter.pk], edges
@@ -159,19 +237,26 @@ def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 def concept_graph(request: HttpRequest, course_slug: str, concept_slug: str) -> HttpResponse:
     concept = access_concept(course_slug, concept_slug)
+    # Ancestors through any link (drafts included, so a chain through a draft is followed),
+    # and what it unlocks next; only the published ones are drawn or listed.
     ids = set(graph.ancestor_ids(concept.pk)) | {concept.pk}
-    ids |= set(Prerequisite.objects.filter(before=concept).values_list("after_id", flat=True))
+    ids |= set(
+        Prerequisite.objects.filter(before=concept, after__status=PUBLISHED).values_list(
+            "after_id", flat=True
+        )
+    )
     concepts = list(
-        Concept.objects.filter(pk__in=ids)
+        Concept.objects.filter(pk__in=ids, status=PUBLISHED)
         .select_related("chapter", "course")
         .only("slug", "title", "course__slug", "chapter__slug", "chapter__position")
     )
-    edges = list(
+    by_pk = {c.pk: c for c in concepts}
+    edges = _student_edges(
         Prerequisite.objects.filter(before_id__in=ids, after_id__in=ids).values_list(
             "before_id", "after_id"
-        )
+        ),
+        by_pk.keys(),
     )
-    by_pk = {c.pk: c for c in concepts}
     order = graph.ordered(
         by_pk, edges, key=lambda pk: (by_pk[pk].chapter.position, by_pk[pk].title.lower())
     )
@@ -206,7 +291,7 @@ def tag_detail(request: HttpRequest, tag_slug: str) -> HttpResponse:
         parent_id = all_tags[parent_id].parent_id
     tag_ids = [tag.pk, *(t.pk for t in descendants)]
     concepts = (
-        Concept.objects.filter(tags__in=tag_ids, status=Concept.Status.PUBLISHED)
+        Concept.objects.filter(tags__in=tag_ids, status=PUBLISHED)
         .distinct()
         .select_related("course", "chapter")
         .only("slug", "title", "summary", "course__slug", "chapter__title", "chapter__position")
@@ -231,7 +316,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         matches = (
             Concept.objects.filter(
-                Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
+                Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query),
+                status=PUBLISHED,
             )
             .select_related("course", "chapter")
             .only("slug", "title", "summary", "course__slug", "chapter__title")
