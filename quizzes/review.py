@@ -82,7 +82,8 @@ def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[dict[str, Any]
 def machine_grade(answer: Answer, grader: Grader) -> bool:
     """Grade one free-text answer with `grader`; return whether its grade changed.
 
-    Never touches an answer a person has decided.
+    Never touches an answer a person has decided, even one decided while the grader ran: the
+    write is a conditional UPDATE, so a decision committed meanwhile makes it write nothing.
     """
     if answer.reviewed_by_id is not None:
         return False
@@ -95,27 +96,40 @@ def machine_grade(answer: Answer, grader: Grader) -> bool:
         prompt=f"{answer.item.version.stem}\n{part.get('prompt', '')}",
     )
     before = (answer.status, answer.points, answer.detail.get("criteria"))
-    answer.detail = {"criteria": _criteria_detail(rubric, result), "note": result.note}
-    answer.points = round(result.score, 4)
-    answer.max_points = rubric.max_score
-    answer.confidence = round(result.confidence, 3)
-    answer.grader = result.grader
-    answer.status = Answer.Status.REVIEW if result.needs_review else Answer.Status.GRADED
-    answer.save(update_fields=["detail", "points", "max_points", "confidence", "grader", "status"])
+    values = {
+        "detail": {"criteria": _criteria_detail(rubric, result), "note": result.note},
+        "points": round(result.score, 4),
+        "max_points": rubric.max_score,
+        "confidence": round(result.confidence, 3),
+        "grader": result.grader,
+        "status": Answer.Status.REVIEW if result.needs_review else Answer.Status.GRADED,
+    }
+    if not Answer.objects.filter(pk=answer.pk, reviewed_by__isnull=True).update(**values):
+        answer.refresh_from_db()  # a person decided while the grader ran: theirs stands
+        return False
+    for name, value in values.items():
+        setattr(answer, name, value)
     return before != (answer.status, answer.points, answer.detail.get("criteria"))
 
 
 def recompute_attempt(attempt: Attempt) -> Attempt:
-    """Score = the points of graded answers; written answers still pending count as pending."""
-    answers = list(
-        Answer.objects.filter(item__attempt=attempt).only("status", "points", "max_points")
-    )
-    attempt.score = round(
-        sum(a.points or 0 for a in answers if a.status == Answer.Status.GRADED), 4
-    )
-    attempt.max_score = round(sum(a.max_points or 0 for a in answers), 4)
-    attempt.pending_parts = sum(1 for a in answers if a.status in PENDING)
-    attempt.save(update_fields=["score", "max_score", "pending_parts"])
+    """Score = the points of graded answers; written answers still pending count as pending.
+
+    Under the attempt's row lock, so two recomputes (a re-grade and a person's decision) cannot
+    interleave and save a stale total. Lock order everywhere: the attempt, then its answers."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        answers = list(
+            Answer.objects.filter(item__attempt=locked).only("status", "points", "max_points")
+        )
+        locked.score = round(
+            sum(a.points or 0 for a in answers if a.status == Answer.Status.GRADED), 4
+        )
+        locked.max_score = round(sum(a.max_points or 0 for a in answers), 4)
+        locked.pending_parts = sum(1 for a in answers if a.status in PENDING)
+        locked.save(update_fields=["score", "max_score", "pending_parts"])
+    attempt.score, attempt.max_score = locked.score, locked.max_score
+    attempt.pending_parts = locked.pending_parts
     return attempt
 
 
@@ -146,6 +160,8 @@ def decide_answer(
     answer: Answer, user: User, levels: dict[str, int], comment: str = ""
 ) -> GradeDecision:
     """Record a person's grade: one level per criterion. It wins over the machine for good."""
+    # The attempt first, then the answer: the order grading and recomputing take them in.
+    Attempt.objects.select_for_update(of=("self",)).get(items__answers__pk=answer.pk)
     answer = (
         Answer.objects.select_for_update(of=("self",))
         .select_related("item__version", "item__attempt")
@@ -205,11 +221,13 @@ def regrade_part(run_id: int) -> RegradeRun:
             continue
         if answer.item.attempt.submitted_at is None:
             continue  # graded when submitted
-        with transaction.atomic():
-            graded += 1
-            if machine_grade(answer, grader):
-                changed.append(answer.pk)
-                attempts[answer.item.attempt_id] = answer.item.attempt
+        if machine_grade(answer, grader):
+            changed.append(answer.pk)
+            attempts[answer.item.attempt_id] = answer.item.attempt
+        elif answer.reviewed_by_id is not None:  # a person decided while this ran
+            skipped += 1
+            continue
+        graded += 1
     for attempt in attempts.values():
         recompute_attempt(attempt)
     run.graded, run.changed, run.skipped_human = graded, len(changed), skipped

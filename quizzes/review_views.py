@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -165,7 +165,10 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         if request.method == "GET"
         else {k: request.POST.get(k, "") for k in FILTERS if request.POST.get(k)}
     )
-    rubric = review.rubric_of(answer.item, answer.part_id)
+    try:
+        rubric = review.rubric_of(answer.item, answer.part_id)
+    except ValueError:  # a choice, matching or ordering part: graded exactly, never reviewed
+        raise Http404("No written answer to grade here.") from None
     ids = list(_queue(request.user, params).values_list("pk", flat=True)[:500])
     position = ids.index(answer.pk) if answer.pk in ids else None
     neighbours = {
@@ -239,7 +242,11 @@ def _user(request: HttpRequest) -> User:
 @login_required
 @permission_required("quizzes.change_answer", raise_exception=True)
 def regrade_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(RegradeRun.objects.select_related("version__question"), pk=run_id)
+    run = get_object_or_404(
+        RegradeRun.objects.select_related("version__question"),
+        pk=run_id,
+        version__question__course__in=authored_courses(request.user),
+    )
     changed = Answer.objects.filter(pk__in=run.changed_answers).select_related(
         "item__attempt__student", "item__attempt__quiz"
     )

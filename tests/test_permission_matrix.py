@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.roles import INSTRUCTOR
 from courses.models import Course
 from quizzes.actions import start_attempt, submit_attempt
-from quizzes.models import Answer, Attempt, Quiz
+from quizzes.models import Answer, Attempt, Quiz, RegradeRun
 
 PERSONAS = ("anonymous", "student", "other_instructor", "instructor", "admin")
 OPEN = {p: 200 for p in PERSONAS}  # public pages
@@ -75,6 +75,7 @@ class World:
     quiz: Quiz
     attempt: Attempt
     answer: Answer
+    run: RegradeRun
     users: dict[str, User | None]
 
 
@@ -102,6 +103,7 @@ ROWS = [
     Row("quizzes:result", lambda w: [w.attempt.pk], OWN_ATTEMPT),
     Row("quizzes:review_queue", lambda w: [], REVIEWERS),
     Row("quizzes:review_answer", lambda w: [w.answer.pk], REVIEW_ITEM),
+    Row("quizzes:regrade", lambda w: [w.run.pk], REVIEW_ITEM),
     Row("courses_author:home", lambda w: [], AUTHOR_HOME),
     Row("courses_author:concepts", lambda w: [w.course.slug], AUTHOR),
     Row("courses_author:concept_new", lambda w: [w.course.slug], AUTHOR),
@@ -138,7 +140,6 @@ NOT_GET_PAGES = {
     "quizzes:submit",
     "quizzes:attempt",
     "quizzes:summary",
-    "quizzes:regrade",
     "courses_author:concept_preview",
     "courses_author:concept_duplicate",
     "quizzes_author:question_try",
@@ -176,6 +177,7 @@ def world(quiz: Quiz, student: User, make_user: Callable[..., User], admin_user:
         quiz=quiz,
         attempt=attempt,
         answer=Answer.objects.get(part_id="justify"),
+        run=RegradeRun.objects.create(version=attempt.items.get().version, part_id="justify"),
         users={
             "anonymous": None,
             "student": student,

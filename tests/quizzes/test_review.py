@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -199,3 +200,45 @@ def test_a_fixed_rubric_regrades_machine_grades_and_keeps_human_ones(
     assert run.changed_answers == [machine.pk]
     assert machine.points == 2 and human.points == 0
     assert machine.item.attempt.score == 3
+
+
+def test_a_decision_made_while_the_regrade_runs_is_never_overwritten(
+    unsure: Quiz, student: User, course_instructor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-grade reads the answer, then the person decides, then the grader's result comes
+    back: the person's grade stands and the run counts the answer as a human's."""
+    answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    answer = Answer.objects.get(part_id="justify")
+    from quizzes import review
+
+    real = review.grader_for(unsure.course_id)
+
+    class DecidesMeanwhile:
+        name = "slow"
+
+        def grade(self, *args: Any, **kwargs: Any) -> Any:
+            decide_answer(answer, course_instructor, {"reason": 0}, "Not enough.")
+            return real.grade(*args, **kwargs)
+
+    monkeypatch.setattr(review, "grader_for", lambda course_id: DecidesMeanwhile())
+    run = RegradeRun.objects.create(version=answer.item.version, part_id="justify")
+
+    run = review.regrade_part(run.pk)
+
+    answer.refresh_from_db()
+    attempt = answer.item.attempt
+    attempt.refresh_from_db()
+    assert answer.reviewed_by == course_instructor and answer.points == 0
+    assert answer.detail["human"] == {"reason": 0} and answer.comment == "Not enough."
+    assert (run.graded, run.changed, run.skipped_human) == (0, 0, 1)
+    assert attempt.pending_parts == 0 and attempt.score == 1  # the choice part; 0 for the text
+
+
+def test_the_grading_screen_of_a_choice_answer_is_not_found(
+    client: Client, quiz: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(quiz, student, "b", "B is cheap because there is no retraining.")
+    choice = Answer.objects.get(part_id="choice")
+    client.force_login(course_instructor)
+
+    assert client.get(reverse("quizzes:review_answer", args=[choice.pk])).status_code == 404
