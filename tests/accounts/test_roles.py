@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.test import Client
 
 from accounts.roles import ADMIN, INSTRUCTOR, STUDENT
 from courses.models import Course
@@ -47,3 +48,23 @@ def test_a_role_granted_counts_for_the_next_user_object(make_user: Callable[...,
 
     assert not is_instructor(user)  # this object already read its roles
     assert is_instructor(User.objects.get(pk=user.pk))
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/quizzes/answer/", "/admin/quizzes/quiz/", "/admin/courses/concept/"]
+)
+def test_the_django_admin_is_for_admins_not_staff_instructors(
+    client: Client, make_user: Callable[..., User], course: Course, path: str
+) -> None:
+    """Its pages know no course, so an instructor there would see every course's answers."""
+    teacher = make_user("tess", INSTRUCTOR, is_staff=True)
+    course.staff.add(teacher)
+    admin = make_user("ada", ADMIN, is_staff=True)
+
+    client.force_login(teacher)
+    refused = client.get(path)
+    client.force_login(admin)
+    allowed = client.get(path)
+
+    assert refused.status_code == 302 and "/admin/login/" in refused["Location"]
+    assert allowed.status_code == 200
