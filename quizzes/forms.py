@@ -1,16 +1,24 @@
 """Forms own all input parsing: an option id from another question, a position given twice or
-an answer to a part the item does not have is refused here, with a message."""
+an answer to a part the item does not have is refused here, with a message.
+
+A matching part never shows its ids: the select for the n-th left text (in the pairs' order) is
+named `<part>-<n>`, and each right-hand option's value is an opaque token, an HMAC of the
+attempt's seed, the item, the part and the right id, stable for the whole attempt. The form maps
+both back, so stored responses keep using pair ids (docs/grading.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils.crypto import salted_hmac
 
 from quizzes.models import Answer, AttemptItem
-from quizzes.parts import right_choices
+from quizzes.parts import shown_right_choices
 
 FREE_TEXT_MAX = 5000
+RIGHT_TOKEN_SALT = "quizzes.forms.matching-right"
+RIGHT_TOKEN_LENGTH = 16  # hex digits: 64 bits
 
 
 class ItemForm(forms.Form):
@@ -23,6 +31,8 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.item = item
         self.parts = item.version.parts
+        # matching part id -> option value shown -> right id
+        self.right_ids: dict[str, dict[str, str]] = {}
         for part in self.parts:
             saved = answers.get(part["id"])
             self._add_fields(part, item.order.get(part["id"], []), saved.response if saved else {})
@@ -51,15 +61,21 @@ class ItemForm(forms.Form):
                     label=part["prompt"],
                 )
         elif kind == "matching":
-            rights = dict(right_choices(part))
-            options = [("", "—")] + [(rid, rights[rid]) for rid in shown if rid in rights]
+            column = shown_right_choices(part, shown)
+            token_of = {rid: self._right_token(pid, rid) for rid, _text in column}
+            self.right_ids[pid] = {token: rid for rid, token in token_of.items()}
+            options = [("", "—")] + [(token_of[rid], text) for rid, text in column]
             matches = saved.get("matches", {})
-            for pair in part["pairs"]:
-                self.fields[f"{pid}-{pair['id']}"] = forms.ChoiceField(
+            for n, pair in enumerate(part["pairs"], start=1):
+                self.fields[f"{pid}-{n}"] = forms.ChoiceField(
                     choices=options,
                     required=False,
                     label=pair["left"],
-                    initial=matches.get(pair["id"], ""),
+                    initial=token_of.get(matches.get(pair["id"], ""), ""),
+                    error_messages={
+                        "invalid_choice": f"“{pair['left']}”: that is not one of the choices "
+                        "offered; pick one from the list."
+                    },
                 )
         elif kind == "ordering":
             texts = {i["id"]: i["text"] for i in part["items"]}
@@ -108,11 +124,15 @@ class ItemForm(forms.Form):
             elif kind in ("single", "true_false"):
                 out[pid] = {"selected": [data[pid]] if data.get(pid) else []}
             elif kind == "matching":
+                names = [f"{pid}-{n}" for n in range(1, len(part["pairs"]) + 1)]
+                if self.is_bound and not any(self.add_prefix(name) in self.data for name in names):
+                    continue  # a post without this part's selects (a stale page) keeps its answer
+                right_id = self.right_ids[pid]
                 out[pid] = {
                     "matches": {
-                        p["id"]: data[f"{pid}-{p['id']}"]
-                        for p in part["pairs"]
-                        if data.get(f"{pid}-{p['id']}")
+                        p["id"]: right_id[data[name]]
+                        for p, name in zip(part["pairs"], names, strict=True)
+                        if data.get(name)
                     }
                 }
             elif kind == "ordering":
@@ -124,6 +144,16 @@ class ItemForm(forms.Form):
             elif kind == "free_text":
                 out[pid] = {"text": data.get(pid, "")}
         return out
+
+    def _right_token(self, part_id: str, right_id: str) -> str:
+        """The option value standing for a right id: unguessable, and the same on every load."""
+        item = self.item
+        if item.attempt_id is None:  # a question's preview: no attempt, no answers to hide
+            scope = f"preview:{item.version_id}"
+        else:
+            scope = f"{item.attempt.seed}:{item.attempt_id}:{item.pk}"
+        digest = salted_hmac(RIGHT_TOKEN_SALT, f"{scope}:{part_id}:{right_id}", algorithm="sha256")
+        return digest.hexdigest()[:RIGHT_TOKEN_LENGTH]
 
     def fields_of(self, part_id: str) -> list[forms.BoundField]:
         return [

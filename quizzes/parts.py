@@ -71,3 +71,24 @@ def right_choices(part: dict[str, Any]) -> list[tuple[str, str]]:
         (scoring.distractor_id(i), text) for i, text in enumerate(part.get("distractors", []))
     ]
     return choices
+
+
+def right_choices_by_text(part: dict[str, Any]) -> list[tuple[str, str]]:
+    """The right-hand choices of a matching part sorted by text (then id): an order that depends
+    only on the texts offered, so it says nothing about which left text each one belongs to."""
+    return sorted(right_choices(part), key=lambda c: (c[1].casefold(), c[1], c[0]))
+
+
+def shown_right_choices(part: dict[str, Any], stored: list[str]) -> list[tuple[str, str]]:
+    """The right-hand column of a matching part as the attempt page shows it.
+
+    The stored order (`AttemptItem.order`, a per-attempt shuffle) when it lists every right id
+    once and is not the pairs' own order, which is the answer key; otherwise sorted by text.
+    That covers attempts started while unshuffled columns were stored in the pairs' order, a
+    shuffle that happened to land on that order, and an order missing or not fitting the part."""
+    choices = right_choices(part)
+    texts = dict(choices)
+    shown = [str(rid) for rid in stored]
+    if sorted(shown) == sorted(texts) and shown != [rid for rid, _ in choices]:
+        return [(rid, texts[rid]) for rid in shown]
+    return right_choices_by_text(part)

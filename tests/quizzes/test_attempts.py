@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from quizzes.actions import QuizError, start_attempt, submit_attempt
+from quizzes.forms import ItemForm
 from quizzes.models import Answer, Attempt, Quiz
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +24,20 @@ def field(attempt: Attempt, slug: str, name: str) -> str:
     return f"q{position}-{name}"
 
 
+def matching_value(attempt: Attempt, right_id: str) -> str:
+    """The opaque option value the attempt page shows for a right id of the matching part."""
+    item = attempt.items.get(version__question__slug="match-them")
+    return {rid: value for value, rid in ItemForm(item, {}).right_ids["m"].items()}[right_id]
+
+
 def perfect_answers(attempt: Attempt) -> dict[str, object]:
     order = attempt.items.get(version__question__slug="put-in-order").order["o"]
     data: dict[str, object] = {
         field(attempt, "pick-one", "choice"): "a",
         field(attempt, "pick-many", "choice"): ["sft", "rlhf"],
         field(attempt, "true-or-false", "tf"): "false",
-        field(attempt, "match-them", "m-sft"): "sft",
-        field(attempt, "match-them", "m-prompt"): "prompt",
+        field(attempt, "match-them", "m-1"): matching_value(attempt, "sft"),
+        field(attempt, "match-them", "m-2"): matching_value(attempt, "prompt"),
         field(attempt, "scenario", "choice"): "b",
         field(attempt, "scenario", "justify"): "B is cheap: no retraining is needed.",
     }
