@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -141,8 +141,11 @@ def _shown_order(part: dict[str, Any], rng: random.Random, shuffle: bool) -> lis
     if part["kind"] in ("single", "multiple"):
         ids = [o["id"] for o in part["options"]]
     elif part["kind"] == "matching":
-        ids = [p["id"] for p in part["pairs"]]
-        ids += [scoring.distractor_id(i) for i in range(len(part.get("distractors", [])))]
+        # The right-hand column, never in the pairs' order (the answer key): sorted by text, or
+        # shuffled per attempt (docs/grading.md).
+        from quizzes.parts import right_choices_by_text
+
+        ids = [rid for rid, _text in right_choices_by_text(part)]
     elif part["kind"] == "ordering":
         ids = [i["id"] for i in part["items"]]
         shuffled = ids[:]
@@ -181,9 +184,7 @@ def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Att
     number = (
         Attempt.objects.filter(quiz=quiz, student=student).aggregate(n=Max("number"))["n"] or 0
     ) + 1
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    if quiz.closes_at and (deadline is None or quiz.closes_at < deadline):
-        deadline = quiz.closes_at
+    deadline = quiz.deadline_for(now)
     attempt = Attempt.objects.create(
         quiz=quiz, student=student, number=number, seed=seed, started_at=now, deadline=deadline
     )

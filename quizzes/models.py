@@ -5,6 +5,7 @@ Builds on `courses`; cross-app foreign keys use string labels.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -122,6 +123,10 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.refit_open_attempts()
+
     def get_absolute_url(self) -> str:
         return reverse("quizzes:quiz", args=[self.course.slug, self.slug])
 
@@ -130,6 +135,34 @@ class Quiz(models.Model):
         return (self.opens_at is None or now >= self.opens_at) and (
             self.closes_at is None or now < self.closes_at
         )
+
+    def deadline_for(self, started_at: datetime) -> datetime | None:
+        """When an attempt started at `started_at` ends: its time limit or the closing time."""
+        deadline = (
+            started_at + timedelta(minutes=self.time_limit_minutes)
+            if self.time_limit_minutes
+            else None
+        )
+        if self.closes_at and (deadline is None or self.closes_at < deadline):
+            deadline = self.closes_at
+        return deadline
+
+    def refit_open_attempts(self) -> int:
+        """Attempts in progress follow the quiz's current time limit and closing time.
+
+        Every save of the quiz (builder, import, admin) calls this, so moving the closing time
+        earlier or shortening the limit reaches students already writing, and extending them
+        gives those students the extra time. Returns how many attempts changed."""
+        changed = []
+        for attempt in Attempt.objects.filter(quiz=self, submitted_at__isnull=True).only(
+            "pk", "started_at", "deadline"
+        ):
+            deadline = self.deadline_for(attempt.started_at)
+            if deadline != attempt.deadline:
+                attempt.deadline = deadline
+                changed.append(attempt)
+        Attempt.objects.bulk_update(changed, ["deadline"])
+        return len(changed)
 
 
 class QuizItem(models.Model):
