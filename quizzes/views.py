@@ -260,28 +260,56 @@ def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> H
             "That answer is for a question outside this attempt; nothing was saved.",
             position,
         )
+    # A checked question's answer is final. With all questions on one page its inputs are
+    # disabled, so only a stale tab posts it: skip it and save the rest, unless it is all
+    # there is to save (then say why nothing changed).
+    unchecked = [p for p in posted if by_position[p].checked_at is None]
+    if posted and not unchecked:
+        return _refuse(
+            request, attempt, "You already checked this question; its answer is final.", position
+        )
     forms = [
         ItemForm(by_position[p], {a.part_id: a for a in by_position[p].answers.all()}, request.POST)
-        for p in posted
+        for p in unchecked
     ]
     invalid = [f for f in forms if not f.is_valid()]
+    valid = [f for f in forms if f not in invalid]
+    try:
+        # What is valid is saved even when another question is not (a half-numbered ordering
+        # must not cost the student the answers around it); the invalid ones are shown back.
+        for form in valid:
+            actions.save_answers(attempt, form.item, form.responses())
+    except actions.QuizError as exc:
+        return _refuse(request, attempt, str(exc), position)
     if invalid:
+        problems = _problems(invalid)
         if htmx:
             return render(
                 request,
                 "quizzes/attempt.html#save-status",
-                {"errors": invalid[0].errors, "item": invalid[0].item},
+                {
+                    "problems": problems,
+                    "saved_at": timezone.now() if valid else None,
+                    "item": invalid[0].item,
+                },
             )
+        bad = {f.item.position: f for f in invalid}
+        shown = (
+            [by_position[position]] if attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE else items
+        )
         entries = [
-            _item_context(attempt, f.item, f) if f in invalid else _item_context(attempt, f.item)
-            for f in forms
+            _item_context(attempt, item, bad.get(item.position))
+            if item.position in bad
+            else _item_context(attempt, item)
+            for item in shown
         ]
+        if valid:
+            messages.info(request, "Your other answers are saved.")
         return _attempt_page(request, attempt, entries, position, len(items), status=422)
     try:
-        for form in forms:
-            actions.save_answers(attempt, form.item, form.responses())
-        if request.POST.get("nav") == "check" and forms:
-            actions.check_item(attempt, forms[0].item)
+        to_check = _item_to_check(request, forms, by_position)
+        if to_check is not None:
+            actions.check_item(attempt, to_check)
     except actions.QuizError as exc:
         return _refuse(request, attempt, str(exc), position)
     if htmx:
@@ -300,6 +328,30 @@ def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> H
     if nav in ("save", "check"):
         messages.success(request, "Your answers are saved.")
     return redirect(url)
+
+
+def _problems(invalid: list[ItemForm]) -> list[str]:
+    """The form errors in the student's words: "Question 3: …", never a field's internal name."""
+    return [
+        f"Question {form.item.position}: {message}"
+        for form in invalid
+        for errors in form.errors.values()
+        for message in errors
+    ]
+
+
+def _item_to_check(
+    request: HttpRequest, forms: list[ItemForm], by_position: dict[int, AttemptItem]
+) -> AttemptItem | None:
+    """The question whose "Check this answer" was pressed: the page's one question, or with all
+    questions on one page the one named by the button (`check=<position>`)."""
+    if request.POST.get("nav") == "check" and len(forms) == 1:
+        return forms[0].item
+    named = request.POST.get("check", "")
+    if named.isdigit() and int(named) in by_position:
+        item = by_position[int(named)]
+        return item if item.checked_at is None else None
+    return None
 
 
 def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int) -> HttpResponse:
