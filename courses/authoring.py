@@ -115,7 +115,9 @@ def concepts(request: HttpRequest, course_slug: str) -> HttpResponse:
     untagged in one go."""
     course = access_authored_course(request.user, course_slug)
     filters = ConceptFilterForm(course, request.GET)
-    bulk = BulkTagForm(course, request.POST if request.method == "POST" else None)
+    bulk = BulkTagForm(
+        course, request.POST if request.method == "POST" else None, auto_id="bulk_%s"
+    )
     status = 200
     if request.method == "POST":
         if bulk.is_valid():

@@ -98,6 +98,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "answers": answers,
             "params": params,
+            "query": urlencode(params),
             "courses": authored_courses(request.user).order_by("title"),
             "quizzes": Quiz.objects.filter(course__in=authored_courses(request.user)).order_by(
                 "title"
@@ -222,6 +223,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         ),
         "max_total": rubric.max_score,
         "params": params,
+        "query": urlencode(params),
         "neighbours": neighbours,
         "error": error,
         "decisions": answer.decisions.select_related("user")[:10],

@@ -52,7 +52,9 @@ class BankRow:
 def questions(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_authored_course(request.user, course_slug)
     choices = CourseChoices.load(course)
-    bulk = BulkForm(choices, data=request.POST if request.method == "POST" else None)
+    bulk = BulkForm(
+        choices, data=request.POST if request.method == "POST" else None, auto_id="bulk_%s"
+    )
     if bulk.is_valid():
         result = actions.bulk_update_questions(
             request.user,

@@ -242,3 +242,23 @@ def test_the_grading_screen_of_a_choice_answer_is_not_found(
     client.force_login(course_instructor)
 
     assert client.get(reverse("quizzes:review_answer", args=[choice.pk])).status_code == 404
+
+
+def test_the_queue_filters_follow_the_grader_from_answer_to_answer(
+    client: Client, unsure: Quiz, student: User, other_student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    answer_scenario(unsure, other_student, "b", "B needs no retraining.")
+    first = Answer.objects.filter(part_id="justify").order_by("pk").first()
+    assert first is not None
+    client.force_login(course_instructor)
+    query = f"quiz={unsure.slug}&status=all"
+
+    queue = client.get(reverse("quizzes:review_queue") + "?" + query).content.decode()
+    page = client.get(reverse("quizzes:review_answer", args=[first.pk]) + "?" + query)
+
+    html = page.content.decode()
+    link = reverse("quizzes:review_answer", args=[first.pk])
+    assert f'href="{link}?quiz={unsure.slug}&amp;status=all"' in queue
+    assert f"?quiz={unsure.slug}&amp;status=all" in html  # Skip, Previous and the breadcrumb
+    assert 'href="/review/?quiz=' in html
