@@ -420,10 +420,13 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     for link in links.order_by("concept__title"):
         concepts_of.setdefault(link.question_id, []).append(link.concept)
     show = feedback_allowed(attempt)
+    statuses = [a.status for item in items for a in item.answers.all()]
     return render(
         request,
         "quizzes/result.html",
         {
+            "awaiting": statuses.count(Answer.Status.AWAITING),
+            "in_review": statuses.count(Answer.Status.REVIEW),
             "attempt": attempt,
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,

@@ -101,7 +101,9 @@ def test_free_text_waits_as_awaiting_grading_until_the_worker_grades_it(
     assert attempt.score == 6 and attempt.pending_parts == 1
     assert DBTaskResult.objects.filter(task_path="quizzes.tasks.grade_free_text").count() == 1
     result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
-    assert "awaiting grading" in result
+    assert "1 written answer awaiting the automatic grader" in result
+    assert "being reviewed" not in result
+    assert "Number the items from" not in result and "Choose the match" not in result
 
 
 def test_a_second_submit_grades_once(client: Client, student: User, attempt: Attempt) -> None:

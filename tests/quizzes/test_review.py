@@ -46,6 +46,8 @@ def test_an_unsure_grade_waits_for_review_and_the_student_sees_being_reviewed(
     assert Answer.objects.get(part_id="justify").status == Answer.Status.REVIEW
     assert attempt.pending_parts == 1 and attempt.score == 1  # the choice part only
     assert "Being reviewed by your instructor" in html and "Gives the reason" not in html
+    assert "1 written answer being reviewed by your instructor" in html
+    assert "automatic grader" not in html
 
 
 def test_a_confident_grade_reaches_the_student_with_evidence(
