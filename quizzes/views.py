@@ -330,6 +330,53 @@ def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> H
     return redirect(url)
 
 
+def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
+    """One row per attempt, one column per question (by slug, not position: drawn and
+    shuffled attempts put different questions at a position). A cell holds the points earned,
+    "pending" while a written answer awaits grading, or nothing if the attempt did not draw
+    that question."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-results.csv"'
+    slugs: dict[str, None] = {}
+    for r in rows:
+        for item in r.attempt.items.all():
+            slugs.setdefault(item.version.question.slug, None)
+    writer = csv.writer(response)
+    header = ["student", "attempt", "started", "submitted", "seconds", "score", "max_score"]
+    writer.writerow([*header, "percent", "pending", *slugs])
+    for r in rows:
+        a = r.attempt
+        cells: dict[str, object] = {}
+        for item in a.items.all():
+            answers = list(item.answers.all())
+            pending = any(
+                x.status in (Answer.Status.AWAITING, Answer.Status.REVIEW) for x in answers
+            )
+            cells[item.version.question.slug] = (
+                "pending" if pending else round(sum(x.points or 0 for x in answers), 4)
+            )
+        writer.writerow(
+            [
+                _csv_safe(a.student.username),
+                a.number,
+                a.started_at.isoformat(),
+                a.submitted_at.isoformat() if a.submitted_at else "",
+                int(r.duration.total_seconds()) if r.duration else "",
+                a.score if a.score is not None else "",
+                a.max_score if a.max_score is not None else "",
+                a.percent if a.percent is not None else "",
+                a.pending_parts,
+                *(cells.get(slug, "") for slug in slugs),
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (usernames may start with + - or @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _problems(invalid: list[ItemForm]) -> list[str]:
     """The form errors in the student's words: "Question 3: …", never a field's internal name."""
     return [
@@ -456,7 +503,7 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
         .prefetch_related(
             Prefetch(
                 "items",
-                queryset=AttemptItem.objects.select_related("version")
+                queryset=AttemptItem.objects.select_related("version__question")
                 .prefetch_related("answers")
                 .order_by("position"),
             )
@@ -481,41 +528,7 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
                 per_question.append("wrong")
         rows.append(ResultRow(a, duration, per_question))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-results.csv"'
-        writer = csv.writer(response)
-        width = max((len(r.per_question) for r in rows), default=0)
-        writer.writerow(
-            [
-                "student",
-                "attempt",
-                "started",
-                "submitted",
-                "seconds",
-                "score",
-                "max_score",
-                "percent",
-                "pending",
-            ]
-            + [f"q{i}" for i in range(1, width + 1)]
-        )
-        for r in rows:
-            a = r.attempt
-            writer.writerow(
-                [
-                    a.student.username,
-                    a.number,
-                    a.started_at.isoformat(),
-                    a.submitted_at.isoformat() if a.submitted_at else "",
-                    int(r.duration.total_seconds()) if r.duration else "",
-                    a.score if a.score is not None else "",
-                    a.max_score if a.max_score is not None else "",
-                    a.percent if a.percent is not None else "",
-                    a.pending_parts,
-                    *r.per_question,
-                ]
-            )
-        return response
+        return _results_csv(quiz, rows)
     return render(
         request, "quizzes/results.html", {"quiz": quiz, "course": quiz.course, "rows": rows}
     )
