@@ -34,7 +34,7 @@ from quizzes.authoring.question_forms import (
 )
 from quizzes.content import ContentSaved
 from quizzes.forms import ItemForm
-from quizzes.models import CHOICE_KINDS, PART_KINDS, AttemptItem, Question
+from quizzes.models import CHOICE_KINDS, PART_KINDS, AttemptItem, Question, QuestionVersion
 
 TEMPLATE = "authoring/question_edit.html"
 
@@ -129,6 +129,23 @@ def _editor_post(
             question = result.question
             messages.success(request, _saved_message(result))
         return redirect("quizzes_author:question_edit", course.slug, question.slug)
+
+    if op.verb == "student":
+        # The editor's current state, saved or not, as a student would see it (the button opens
+        # it in a new tab, so the editor keeps what was typed).
+        form_ok = form.is_valid()
+        if not (parts.is_valid() and form_ok):
+            return _render(request, course, question, form, parts, status=422, show_errors=True)
+        draft = QuestionVersion(
+            question=question,
+            number=0,
+            title=form.cleaned_data["title"],
+            stem=form.cleaned_data["stem"],
+            bloom=form.cleaned_data["bloom"],
+            explanation=form.cleaned_data["explanation"],
+            parts=parts.parts,
+        )
+        return _student_view(request, course, question, draft, unsaved=True)
 
     if op.verb == "preview":
         if htmx:
@@ -301,14 +318,26 @@ def question_preview(request: HttpRequest, course_slug: str, question_slug: str)
     version = question.current
     if version is None:
         raise Http404("this question has no content yet")
+    return _student_view(request, question.course, question, version)
+
+
+def _student_view(
+    request: HttpRequest,
+    course: Course,
+    question: Question | None,
+    version: QuestionVersion,
+    *,
+    unsaved: bool = False,
+) -> HttpResponse:
     item = AttemptItem(version=version, position=1, order=_preview_order(version.parts, version.pk))
     return render(
         request,
         "authoring/question_preview.html",
         {
-            "course": question.course,
+            "course": course,
             "question": question,
             "version": version,
+            "unsaved": unsaved,
             "form": ItemForm(item, {}),
             "entries": [{"part": p} for p in version.parts],
         },

@@ -642,6 +642,40 @@ def test_script_in_the_stem_and_options_is_harmless_in_the_preview(author: Clien
     assert "&lt;script&gt;" in html  # shown as text in the option label
 
 
+def test_unsaved_edits_preview_as_a_student_without_saving_anything(author: Client) -> None:
+    data = editor_post(SCENARIO, title="Typed, never saved", stem="A *fresh* scenario.")
+
+    response = author.post(url("question_new"), {**data, "op": "student"})
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "not saved yet" in html
+    assert "Typed, never saved" in html and "<em>fresh</em>" in html
+    assert 'name="q1-choice"' in html and "correct" not in html.lower()
+    assert not Question.objects.filter(slug="a-question").exists()
+
+
+def test_previewing_edits_of_a_saved_question_leaves_it_unchanged(author: Client) -> None:
+    question = create(author, [SINGLE])
+    data = editor_post([{**SINGLE, "prompt": "An edited prompt?"}], title="Edited title")
+
+    html = author.post(url("question_edit", question.slug), {**data, "op": "student"})
+
+    assert "An edited prompt?" in html.content.decode()
+    question.refresh_from_db()
+    assert question.current is not None and question.current.title == "A question"
+    assert question.versions.count() == 1
+
+
+def test_an_invalid_editor_state_is_not_previewed_but_shown_with_its_errors(
+    author: Client,
+) -> None:
+    no_correct = {**SINGLE, "options": [{**o, "correct": False} for o in SINGLE["options"]]}
+
+    response = author.post(url("question_new"), {**editor_post([no_correct]), "op": "student"})
+
+    assert response.status_code == 422 and "not saved yet" not in response.content.decode()
+
+
 def test_an_ordering_preview_is_never_shown_solved(author: Client) -> None:
     html = author.get(url("question_preview", "put-in-order")).content.decode()
 
