@@ -1,6 +1,7 @@
 """Measure the free-text grader against human scores on the DEVELOPMENT sets of ../shared/asag.
 
     .venv/bin/python bench/asag_eval.py [DATA_DIR] [--only mohler|beetle] [--mode derived|rubric]
+        [--grader keyword|semantic] [--sem-match 0.75] [--beetle-split train]
 
 Only `mohler/` and `semeval2013_beetle/` are read. The other sets in DATA_DIR
 (SciEntsBank, ASAP, SAF) are reserved for independent evaluation and are never opened here.
@@ -18,6 +19,11 @@ polarity, else `incorrect`.
 
 Two modes: `derived` (rubric derived from the reference answers only, quizzes/grading/derive.py)
 and `rubric` (hand-written rubrics in bench/rubrics/<set>.yaml).
+
+`--grader semantic` grades with the optional wordllama backend (quizzes/grading/semantic.py,
+needs `pip install wordllama`); `--sem-match` sets its award threshold (default 0.75). `--beetle-split`
+(repeatable) picks Beetle splits; the default is the two test splits above, `train` is where
+thresholds may be tuned.
 """
 
 from __future__ import annotations
@@ -43,6 +49,19 @@ from quizzes.grading.rubric import Rubric, rubric_from_dict  # noqa: E402
 
 DEV_SETS = ("mohler", "semeval2013_beetle")
 RUBRIC_FILES = {"mohler": "mohler.yaml", "semeval2013_beetle": "beetle.yaml"}
+BEETLE_SPLITS = ("train", "test_unseen_answers", "test_unseen_questions")
+BEETLE_TEST_SPLITS = ("test_unseen_answers", "test_unseen_questions")
+GradeFn = Callable[[Rubric, str], GradeResult]
+
+
+def make_grader(name: str, sem_match: float | None = None) -> GradeFn:
+    """`keyword`: freetext.grade, as the benchmark always did; `semantic`: SemanticGrader."""
+    if name == "keyword":
+        return grade
+    from quizzes.grading.semantic import SemanticGrader
+
+    grader = SemanticGrader() if sem_match is None else SemanticGrader(match=sem_match)
+    return grader.grade
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -112,7 +131,7 @@ def rubric_source(
 # ------------------------------------------------------------------------------ Mohler
 
 
-def eval_mohler(data_dir: Path, mode: str) -> dict[str, float]:
+def eval_mohler(data_dir: Path, mode: str, grade: GradeFn = grade) -> dict[str, float]:
     folder = data_dir / "mohler"
     questions = {q["id"]: q for q in read_jsonl(folder / "questions.jsonl")}
     answers = [a for a in read_jsonl(folder / "answers.jsonl") if a["in_published_eval"]]
@@ -165,14 +184,19 @@ def beetle_label(res: GradeResult) -> str:
     return "incorrect"
 
 
-def eval_beetle(data_dir: Path, mode: str) -> dict[str, dict[str, float]]:
+def eval_beetle(
+    data_dir: Path,
+    mode: str,
+    grade: GradeFn = grade,
+    splits: Iterable[str] = BEETLE_TEST_SPLITS,
+) -> dict[str, dict[str, float]]:
     folder = data_dir / "semeval2013_beetle"
     questions = {q["id"]: q for q in read_jsonl(folder / "questions.jsonl")}
     answers = read_jsonl(folder / "answers.jsonl")
     get = rubric_source(mode, "semeval2013_beetle", questions)
     by_split: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
     for a in answers:
-        if a["split"] not in ("test_unseen_answers", "test_unseen_questions"):
+        if a["split"] not in splits:
             continue
         by_split[a["split"]].append((a, beetle_label(grade(get(a["question_id"]), a["answer"]))))
     out: dict[str, dict[str, float]] = {}
@@ -196,10 +220,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "asag"))
     ap.add_argument("--only", choices=("mohler", "beetle"))
     ap.add_argument("--mode", choices=("derived", "rubric"), action="append")
+    ap.add_argument("--grader", choices=("keyword", "semantic"), default="keyword")
+    ap.add_argument("--sem-match", type=float, help="similarity threshold of the semantic grader")
+    ap.add_argument("--beetle-split", choices=BEETLE_SPLITS, action="append")
     args = ap.parse_args(argv)
     data_dir = Path(args.data_dir)
     modes = args.mode or ["derived", "rubric"]
+    splits = tuple(args.beetle_split or BEETLE_TEST_SPLITS)
+    grade_fn = make_grader(args.grader, args.sem_match)
     print(f"data: {data_dir}  (development sets only: {', '.join(DEV_SETS)})")
+    if args.grader != "keyword":
+        extra = f", match {args.sem_match}" if args.sem_match is not None else ""
+        print(f"grader: {args.grader}{extra}")
     if args.only in (None, "mohler"):
         print("\nMohler (2,273 answers, Pearson r and RMSE against gold 0-5)")
         print(
@@ -207,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'mean':>5} {'review':>6} {'ans/s':>6}"
         )
         for mode in modes:
-            m = eval_mohler(data_dir, mode)
+            m = eval_mohler(data_dir, mode, grade_fn)
             print(
                 f"{mode:<10} {m['r']:6.3f} {m['rmse']:6.3f} {m['r_cal']:6.3f} "
                 f"{m['rmse_cal']:8.3f} {m['mean_pred']:5.2f} {m['review_share']:6.1%} "
@@ -220,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'F1 3w':>6} {'acc 3w':>6}"
         )
         for mode in modes:
-            for split, m in eval_beetle(data_dir, mode).items():
+            for split, m in eval_beetle(data_dir, mode, grade_fn, splits).items():
                 print(
                     f"{mode:<10} {split:<22} {m['n']:4.0f} {m['f1_2way']:6.3f} "
                     f"{m['acc_2way']:6.3f} {m['f1_3way']:6.3f} {m['acc_3way']:6.3f}"

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -328,6 +329,7 @@ class GradingPolicy(models.Model):
     class GraderName(models.TextChoices):
         KEYWORD = "keyword", "Automatic (key ideas, offline)"
         LLM = "llm", "Chat model (OpenAI-compatible endpoint)"
+        SEMANTIC = "semantic", "Key ideas + word embeddings (optional package wordllama)"
 
     course = models.OneToOneField(
         "courses.Course", on_delete=models.CASCADE, related_name="grading_policy"
@@ -348,6 +350,17 @@ class GradingPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course}: {self.get_grader_display()}"
+
+    def clean(self) -> None:
+        from quizzes.grading.base import SEMANTIC_INSTALL_HINT, semantic_backend_installed
+
+        if self.grader == self.GraderName.SEMANTIC and not semantic_backend_installed():
+            raise ValidationError(
+                {
+                    "grader": "The semantic grader needs the optional package wordllama, which "
+                    f"is not installed here: {SEMANTIC_INSTALL_HINT}"
+                }
+            )
 
 
 class RegradeRun(models.Model):
