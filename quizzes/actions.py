@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -100,6 +101,23 @@ def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
     return chosen
 
 
+def rule_pools(
+    quiz: Quiz, rules: Iterable[DrawRule], exclude: set[int]
+) -> list[tuple[int, list[int]]]:
+    """Each rule's count and the ids of the questions it may draw (`exclude`: fixed ones)."""
+    return [
+        (
+            rule.count,
+            [
+                pk
+                for pk in rule_queryset(quiz, rule).values_list("pk", flat=True)
+                if pk not in exclude
+            ],
+        )
+        for rule in rules
+    ]
+
+
 def draw_shortfall(quiz: Quiz) -> draw.Shortfall | None:
     """Why no attempt of `quiz` can be started (rules competing for too few questions), or None."""
     fixed = set(
@@ -107,18 +125,7 @@ def draw_shortfall(quiz: Quiz) -> draw.Shortfall | None:
             "question_id", flat=True
         )
     )
-    pools = [
-        (
-            rule.count,
-            [
-                pk
-                for pk in rule_queryset(quiz, rule).values_list("pk", flat=True)
-                if pk not in fixed
-            ],
-        )
-        for rule in quiz.rules.all()
-    ]
-    return draw.shortfall(pools)
+    return draw.shortfall(rule_pools(quiz, quiz.rules.all(), fixed))
 
 
 def _greedy_draw(

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from courses.bloom import BloomLevel
 from courses.models import Chapter, Concept, Course, Tag, slug_validator
 from quizzes import draw
-from quizzes.actions import rule_queryset
+from quizzes.actions import rule_pools, rule_queryset
 from quizzes.authoring.bank_actions import (
     IMPORTED,
     KINDS,
@@ -552,21 +552,11 @@ class BaseRuleFormSet(forms.BaseFormSet[RuleForm]):
         ]
         if len(numbered) < 2:
             return  # one rule alone was checked by its own form
-        pools = [
-            (
-                spec.count,
-                [
-                    pk
-                    for pk in rule_queryset(quiz, spec.as_rule(quiz)).values_list("pk", flat=True)
-                    if pk not in self.fixed_ids
-                ],
-            )
-            for _n, spec in numbered
-        ]
-        short = draw.shortfall(pools)
+        rules = [spec.as_rule(quiz) for _n, spec in numbered]
+        short = draw.shortfall(rule_pools(quiz, rules, self.fixed_ids))
         if short is not None:
-            rules = tuple(numbered[i][0] for i in short.rules)
-            short = draw.Shortfall(rules, short.wanted, short.available)
+            rows = tuple(numbered[i][0] for i in short.rules)  # as the page numbers them
+            short = draw.Shortfall(rows, short.wanted, short.available)
             raise ValidationError(
                 short.message(fixed_excluded=bool(self.fixed_ids))
                 + " Lower a count or widen a filter."
