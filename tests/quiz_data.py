@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 QUESTIONS = {
     "pick-one": """\
@@ -135,3 +136,8 @@ def write_questions(root: Path) -> None:
         "questions: [pick-one, pick-many, true-or-false, match-them, put-in-order, scenario]\n",
         encoding="utf-8",
     )
+
+
+def position(attempt: Any, slug: str) -> int:
+    """Where `attempt` shows the question `slug` (1-based)."""
+    return int(attempt.items.get(version__question__slug=slug).position)

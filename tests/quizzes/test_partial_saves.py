@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from quizzes.actions import start_attempt
 from quizzes.models import Answer, Attempt, Quiz
+from tests.quiz_data import position
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,6 @@ def one_page(quiz: Quiz, student: User) -> Attempt:
     quiz.shuffle_questions = False
     quiz.save()
     return start_attempt(quiz, student)
-
-
-def position(attempt: Attempt, slug: str) -> int:
-    return attempt.items.get(version__question__slug=slug).position
 
 
 def half_numbered(attempt: Attempt) -> dict[str, str]:
