@@ -176,6 +176,25 @@ class Errors:
         self.items.append(ContentError(file, fieldname, message))
 
 
+def read_text(path: Path, file: str, errors: Errors) -> str | None:
+    """A content file's text, or None with an error naming the file: a directory or a broken
+    link where a file should be, unreadable bytes, or text that is not UTF-8. A UTF-8 byte
+    order mark (some Windows editors add one) is dropped."""
+    if not path.is_file():
+        what = "a directory" if path.is_dir() else "a broken link or not a regular file"
+        errors.add(file, "file", f"is {what}, not a file")
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        errors.add(file, "file", f"is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    except OSError as exc:
+        errors.add(file, "file", f"cannot be read: {exc.strerror or exc}")
+        return None
+    return text.removeprefix("\ufeff")
+
+
 def split_front_matter(text: str) -> tuple[str, str]:
     """Return (front matter YAML, body) of a Markdown file; raise ValueError if it has none."""
     text = text.replace("\r\n", "\n")
@@ -242,7 +261,8 @@ def _parse_course(root: Path, errors: Errors) -> CourseData | None:
     if not path.is_file():
         errors.add(COURSE_FILE, "file", f"is missing from {root}")
         return None
-    data = load_yaml(path.read_text(encoding="utf-8"), COURSE_FILE, errors)
+    text = read_text(path, COURSE_FILE, errors)
+    data = load_yaml(text, COURSE_FILE, errors) if text is not None else None
     if data is None:
         return None
     if not isinstance(data, dict):
@@ -278,9 +298,10 @@ def _parse_course(root: Path, errors: Errors) -> CourseData | None:
 
 def _parse_tags(root: Path, errors: Errors) -> list[TagData]:
     path = root / TAGS_FILE
-    if not path.is_file():
-        return []
-    data = load_yaml(path.read_text(encoding="utf-8"), TAGS_FILE, errors)
+    if not path.exists() and not path.is_symlink():
+        return []  # tags are optional
+    text = read_text(path, TAGS_FILE, errors)
+    data = load_yaml(text, TAGS_FILE, errors) if text is not None else None
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get("tags"), list):
@@ -323,10 +344,8 @@ def _parse_tags(root: Path, errors: Errors) -> list[TagData]:
 
 def _parse_concept(path: Path, root: Path, errors: Errors) -> ConceptData | None:
     file = str(path.relative_to(root))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        errors.add(file, "file", f"is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    text = read_text(path, file, errors)
+    if text is None:
         return None
     try:
         front, body = split_front_matter(text)

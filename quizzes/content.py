@@ -8,6 +8,7 @@ concepts, questions and quizzes.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ from courses.content import (
     WriteContext,
     dump_yaml,
     load_yaml,
+    read_text,
     split_front_matter,
 )
 from courses.models import Course
@@ -32,6 +34,8 @@ from quizzes.actions import draw_shortfall
 from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.models import (
     CHOICE_KINDS,
+    MAX_ATTEMPTS,
+    MAX_TIME_LIMIT_MINUTES,
     PART_KINDS,
     AttemptItem,
     DrawRule,
@@ -41,9 +45,11 @@ from quizzes.models import (
     QuizItem,
     RegradeRun,
 )
+from quizzes.scoring import distractor_id
 from quizzes.tasks import regrade
 
 QUESTIONS_DIR = "questions"
+QUIZ_MAXIMA = {"time_limit_minutes": MAX_TIME_LIMIT_MINUTES, "max_attempts": MAX_ATTEMPTS}
 QUESTION_KEYS = ("slug", "title", "status", "bloom", "concepts", "tags", "explanation", "parts")
 PART_KEYS = ("id", "kind", "prompt", "points", "options", "pairs", "distractors", "items", "rubric")
 OPTION_KEYS = ("id", "text", "correct", "feedback")
@@ -139,8 +145,13 @@ class _PartChecker:
         out["prompt"] = self.text(raw, "prompt", where)
         if "points" in raw:
             points = raw["points"]
-            if not isinstance(points, int | float) or isinstance(points, bool) or points <= 0:
-                self.fail(f"{where}.points", "must be a positive number")
+            if (
+                not isinstance(points, int | float)
+                or isinstance(points, bool)
+                or not math.isfinite(points)
+                or points <= 0
+            ):
+                self.fail(f"{where}.points", "must be a positive, finite number")
             else:
                 out["points"] = points
         if kind in CHOICE_KINDS:
@@ -156,6 +167,16 @@ class _PartChecker:
             rights = [p["right"] for p in out["pairs"]] + out.get("distractors", [])
             if len(set(rights)) != len(rights):
                 self.fail(f"{where}.distractors", "a right-hand text appears twice")
+            # A student's answer names a distractor d0, d1, ... (docs/grading.md): a pair with
+            # such an id would make the distractor count as that pair's right-hand text.
+            reserved = {distractor_id(i) for i in range(len(out.get("distractors", [])))}
+            for i, pair in enumerate(out["pairs"]):
+                if pair["id"] in reserved:
+                    self.fail(
+                        f"{where}.pairs[{i}].id",
+                        f"{pair['id']!r} is reserved for distractor {int(pair['id'][1:]) + 1} "
+                        "(d0, d1, ... stand for the distractors); choose another id",
+                    )
         elif kind == "ordering":
             items = []
             item_ids: set[str] = set()
@@ -291,11 +312,11 @@ def parse_question(
     path: Path, root: Path, concepts: set[str], tags: set[str], errors: Errors
 ) -> QuestionData | None:
     file = str(path.relative_to(root))
-    try:
-        front, body = split_front_matter(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        errors.add(file, "file", "is not UTF-8 text")
+    text = read_text(path, file, errors)
+    if text is None:
         return None
+    try:
+        front, body = split_front_matter(text)
     except ValueError as exc:
         errors.add(file, "front matter", str(exc))
         return None
@@ -638,7 +659,13 @@ def parse_quizzes(
     out = []
     for path in sorted((root / QUIZZES_DIR).glob("*.yaml")):
         file = str(path.relative_to(root))
-        data = load_yaml(path.read_text(encoding="utf-8"), file, errors)
+        text = read_text(path, file, errors)
+        if text is None:
+            continue
+        if not text.strip():
+            errors.add(file, "file", "is empty: a quiz file needs at least a slug and a title")
+            continue
+        data = load_yaml(text, file, errors)
         if not isinstance(data, dict):
             if data is not None:
                 errors.add(file, "YAML", "must be a mapping of quiz fields")
@@ -670,9 +697,17 @@ def parse_quizzes(
             elif (
                 name in ("time_limit_minutes", "max_attempts")
                 and value is not None
-                and (not isinstance(value, int) or isinstance(value, bool) or value < 1)
+                and (
+                    not isinstance(value, int)
+                    or isinstance(value, bool)
+                    or not 1 <= value <= QUIZ_MAXIMA[name]
+                )
             ):
-                errors.add(file, name, "must be a whole number of at least 1, or left out")
+                errors.add(
+                    file,
+                    name,
+                    f"must be a whole number from 1 to {QUIZ_MAXIMA[name]:,}, or left out",
+                )
             elif name == "pass_mark" and (not isinstance(value, int) or not 0 <= value <= 100):
                 errors.add(file, name, "must be a whole percentage from 0 to 100")
             elif name in QUIZ_TIMES and value is not None:
@@ -688,15 +723,23 @@ def parse_quizzes(
             and values["closes_at"] <= values["opens_at"]
         ):
             errors.add(file, "closes_at", "must be after opens_at")
+        if values.get("feedback") == Quiz.Feedback.AFTER_CLOSE and not values.get("closes_at"):
+            errors.add(file, "closes_at", "feedback after the quiz closes needs a closing time")
         fixed = data.get("questions") or []
-        if not isinstance(fixed, list):
+        if not isinstance(fixed, list) or not all(isinstance(q, str) for q in fixed):
             errors.add(file, "questions", "must be a list of question slugs")
             fixed = []
         for q in fixed:
             if q not in question_slugs:
                 errors.add(file, "questions", f"unknown question {q!r}")
+        draw = data.get("draw") or []
+        if not isinstance(draw, list):
+            errors.add(
+                file, "draw", "must be a list of rules, each a mapping with count and filters"
+            )
+            draw = []
         rules = []
-        for i, rule in enumerate(data.get("draw") or []):
+        for i, rule in enumerate(draw):
             where = f"draw[{i}]"
             if not isinstance(rule, dict):
                 errors.add(file, where, "must be a mapping with count and filters")
@@ -710,7 +753,9 @@ def parse_quizzes(
             if not isinstance(count, int) or isinstance(count, bool) or count < 1:
                 errors.add(file, f"{where}.count", "must be a whole number of at least 1")
             for key, known in (("chapter", chapters), ("concept", concepts), ("tag", tags)):
-                if rule.get(key) is not None and rule[key] not in known:
+                if rule.get(key) is not None and (
+                    not isinstance(rule[key], str) or rule[key] not in known
+                ):
                     errors.add(file, f"{where}.{key}", f"unknown {key} {rule[key]!r}")
             parsed = {k: rule[k] for k in RULE_KEYS if rule.get(k) is not None}
             if "bloom" in parsed:

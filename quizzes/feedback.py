@@ -23,7 +23,9 @@ def feedback_allowed(
         return attempt.is_submitted or (item is not None and item.checked_at is not None)
     if quiz.feedback == Quiz.Feedback.AFTER_SUBMIT:
         return attempt.is_submitted
-    return attempt.is_submitted and (quiz.closes_at is None or now >= quiz.closes_at)
+    # After the quiz closes: a quiz with no closing time never closes, so nothing is shown (the
+    # builder and the import refuse that combination; this is the safe reading of old data).
+    return attempt.is_submitted and quiz.closes_at is not None and now >= quiz.closes_at
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -78,6 +79,11 @@ class QuestionVersion(models.Model):
         return next((p for p in self.parts if p["id"] == part_id), None)
 
 
+# Bounds that keep dates computable and integers in range (a longer exam uses closes_at).
+MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60  # a week
+MAX_ATTEMPTS = 100
+
+
 class Quiz(models.Model):
     class Feedback(models.TextChoices):
         AFTER_EACH = "each", "After each question"
@@ -102,8 +108,12 @@ class Quiz(models.Model):
     description = models.TextField(blank=True)
     shuffle_questions = models.BooleanField(default=True)
     shuffle_options = models.BooleanField(default=True)
-    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
-    max_attempts = models.PositiveIntegerField(null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_TIME_LIMIT_MINUTES)]
+    )
+    max_attempts = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_ATTEMPTS)]
+    )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     pass_mark = models.PositiveSmallIntegerField(default=60, help_text="Percent.")
@@ -374,6 +384,8 @@ class RegradeRun(models.Model):
     changed = models.PositiveIntegerField(default=0)
     skipped_human = models.PositiveIntegerField(default=0)
     changed_answers = models.JSONField(default=list)  # answer ids whose grade changed
+    # answer id (as text) -> {"points", "status", "levels"} before the re-grade, for the report
+    before = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-enqueued_at"]

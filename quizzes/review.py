@@ -230,6 +230,7 @@ def regrade_part(run_id: int) -> RegradeRun:
         .prefetch_related("item__answers")
     )
     changed: list[int] = []
+    before: dict[str, dict[str, Any]] = {}
     graded = skipped = 0
     attempts: dict[int, Attempt] = {}
     for answer in answers:
@@ -238,8 +239,14 @@ def regrade_part(run_id: int) -> RegradeRun:
             continue
         if answer.item.attempt.submitted_at is None:
             continue  # graded when submitted
+        was = {
+            "points": answer.points,
+            "status": answer.status,
+            "levels": [c.get("level") for c in answer.detail.get("criteria", [])],
+        }
         if machine_grade(answer, grader):
             changed.append(answer.pk)
+            before[str(answer.pk)] = was
             attempts[answer.item.attempt_id] = answer.item.attempt
         elif answer.reviewed_by_id is not None:  # a person decided while this ran
             skipped += 1
@@ -249,6 +256,7 @@ def regrade_part(run_id: int) -> RegradeRun:
         recompute_attempt(attempt)
     run.graded, run.changed, run.skipped_human = graded, len(changed), skipped
     run.changed_answers = changed
+    run.before = before
     run.finished_at = timezone.now()
     run.save()
     return run

@@ -249,7 +249,25 @@ def regrade_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         pk=run_id,
         version__question__course__in=authored_courses(request.user),
     )
-    changed = Answer.objects.filter(pk__in=run.changed_answers).select_related(
+    answers = Answer.objects.filter(pk__in=run.changed_answers).select_related(
         "item__attempt__student", "item__attempt__quiz"
     )
+    statuses = dict(Answer.Status.choices)
+    changed = []
+    for answer in answers:
+        was = run.before.get(str(answer.pk))  # runs before this field have no record
+        levels_now = [c.get("level") for c in answer.detail.get("criteria", [])]
+        changed.append(
+            {
+                "answer": answer,
+                "was": was,
+                "was_status": statuses.get(was["status"], "") if was else "",
+                "levels_only": bool(
+                    was
+                    and was["points"] == answer.points
+                    and was["status"] == answer.status
+                    and was["levels"] != levels_now
+                ),
+            }
+        )
     return render(request, "quizzes/regrade.html", {"run": run, "changed": changed})

@@ -29,7 +29,7 @@ from quizzes.authoring.bank_actions import (
     TagTree,
     count_matches,
 )
-from quizzes.models import Question, Quiz
+from quizzes.models import MAX_ATTEMPTS, MAX_TIME_LIMIT_MINUTES, Question, Quiz
 
 KIND_LABELS = {
     "single": "Single choice",
@@ -285,9 +285,15 @@ class QuizSettingsForm(forms.Form):
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     time_limit_minutes = forms.IntegerField(
-        label="Time limit (minutes)", required=False, min_value=1, help_text="Empty: no limit."
+        label="Time limit (minutes)",
+        required=False,
+        min_value=1,
+        max_value=MAX_TIME_LIMIT_MINUTES,
+        help_text="Empty: no limit. At most a week; for longer, set a closing time.",
     )
-    max_attempts = forms.IntegerField(required=False, min_value=1, help_text="Empty: unlimited.")
+    max_attempts = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ATTEMPTS, help_text="Empty: unlimited."
+    )
     opens_at = forms.DateTimeField(
         label="Opens at",
         required=False,
@@ -342,6 +348,12 @@ class QuizSettingsForm(forms.Form):
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", "The quiz must close after it opens.")
+        if data.get("feedback") == Quiz.Feedback.AFTER_CLOSE and not closes and "closes_at" in data:
+            self.add_error(
+                "closes_at",
+                "Feedback after the quiz closes needs a closing time; set one, or choose "
+                "another feedback setting.",
+            )
         return data
 
     @staticmethod

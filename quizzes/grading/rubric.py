@@ -143,6 +143,8 @@ def _id(data: Mapping[str, Any], where: str) -> str:
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        raise RubricError(where, "is missing")
     if not isinstance(value, Mapping):
         raise RubricError(where, f"must be a mapping, not {type(value).__name__}")
     return value

@@ -69,3 +69,17 @@ def test_a_shorter_or_longer_time_limit_reaches_open_attempts_only(
     quiz.save()
     writing.refresh_from_db()
     assert writing.deadline is None
+
+
+def test_feedback_after_close_on_a_quiz_that_never_closes_stays_hidden(
+    quiz: Quiz, student: User
+) -> None:
+    """The builder and the import refuse this setting; data from before that is read safely."""
+    from quizzes.actions import submit_attempt
+    from quizzes.feedback import feedback_allowed
+
+    Quiz.objects.filter(pk=quiz.pk).update(feedback=Quiz.Feedback.AFTER_CLOSE, closes_at=None)
+    quiz.refresh_from_db()
+    attempt = submit_attempt(start_attempt(quiz, student))
+
+    assert not feedback_allowed(attempt)

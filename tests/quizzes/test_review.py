@@ -202,6 +202,11 @@ def test_a_fixed_rubric_regrades_machine_grades_and_keeps_human_ones(
     assert run.changed_answers == [machine.pk]
     assert machine.points == 2 and human.points == 0
     assert machine.item.attempt.score == 3
+    assert run.before == {str(machine.pk): {"points": 0, "status": "graded", "levels": [0]}}
+    client = Client()
+    client.force_login(course_instructor)
+    report_page = client.get(reverse("quizzes:regrade", args=[run.pk])).content.decode()
+    assert "was 0 (graded), now 2 / 2 (graded)" in report_page
 
 
 def test_a_decision_made_while_the_regrade_runs_is_never_overwritten(
