@@ -436,7 +436,7 @@ def test_points_that_are_not_a_positive_number_are_refused(author: Client) -> No
 
     assert response.status_code == 422
     assert 'name="parts-0-points" id="f-parts-0-points" value="lots"' in response.content.decode()
-    assert "must be a positive number" in response.content.decode()
+    assert "must be a positive, finite number" in response.content.decode()
 
 
 def test_missing_title_concepts_and_stem_are_marked(author: Client) -> None:
