@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from quizzes import draw, scoring
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz
@@ -179,8 +179,11 @@ def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Att
         if open_attempt.is_open(now):
             return open_attempt
         submit_attempt(open_attempt, now=now)
+    if quiz.opens_at is not None and now < quiz.opens_at:
+        raise QuizError(f"This quiz opens on {_when(quiz.opens_at)}; you can start it then.")
     if not quiz.is_open(now):
-        raise QuizError("This quiz is closed.")
+        closed = f" on {_when(quiz.closes_at)}" if quiz.closes_at is not None else ""
+        raise QuizError(f"This quiz closed{closed}; it can no longer be started.")
     left = attempts_left(quiz, student)
     if left == 0:
         raise QuizError("You have used all your attempts at this quiz.")
@@ -212,6 +215,11 @@ def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Att
     return attempt
 
 
+def _when(moment: datetime) -> str:
+    """A date and time as the quiz page shows it, with the time zone: "1 Jan 2030, 09:00 UTC"."""
+    return dateformat.format(timezone.localtime(moment), "j M Y, H:i T")
+
+
 def _parts(question: Question) -> list[dict[str, Any]]:
     assert question.current is not None  # drawn questions always have a current version
     return list(question.current.parts)
@@ -222,38 +230,39 @@ def _lock(attempt: Attempt) -> Attempt:
     return Attempt.objects.select_for_update().get(pk=attempt.pk)
 
 
-@transaction.atomic
+ALREADY_SUBMITTED = "This attempt was already submitted; your answers can no longer change."
+TIME_IS_UP = "Time is up: your attempt was submitted with the answers saved before the deadline."
+
+
 def save_answers(
     attempt: Attempt,
     item: AttemptItem,
     responses: dict[str, dict[str, Any]],
     now: datetime | None = None,
 ) -> list[Answer]:
-    """Store the student's responses to the parts of one item. Refused once the attempt is over.
+    """Store the student's responses to the parts of one item. Refused once the attempt is over;
+    an attempt found past its deadline is submitted (and stays submitted) before the refusal.
 
     `responses` maps part id → response JSON, already checked by the form.
     """
     now = now or timezone.now()
-    attempt = _lock(attempt)
-    if attempt.is_submitted:
-        raise AttemptClosed(
-            "This attempt was already submitted; your answers can no longer change."
-        )
-    if not attempt.is_open(now):
-        submit_attempt(attempt, now=now)
-        raise AttemptClosed(
-            "Time is up: your attempt was submitted with the answers saved before the deadline."
-        )
-    item = AttemptItem.objects.get(pk=item.pk, attempt=attempt)
-    if item.checked_at is not None:
-        raise AttemptClosed("You already checked this question; its answer is final.")
-    saved = []
-    for part_id, response in responses.items():
-        answer, _created = Answer.objects.update_or_create(
-            item=item, part_id=part_id, defaults={"response": response, "saved_at": now}
-        )
-        saved.append(answer)
-    return saved
+    with transaction.atomic():
+        attempt = _lock(attempt)
+        if attempt.is_submitted:
+            raise AttemptClosed(ALREADY_SUBMITTED)
+        if attempt.is_open(now):
+            item = AttemptItem.objects.get(pk=item.pk, attempt=attempt)
+            if item.checked_at is not None:
+                raise AttemptClosed("You already checked this question; its answer is final.")
+            saved = []
+            for part_id, response in responses.items():
+                answer, _created = Answer.objects.update_or_create(
+                    item=item, part_id=part_id, defaults={"response": response, "saved_at": now}
+                )
+                saved.append(answer)
+            return saved
+        submit_attempt(attempt, now=now)  # committed with this block, not undone by the raise
+    raise AttemptClosed(TIME_IS_UP)
 
 
 def _grade_item(item: AttemptItem, answers: dict[str, Answer]) -> list[Answer]:

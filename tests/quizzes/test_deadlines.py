@@ -83,3 +83,23 @@ def test_feedback_after_close_on_a_quiz_that_never_closes_stays_hidden(
     attempt = submit_attempt(start_attempt(quiz, student))
 
     assert not feedback_allowed(attempt)
+
+
+def test_a_save_found_past_the_deadline_submits_the_attempt_for_good(
+    quiz: Quiz, student: User
+) -> None:
+    """The refusal is raised after the submit is committed, so it does not undo it."""
+    from quizzes.actions import AttemptClosed, save_answers
+
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    attempt = start_attempt(quiz, student)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    item = attempt.items.get(version__question__slug="pick-one")
+
+    with pytest.raises(AttemptClosed, match="Time is up"):
+        save_answers(attempt, item, {"choice": {"selected": ["a"]}})
+
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and attempt.submitted_at == attempt.deadline
+    assert not Answer.objects.filter(item__attempt=attempt, response__selected=["a"]).exists()
