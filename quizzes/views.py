@@ -54,11 +54,17 @@ def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_quiz(course_slug, quiz_slug)
+    now = timezone.now()
     attempts = []
     left = None
     grade = None
     if request.user.is_authenticated:
-        attempts = list(quiz.attempts.filter(student=_user(request)).order_by("number"))
+        # An attempt past its deadline is submitted when seen, so the page never offers to
+        # continue an attempt that is over (a closed quiz ends its attempts at closing time).
+        attempts = [
+            actions.finish_overdue(a, now=now)
+            for a in quiz.attempts.filter(student=_user(request)).order_by("number")
+        ]
         left = actions.attempts_left(quiz, _user(request))
         grade = actions.quiz_grade(quiz, attempts)
     return render(
@@ -71,6 +77,8 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
             "attempts_left": left,
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
             "grade": grade,
+            "not_open_yet": quiz.opens_at is not None and now < quiz.opens_at,
+            "closed": quiz.closes_at is not None and now >= quiz.closes_at,
         },
     )
 
@@ -268,6 +276,13 @@ def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> H
         return _refuse(
             request, attempt, "You already checked this question; its answer is final.", position
         )
+    if not posted and not attempt.is_open():
+        # Nothing posted (a page with nothing ticked) is still a save: refused in the words of
+        # `actions.save_answers` once the attempt is over, and an overdue attempt is finished.
+        if attempt.is_submitted:
+            return _refuse(request, attempt, actions.ALREADY_SUBMITTED, position)
+        actions.submit_attempt(attempt)
+        return _refuse(request, attempt, actions.TIME_IS_UP, position)
     forms = [
         ItemForm(by_position[p], {a.part_id: a for a in by_position[p].answers.all()}, request.POST)
         for p in unchecked
@@ -487,12 +502,32 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 def my_attempts(request: HttpRequest) -> HttpResponse:
-    attempts = (
+    attempts = list(
         Attempt.objects.filter(student=_user(request))
         .select_related("quiz__course")
         .order_by("-started_at")
     )
-    return render(request, "quizzes/my_attempts.html", {"attempts": attempts})
+    by_quiz: dict[int, list[Attempt]] = {}
+    for a in attempts:
+        by_quiz.setdefault(a.quiz_id, []).append(a)
+    grades = []
+    for group in by_quiz.values():  # the quiz attempted most recently first
+        quiz = group[0].quiz
+        oldest_first = sorted(group, key=lambda a: a.number)
+        grades.append(
+            {
+                "quiz": quiz,
+                "grade": actions.quiz_grade(quiz, oldest_first),
+                # the attempts `quiz_grade` combines: submitted, graded, with a score
+                "counted": sum(
+                    1
+                    for a in group
+                    if a.is_submitted and not a.pending_parts and a.percent is not None
+                ),
+                "being_graded": sum(1 for a in group if a.is_submitted and a.pending_parts),
+            }
+        )
+    return render(request, "quizzes/my_attempts.html", {"attempts": attempts, "grades": grades})
 
 
 @login_required

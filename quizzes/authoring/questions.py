@@ -11,6 +11,7 @@ form with the fields marked, status 422).
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -135,7 +136,14 @@ def _editor_post(
         # it in a new tab, so the editor keeps what was typed).
         form_ok = form.is_valid()
         if not (parts.is_valid() and form_ok):
-            return _render(request, course, question, form, parts, status=422, show_errors=True)
+            # Not a second editor of the draft in the new tab: what to fix, to fix it in the
+            # editor's own tab.
+            return render(
+                request,
+                "authoring/question_preview_invalid.html",
+                {"course": course, "question": question, "problems": _problems(form, parts)},
+                status=422,
+            )
         draft = QuestionVersion(
             question=question,
             number=0,
@@ -171,6 +179,22 @@ def _editor_post(
             request, f"{TEMPLATE}#editor", _context(request, course, question, form, parts)
         )
     return _render(request, course, question, form, parts)
+
+
+def _problems(form: QuestionForm, parts: PartsEditor) -> list[tuple[str, str]]:
+    """The editor's errors as (field, message) in plain words: `parts-0-options-1-text` is
+    "Part 1, option 2, text"; a form field is named by its label."""
+    out = [
+        (str(form[name].label) if name in form.fields else "Question", str(message))
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    for key, message in parts.error_summary():
+        words = re.sub(r"s?-(\d+)", lambda m: f" {int(m.group(1)) + 1}", key)
+        words = re.sub(r"\bcriteria (?=\d)", "criterion ", words)
+        words = words.replace("-", ", ").replace("_", " ")
+        out.append((words[:1].upper() + words[1:], message))
+    return out
 
 
 def _saved_message(result: actions.SaveResult) -> str:
