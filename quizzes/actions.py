@@ -170,6 +170,9 @@ def _shown_order(part: dict[str, Any], rng: random.Random, shuffle: bool) -> lis
 def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Attempt:
     """Resume the student's open attempt, or start a new one if the quiz allows it."""
     now = now or timezone.now()
+    # The quiz as committed now, locked: an instructor's save (which refits open attempts'
+    # deadlines) either finished before this read or waits until this attempt exists.
+    quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
     open_attempt = (
         Attempt.objects.filter(quiz=quiz, student=student, submitted_at__isnull=True)
         .order_by("-number")

@@ -294,7 +294,23 @@ def check_parts(raw_parts: Any, file: str, errors: Errors) -> list[dict[str, Any
         if part is not None:
             parts.append(part)
     _check_argues_for(parts, file, errors)
+    _check_field_names(parts, file, errors)
     return parts
+
+
+def _check_field_names(parts: list[dict[str, Any]], file: str, errors: Errors) -> None:
+    """A part's form fields are named `<id>` and `<id>-<something>` (a matching part's selects,
+    an ordering part's boxes), so no part id may start with another's id and a hyphen."""
+    ids = [p["id"] for p in parts if p.get("id")]
+    for i, part in enumerate(parts):
+        for other in ids:
+            if part.get("id") != other and str(part.get("id", "")).startswith(f"{other}-"):
+                errors.add(
+                    file,
+                    f"parts[{i}].id",
+                    f"{part['id']!r} starts with the id of part {other!r} and a hyphen, which "
+                    "that part's answer boxes use; choose another id",
+                )
 
 
 def check_question(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
@@ -331,7 +347,9 @@ def parse_question(
         if key not in QUESTION_KEYS:
             errors.add(file, str(key), f"unknown field (allowed: {', '.join(QUESTION_KEYS)})")
     slug = checker.text(data, "slug", "question").strip()
-    if slug and slug != path.stem:
+    if slug and not _slug_re.match(slug):
+        errors.add(file, "slug", f"{slug!r} is not a slug (lower-case letters, digits, hyphens)")
+    elif slug and slug != path.stem:
         errors.add(file, "slug", f"{slug!r} does not match the file name {path.name!r}")
     title = checker.text(data, "title", "question")
     status = _str(data.get("status")) or Question.Status.PUBLISHED.value
@@ -674,7 +692,11 @@ def parse_quizzes(
             if key not in QUIZ_KEYS:
                 errors.add(file, str(key), f"unknown field (allowed: {', '.join(QUIZ_KEYS)})")
         slug = _str(data.get("slug")) or ""
-        if slug != path.stem:
+        if not _slug_re.match(slug):
+            errors.add(
+                file, "slug", f"{slug!r} is not a slug (lower-case letters, digits, hyphens)"
+            )
+        elif slug != path.stem:
             errors.add(file, "slug", f"{slug!r} does not match the file name {path.name!r}")
         title = _str(data.get("title"))
         if not title:

@@ -165,9 +165,12 @@ class Quiz(models.Model):
         earlier or shortening the limit reaches students already writing, and extending them
         gives those students the extra time. Returns how many attempts changed."""
         changed = []
-        for attempt in Attempt.objects.filter(quiz=self, submitted_at__isnull=True).only(
-            "pk", "started_at", "deadline"
-        ):
+        # An attempt whose time has already run out stays ended (it is submitted when next
+        # seen): a later extension gives time to those still writing, not a second life.
+        still_writing = Q(deadline__isnull=True) | Q(deadline__gt=timezone.now())
+        for attempt in Attempt.objects.filter(
+            still_writing, quiz=self, submitted_at__isnull=True
+        ).only("pk", "started_at", "deadline"):
             deadline = self.deadline_for(attempt.started_at)
             if deadline != attempt.deadline:
                 attempt.deadline = deadline

@@ -358,7 +358,7 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
             slugs.setdefault(item.version.question.slug, None)
     writer = csv.writer(response)
     header = ["student", "attempt", "started", "submitted", "seconds", "score", "max_score"]
-    writer.writerow([*header, "percent", "pending", *slugs])
+    writer.writerow([*header, "percent", "pending", *(_csv_safe(slug) for slug in slugs)])
     for r in rows:
         a = r.attempt
         cells: dict[str, object] = {}
@@ -389,7 +389,7 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
 
 def _csv_safe(text: str) -> str:
     """A cell a spreadsheet will not run as a formula (usernames may start with + - or @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _problems(invalid: list[ItemForm]) -> list[str]:
@@ -476,9 +476,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     items = _items(attempt)
     question_ids = {i.version.question_id for i in items}
     concepts_of: dict[int, list[Concept]] = {}
-    links = Question.concepts.through.objects.filter(question_id__in=question_ids).select_related(
-        "concept"
-    )
+    links = Question.concepts.through.objects.filter(
+        question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
+    ).select_related("concept")
     for link in links.order_by("concept__title"):
         concepts_of.setdefault(link.question_id, []).append(link.concept)
     show = feedback_allowed(attempt)

@@ -238,7 +238,11 @@ def test_a_draft_question_does_not_count_for_a_rule(client: Client, author: User
         ({"title": ""}, "title", "This field is required."),
         ({"pass_mark": "101"}, "pass_mark", "less than or equal to 100"),
         ({"time_limit_minutes": "0"}, "time_limit_minutes", "greater than or equal to 1"),
-        ({"time_limit_minutes": "99999999999"}, "time_limit_minutes", "less than or equal to 10080"),
+        (
+            {"time_limit_minutes": "99999999999"},
+            "time_limit_minutes",
+            "less than or equal to 10080",
+        ),
         ({"max_attempts": "4294967296"}, "max_attempts", "less than or equal to 100"),
         (
             {"feedback": "close", "closes_at": ""},

@@ -97,9 +97,7 @@ def test_a_broken_quiz_file_is_named_not_a_traceback(tree: Path, text: str, mess
 
 
 @pytest.mark.parametrize("points", [".nan", ".inf", "-3", "0"])
-def test_points_that_are_not_a_positive_finite_number_are_refused(
-    tree: Path, points: str
-) -> None:
+def test_points_that_are_not_a_positive_finite_number_are_refused(tree: Path, points: str) -> None:
     text = SINGLE.format(slug="first", bloom="remember", second="false").replace(
         "    kind: single\n", f"    kind: single\n    points: {points}\n"
     )
