@@ -195,6 +195,28 @@ def read_text(path: Path, file: str, errors: Errors) -> str | None:
     return text.removeprefix("\ufeff")
 
 
+def read_front_matter(path: Path, file: str, errors: Errors) -> tuple[dict[str, Any], str] | None:
+    """A Markdown content file's front matter (a mapping) and body, or None with the problem
+    reported against `file`: unreadable, no front matter, invalid or empty YAML, not a mapping."""
+    text = read_text(path, file, errors)
+    if text is None:
+        return None
+    try:
+        front, body = split_front_matter(text)
+    except ValueError as exc:
+        errors.add(file, "front matter", str(exc))
+        return None
+    before = len(errors.items)
+    data = load_yaml(front, file, errors)
+    if data is None and len(errors.items) == before:
+        errors.add(file, "front matter", "is empty")
+    if not isinstance(data, dict):
+        if data is not None:
+            errors.add(file, "front matter", "must be a mapping of fields")
+        return None
+    return data, body
+
+
 def split_front_matter(text: str) -> tuple[str, str]:
     """Return (front matter YAML, body) of a Markdown file; raise ValueError if it has none."""
     text = text.replace("\r\n", "\n")
@@ -344,21 +366,10 @@ def _parse_tags(root: Path, errors: Errors) -> list[TagData]:
 
 def _parse_concept(path: Path, root: Path, errors: Errors) -> ConceptData | None:
     file = str(path.relative_to(root))
-    text = read_text(path, file, errors)
-    if text is None:
+    read = read_front_matter(path, file, errors)
+    if read is None:
         return None
-    try:
-        front, body = split_front_matter(text)
-    except ValueError as exc:
-        errors.add(file, "front matter", str(exc))
-        return None
-    data = load_yaml(front, file, errors)
-    if data is None and not any(e.file == file for e in errors.items):
-        errors.add(file, "front matter", "is empty")
-    if not isinstance(data, dict):
-        if data is not None:
-            errors.add(file, "front matter", "must be a mapping of fields")
-        return None
+    data, body = read
     for key in data:
         if key not in CONCEPT_KEYS:
             errors.add(file, str(key), f"unknown field (allowed: {', '.join(CONCEPT_KEYS)})")

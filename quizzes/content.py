@@ -26,8 +26,8 @@ from courses.content import (
     WriteContext,
     dump_yaml,
     load_yaml,
+    read_front_matter,
     read_text,
-    split_front_matter,
 )
 from courses.models import Course
 from quizzes.actions import draw_shortfall
@@ -328,20 +328,10 @@ def parse_question(
     path: Path, root: Path, concepts: set[str], tags: set[str], errors: Errors
 ) -> QuestionData | None:
     file = str(path.relative_to(root))
-    text = read_text(path, file, errors)
-    if text is None:
+    read = read_front_matter(path, file, errors)
+    if read is None:
         return None
-    try:
-        front, body = split_front_matter(text)
-    except ValueError as exc:
-        errors.add(file, "front matter", str(exc))
-        return None
-    data = load_yaml(front, file, errors)
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        errors.add(file, "front matter", "must be a mapping of fields")
-        return None
+    data, body = read
     checker = _PartChecker(file, errors)
     for key in data:
         if key not in QUESTION_KEYS:

@@ -155,3 +155,9 @@ def test_a_free_text_part_without_a_rubric_says_it_is_missing(tree: Path) -> Non
     )
 
     assert any(e.endswith("rubric: is missing") for e in errors_of(tree)), errors_of(tree)
+
+
+def test_a_question_file_with_empty_front_matter_is_named_not_skipped(tree: Path) -> None:
+    (tree / "questions" / "empty.md").write_text("---\n---\nStem.\n", encoding="utf-8")
+
+    assert "questions/empty.md: front matter: is empty" in errors_of(tree)
