@@ -47,6 +47,7 @@ from quizzes.models import (
 )
 from quizzes.scoring import distractor_id
 from quizzes.tasks import regrade
+from quizzes.visibility import SHORT, MatrixError, ReviewMatrix, normalize, preset
 
 QUESTIONS_DIR = "questions"
 QUIZ_MAXIMA = {"time_limit_minutes": MAX_TIME_LIMIT_MINUTES, "max_attempts": MAX_ATTEMPTS}
@@ -623,7 +624,16 @@ QUIZ_SETTINGS = (
     "opens_at",
     "closes_at",
 )
-QUIZ_KEYS = ("slug", "title", "chapter", "description", *QUIZ_SETTINGS, "questions", "draw")
+QUIZ_KEYS = (
+    "slug",
+    "title",
+    "chapter",
+    "description",
+    *QUIZ_SETTINGS,
+    "review",
+    "questions",
+    "draw",
+)
 QUIZ_TIMES = ("opens_at", "closes_at")
 
 
@@ -735,7 +745,12 @@ def parse_quizzes(
             and values["closes_at"] <= values["opens_at"]
         ):
             errors.add(file, "closes_at", "must be after opens_at")
-        if values.get("feedback") == Quiz.Feedback.AFTER_CLOSE and not values.get("closes_at"):
+        values["feedback"], values["review"] = _parse_review(file, data, values, errors)
+        if (
+            values.get("feedback") == Quiz.Feedback.AFTER_CLOSE
+            and not values.get("closes_at")
+            and data.get("review") is None
+        ):
             errors.add(file, "closes_at", "feedback after the quiz closes needs a closing time")
         fixed = data.get("questions") or []
         if not isinstance(fixed, list) or not all(isinstance(q, str) for q in fixed):
@@ -780,6 +795,35 @@ def parse_quizzes(
             errors.add(file, "questions", "a quiz needs fixed questions or draw rules")
         out.append(QuizData(file, slug, values, list(fixed), rules))
     return out
+
+
+def _parse_review(
+    file: str, data: dict[str, Any], values: dict[str, Any], errors: Errors
+) -> tuple[str, ReviewMatrix | None]:
+    """The optional `review:` matrix, in its one stored form (a preset by name when it is one).
+    It replaces `feedback:`, so a file gives one or the other."""
+    feedback = values.get("feedback") or Quiz.Feedback.AFTER_SUBMIT
+    if data.get("review") is None:
+        return feedback, None
+    if "feedback" in data:
+        errors.add(
+            file, "review", "give feedback (a preset) or review (the whole matrix), not both"
+        )
+    try:
+        matrix = ReviewMatrix.from_json(data["review"])
+    except MatrixError as exc:
+        errors.add(file, exc.field, exc.message)
+        return feedback, None
+    feedback, review = normalize(feedback, matrix)
+    late = (review or preset(feedback)).only_after_close()
+    if late and not values.get("closes_at"):
+        errors.add(
+            file,
+            "closes_at",
+            f"review shows {', '.join(SHORT[k] for k in late)} only after the quiz closes, "
+            "and it never closes: set closes_at, or show them earlier",
+        )
+    return feedback, review
 
 
 def write_quizzes(quizzes: list[QuizData], ctx: WriteContext) -> None:
@@ -876,6 +920,8 @@ def export_quizzes(course: Course, root: Path) -> list[Path]:
             if getattr(quiz, name) != defaults[name]:
                 value = getattr(quiz, name)
                 out[name] = value.isoformat() if name in QUIZ_TIMES else value
+        if quiz.review is not None:
+            out["review"] = quiz.review.to_json()
         fixed = list(quiz.items.order_by("position").values_list("question__slug", flat=True))
         if fixed:
             out["questions"] = fixed

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from courses.bloom import BloomLevel
 from courses.models import slug_validator
+from quizzes.visibility import MatrixError, ReviewMatrix, preset
 
 PART_KINDS = ("single", "multiple", "true_false", "matching", "ordering", "free_text")
 CHOICE_KINDS = ("single", "multiple", "true_false")
@@ -79,6 +80,31 @@ class QuestionVersion(models.Model):
         return next((p for p in self.parts if p["id"] == part_id), None)
 
 
+class ReviewMatrixField(models.JSONField):
+    """A `ReviewMatrix` kept as JSON: parsed once here, on the way out of the database."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> ReviewMatrix | None:
+        data = super().from_db_value(value, expression, connection)
+        return None if data is None else self.to_python(data)
+
+    def to_python(self, value: Any) -> ReviewMatrix | None:
+        if value is None or isinstance(value, ReviewMatrix):
+            return value
+        try:
+            return ReviewMatrix.from_json(value)
+        except MatrixError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, ReviewMatrix):
+            value = value.to_json()
+        return super().get_prep_value(value)
+
+    def value_to_string(self, obj: Any) -> Any:
+        value = self.value_from_object(obj)
+        return value.to_json() if isinstance(value, ReviewMatrix) else value
+
+
 # Bounds that keep dates computable and integers in range (a longer exam uses closes_at).
 MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60  # a week
 MAX_ATTEMPTS = 100
@@ -120,6 +146,12 @@ class Quiz(models.Model):
     feedback = models.CharField(
         max_length=10, choices=Feedback.choices, default=Feedback.AFTER_SUBMIT
     )
+    # The review options when they are not one of the `feedback` presets (quizzes.visibility).
+    review = ReviewMatrixField(
+        null=True,
+        blank=True,
+        help_text="What students see, when; empty: the matrix of the feedback setting.",
+    )
     grading = models.CharField(max_length=10, choices=Grading.choices, default=Grading.HIGHEST)
     layout = models.CharField(max_length=5, choices=Layout.choices, default=Layout.ONE_PER_PAGE)
 
@@ -140,6 +172,11 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:quiz", args=[self.course.slug, self.slug])
+
+    @property
+    def review_matrix(self) -> ReviewMatrix:
+        """What students see, when: the stored matrix, or the one the feedback preset means."""
+        return self.review if self.review is not None else preset(self.feedback)
 
     def is_open(self, now: Any = None) -> bool:
         now = now or timezone.now()

@@ -25,6 +25,7 @@ from courses.models import ChangeRecord, Chapter, Concept, Course, Tag
 from quizzes.actions import rule_queryset
 from quizzes.content import QUIZ_SETTINGS, rule_as_content
 from quizzes.models import DrawRule, Question, Quiz, QuizItem
+from quizzes.visibility import ReviewMatrix
 
 Actor = User | AnonymousUser | None
 
@@ -329,10 +330,12 @@ def count_matches(course: Course, spec: RuleSpec) -> int:
     return rule_queryset(Quiz(course=course), spec.as_rule(Quiz(course=course))).count()
 
 
-QUIZ_FIELDS = ("title", "slug", "description", *QUIZ_SETTINGS)
+QUIZ_FIELDS = ("title", "slug", "description", *QUIZ_SETTINGS, "review")
 
 
 def _json(value: Any) -> Any:
+    if isinstance(value, ReviewMatrix):
+        return value.to_json()
     return value.isoformat() if isinstance(value, datetime) else value
 
 

@@ -30,6 +30,16 @@ from quizzes.authoring.bank_actions import (
     count_matches,
 )
 from quizzes.models import MAX_ATTEMPTS, MAX_TIME_LIMIT_MINUTES, Question, Quiz
+from quizzes.visibility import (
+    SHORT,
+    Kind,
+    MatrixError,
+    Moment,
+    ReviewMatrix,
+    Shown,
+    normalize,
+    preset,
+)
 
 KIND_LABELS = {
     "single": "Single choice",
@@ -276,6 +286,9 @@ class DisciplineTagForm(forms.Form):
 # The quiz builder: settings, fixed questions, draw rules
 
 
+CUSTOM = "custom"
+
+
 class QuizSettingsForm(forms.Form):
     title = forms.CharField(max_length=200)
     slug = forms.CharField(
@@ -308,7 +321,10 @@ class QuizSettingsForm(forms.Form):
     )
     pass_mark = forms.IntegerField(label="Pass mark (%)", min_value=0, max_value=100, initial=60)
     feedback = forms.ChoiceField(
-        label="Feedback", choices=Quiz.Feedback.choices, initial=Quiz.Feedback.AFTER_SUBMIT
+        label="Feedback",
+        choices=[*Quiz.Feedback.choices, (CUSTOM, "Custom (the review options table)")],
+        initial=Quiz.Feedback.AFTER_SUBMIT,
+        help_text="A preset of the review options, or the table below as you tick it.",
     )
     grading = forms.ChoiceField(
         label="Grade from", choices=Quiz.Grading.choices, initial=Quiz.Grading.HIGHEST
@@ -360,7 +376,60 @@ class QuizSettingsForm(forms.Form):
     def initial_of(quiz: Quiz) -> dict[str, Any]:
         initial = {name: getattr(quiz, name) for name in QuizSettingsForm.base_fields}
         initial["chapter"] = quiz.chapter.slug if quiz.chapter else ""
+        initial["feedback"] = CUSTOM if quiz.review is not None else quiz.feedback
         return initial
+
+
+class ReviewMatrixForm(forms.Form):
+    """The review options as a table of checkboxes: a row per moment, a column per kind of
+    information. A plain form: it works without JavaScript. `shown` tells a post from the
+    page (which has the table) from one without it (which keeps the preset)."""
+
+    shown = forms.CharField(required=False, widget=forms.HiddenInput, initial="1")
+
+    prefix = "review"
+
+    def __init__(self, *args: Any, matrix: ReviewMatrix, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matrix = matrix
+        for moment in Moment:
+            for kind in Kind:
+                self.fields[f"{moment}-{kind}"] = forms.BooleanField(
+                    required=False,
+                    label=f"{kind.label}: {moment.label.lower()}",
+                    initial=getattr(matrix.at(moment), kind.value),
+                )
+
+    @property
+    def kinds(self) -> list[Kind]:
+        return list(Kind)
+
+    def rows(self) -> list[tuple[Moment, list[forms.BoundField]]]:
+        return [(m, [self[f"{m}-{k}"] for k in Kind]) for m in Moment]
+
+    @property
+    def posted(self) -> bool:
+        return self.is_bound and self.data.get(self.add_prefix("shown")) == "1"
+
+    def ticked(self) -> ReviewMatrix:
+        """The matrix as ticked (after is_valid)."""
+        data = self.cleaned_data
+        return ReviewMatrix(
+            **{m.value: Shown.of({k for k in Kind if data.get(f"{m}-{k}")}) for m in Moment}
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            self.ticked().check()
+        except MatrixError as exc:
+            where = exc.moment.label if exc.moment else "Review options"
+            raise ValidationError(f"{where}: {exc.message}.") from exc
+        return data
+
+    def changed(self) -> bool:
+        """Whether a box was ticked or cleared on the page (after is_valid)."""
+        return self.ticked() != self.matrix
 
 
 class FixedQuestionsForm(forms.Form):
@@ -603,6 +672,10 @@ class QuizBuilder:
         self.quiz = quiz
         initial = QuizSettingsForm.initial_of(quiz) if quiz is not None else None
         self.settings = QuizSettingsForm(choices, quiz, data=data, initial=initial)
+        self.review = ReviewMatrixForm(
+            data=data, matrix=quiz.review_matrix if quiz is not None else preset("submit")
+        )
+        self.matrix: tuple[str, ReviewMatrix | None] = (Quiz.Feedback.AFTER_SUBMIT, None)
         self.fixed = FixedQuestionsForm(choices.course, data=data, current=current)
         self.rules = RuleFormSet(
             data=data, choices=choices, initial=[RuleForm.initial_of(r) for r in rules or []]
@@ -619,6 +692,7 @@ class QuizBuilder:
             form.fixed_ids = {q.pk for q in fixed}
         self.rules.fixed_ids = {q.pk for q in fixed}
         rules_ok = self.rules.is_valid()
+        settings_ok = self._review_ok() and settings_ok
         if settings_ok and fixed_ok and rules_ok and not fixed and not self.rules.specs():
             self.settings.add_error(
                 None, "A quiz needs fixed questions or draw rules: add at least one."
@@ -626,8 +700,46 @@ class QuizBuilder:
             return False
         return settings_ok and fixed_ok and rules_ok
 
+    def _review_ok(self) -> bool:
+        """Decide the review options: the preset chosen, or the table when "Custom" is chosen
+        or a box was changed (changing both the preset and the table is refused, so no tick
+        is lost silently). Sets `self.matrix` to the stored form (feedback, review)."""
+        chosen = self.settings.cleaned_data.get("feedback") if self.settings.is_valid() else None
+        if chosen is None:
+            return False
+        table = self.review.posted and self.review.is_valid()
+        if self.review.posted and not table:
+            return False
+        before = self.settings.initial.get("feedback", Quiz.Feedback.AFTER_SUBMIT)
+        if chosen == CUSTOM:
+            matrix = self.review.ticked() if table else self.review.matrix
+        elif table and self.review.changed():
+            if chosen != before:
+                self.review.add_error(
+                    None,
+                    "You changed the feedback preset and ticked the table: choose “Custom” to "
+                    "save the table, or leave the table as it was to use the preset.",
+                )
+                return False
+            matrix = self.review.ticked()
+        else:
+            matrix = preset(chosen)
+        feedback, review = normalize(chosen if chosen != CUSTOM else before, matrix)
+        late = (review or preset(feedback)).only_after_close()
+        if late and not self.settings.cleaned_data.get("closes_at"):
+            self.settings.add_error(
+                "closes_at",
+                f"The review options show {', '.join(SHORT[k] for k in late)} only "
+                "after the quiz closes; set a closing time, or show them earlier.",
+            )
+            return False
+        self.matrix = (feedback, review)
+        return True
+
     def values(self) -> dict[str, Any]:
-        return dict(self.settings.cleaned_data)
+        values = dict(self.settings.cleaned_data)
+        values["feedback"], values["review"] = self.matrix
+        return values
 
     def questions(self) -> list[Question]:
         return list(self.fixed.cleaned_data["ordered"])
