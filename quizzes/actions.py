@@ -298,7 +298,7 @@ def check_item(attempt: Attempt, item: AttemptItem, now: datetime | None = None)
     """Feedback after each question: grade one item now and make its answers final."""
     now = now or timezone.now()
     attempt = _lock(attempt)
-    if attempt.quiz.feedback != Quiz.Feedback.AFTER_EACH:
+    if not attempt.quiz.review_matrix.checks_each_question:
         raise QuizError("This quiz shows feedback only at the end.")
     if not attempt.is_open(now):
         raise AttemptClosed("This attempt is over.")

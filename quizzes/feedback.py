@@ -7,25 +7,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from courses.bloom import BloomLevel
-from quizzes.models import Answer, Attempt, AttemptItem, Quiz
+from quizzes.models import Answer, Attempt, AttemptItem
+from quizzes.visibility import NOTHING, Shown, moment_of
+
+PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
+
+
+def item_shown(attempt: Attempt, item: AttemptItem) -> Shown:
+    """What the attempt page shows of one question: during the attempt, the matrix's "during"
+    row once the student has checked that question; nothing otherwise."""
+    if attempt.is_submitted or item.checked_at is None:
+        return NOTHING
+    return attempt.quiz.review_matrix.during
 
 
 def feedback_allowed(
     attempt: Attempt, item: AttemptItem | None = None, now: datetime | None = None
 ) -> bool:
-    """The quiz's feedback setting decides; nothing about correctness is sent before it allows."""
-    now = now or timezone.now()
-    quiz = attempt.quiz
-    if quiz.feedback == Quiz.Feedback.AFTER_EACH:
-        return attempt.is_submitted or (item is not None and item.checked_at is not None)
-    if quiz.feedback == Quiz.Feedback.AFTER_SUBMIT:
-        return attempt.is_submitted
-    # After the quiz closes: a quiz with no closing time never closes, so nothing is shown (the
-    # builder and the import refuse that combination; this is the safe reading of old data).
-    return attempt.is_submitted and quiz.closes_at is not None and now >= quiz.closes_at
+    """Whether a student may see correctness of `attempt` (or of its checked `item`) now."""
+    if not attempt.is_submitted:
+        return item is not None and item_shown(attempt, item).correctness
+    return attempt.quiz.review_matrix.at(moment_of(attempt, now)).correctness
 
 
 @dataclass
@@ -47,7 +50,8 @@ class Breakdown:
 
 
 def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[Any]]) -> Breakdown:
-    """Sub-scores per Bloom level and per concept. Free text awaiting grading counts as pending."""
+    """Sub-scores per Bloom level and per concept. Free text awaiting grading or being reviewed
+    counts as pending: neither in the points nor in the maximum."""
     bloom: dict[int, Subscore] = {}
     concept: dict[str, Subscore] = defaultdict(lambda: Subscore(""))
     for item in items:
@@ -60,10 +64,10 @@ def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[Any]]) -> Br
             targets.append(sub)
         for answer in answers:
             for sub in targets:
-                sub.max_points += answer.max_points or 0
-                if answer.status == Answer.Status.AWAITING:
+                if answer.status in PENDING:
                     sub.pending += 1
                 else:
+                    sub.max_points += answer.max_points or 0
                     sub.points += answer.points or 0
     return Breakdown(
         by_bloom=[bloom[k] for k in sorted(bloom)],

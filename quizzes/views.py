@@ -26,11 +26,13 @@ from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
-from quizzes.feedback import breakdown, feedback_allowed
+from quizzes.feedback import PENDING, breakdown, item_shown
 from quizzes.forms import ItemForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
 from quizzes.parts import is_answered, right_choices
+from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
+from quizzes.visibility import summary as review_summary
 
 
 def _user(request: HttpRequest) -> User:
@@ -66,7 +68,7 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
             for a in quiz.attempts.filter(student=_user(request)).order_by("number")
         ]
         left = actions.attempts_left(quiz, _user(request))
-        grade = actions.quiz_grade(quiz, attempts)
+        grade = _visible_grade(request, quiz, attempts, now)
     return render(
         request,
         "quizzes/quiz.html",
@@ -74,13 +76,39 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
             "quiz": quiz,
             "course": quiz.course,
             "attempts": attempts,
+            "attempt_rows": _attempt_rows(request, attempts, now),
             "attempts_left": left,
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
             "grade": grade,
+            "review_summary": review_summary(quiz.review_matrix),
             "not_open_yet": quiz.opens_at is not None and now < quiz.opens_at,
             "closed": quiz.closes_at is not None and now >= quiz.closes_at,
         },
     )
+
+
+@dataclass
+class AttemptRow:
+    """An attempt in a list, with whether its marks may be shown now (the review options)."""
+
+    attempt: Attempt
+    marks: bool
+
+
+def _attempt_rows(request: HttpRequest, attempts: list[Attempt], now: Any) -> list[AttemptRow]:
+    return [
+        AttemptRow(a, a.is_submitted and shown_to(request.user, a, now).marks) for a in attempts
+    ]
+
+
+def _visible_grade(
+    request: HttpRequest, quiz: Quiz, attempts: list[Attempt], now: Any
+) -> float | None:
+    """The quiz grade, shown only when the marks of every attempt it combines may be shown."""
+    counted = [a for a in attempts if a.is_submitted and not a.pending_parts]
+    if not all(shown_to(request.user, a, now).marks for a in counted):
+        return None
+    return actions.quiz_grade(quiz, attempts)
 
 
 @login_required
@@ -102,22 +130,27 @@ def _items(attempt: Attempt) -> list[AttemptItem]:
 
 
 def _item_context(
-    attempt: Attempt, item: AttemptItem, form: ItemForm | None = None
+    attempt: Attempt,
+    item: AttemptItem,
+    form: ItemForm | None = None,
+    shown: Shown | None = None,
 ) -> dict[str, Any]:
+    """One question with what may be shown of it: `shown` on the result page; on the attempt
+    page, the matrix's "during" row once the question is checked."""
     answers = {a.part_id: a for a in item.answers.all()}
-    show = feedback_allowed(attempt, item)
+    shown = item_shown(attempt, item) if shown is None else shown
     parts = []
     for part in item.version.parts:
         answer = answers.get(part["id"])
         entry: dict[str, Any] = {"part": part, "answer": answer}
-        if show:
-            entry["feedback"] = _part_feedback(part, answer, item)
+        if shown.correctness:
+            entry["feedback"] = _part_feedback(part, answer, shown)
         parts.append(entry)
     return {
         "item": item,
         "form": form or ItemForm(item, answers),
         "parts": parts,
-        "show_feedback": show,
+        "show_feedback": shown.feedback,
         "answered": all(
             is_answered(p, answers[p["id"]].response if p["id"] in answers else None)
             for p in item.version.parts
@@ -125,10 +158,11 @@ def _item_context(
     }
 
 
-def _part_feedback(
-    part: dict[str, Any], answer: Answer | None, item: AttemptItem
-) -> dict[str, Any]:
-    """Correct answers and per-option feedback, built only when the setting allows."""
+def _part_feedback(part: dict[str, Any], answer: Answer | None, shown: Shown) -> dict[str, Any]:
+    """What the review options allow of one answered part (built only with correctness): the
+    student's answer marked right or wrong with its points; option feedback and rubric levels
+    with `shown.feedback`; the right options, matches and order with `shown.right_answers`.
+    Only what is allowed is put in, so the template cannot show more."""
     response = answer.response if answer else {}
     kind = part["kind"]
     out: dict[str, Any] = {
@@ -138,13 +172,35 @@ def _part_feedback(
     }
     if kind in ("single", "multiple", "true_false"):
         chosen = set(response.get("selected", []))
-        out["options"] = [{**o, "chosen": o["id"] in chosen} for o in part["options"]]
+        options = []
+        for o in part["options"]:
+            picked = o["id"] in chosen
+            right = bool(o.get("correct"))
+            state = ""
+            if picked:
+                state = "correct" if right else "wrong"
+            elif shown.right_answers and right:
+                state = "correct"
+            options.append(
+                {
+                    "text": o["text"],
+                    "chosen": picked,
+                    "state": state,
+                    "is_answer": shown.right_answers and right,
+                    # Another option's feedback can name the right answer.
+                    "feedback": o.get("feedback", "")
+                    if shown.feedback and (picked or shown.right_answers)
+                    else "",
+                }
+            )
+        out["options"] = options
     elif kind == "matching":
         rights = dict(right_choices(part))
         matches = response.get("matches", {})
         out["pairs"] = [
             {
-                **p,
+                "left": p["left"],
+                "right": p["right"] if shown.right_answers else "",
                 "given": rights.get(matches.get(p["id"], ""), "—"),
                 "right_ok": matches.get(p["id"]) == p["id"],
             }
@@ -155,7 +211,7 @@ def _part_feedback(
         texts = {i["id"]: i["text"] for i in part["items"]}
         out["ordering"] = [
             {
-                "text": i["text"],
+                "text": i["text"] if shown.right_answers else "",
                 "given": texts.get(given[n], "—") if n < len(given) else "—",
                 "ok": n < len(given) and given[n] == i["id"],
             }
@@ -163,7 +219,8 @@ def _part_feedback(
         ]
     elif kind == "free_text":
         out["text"] = response.get("text", "")
-        out.update(free_text_feedback(answer))
+        if shown.feedback:
+            out.update(free_text_feedback(answer))
     return out
 
 
@@ -481,20 +538,28 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     ).select_related("concept")
     for link in links.order_by("concept__title"):
         concepts_of.setdefault(link.question_id, []).append(link.concept)
-    show = feedback_allowed(attempt)
-    statuses = [a.status for item in items for a in item.answers.all()]
+    shown = shown_to(request.user, attempt)
+    answers = [a for item in items for a in item.answers.all()]
+    statuses = [a.status for a in answers]
+    graded = [a for a in answers if a.status not in PENDING]
     return render(
         request,
         "quizzes/result.html",
         {
             "awaiting": statuses.count(Answer.Status.AWAITING),
             "in_review": statuses.count(Answer.Status.REVIEW),
+            # While answers are pending the score covers the graded points only (no percentage,
+            # no pass or fail until everything is graded: docs/grading.md).
+            "graded_max": round(sum(a.max_points or 0 for a in graded), 4),
             "attempt": attempt,
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
-            "entries": [_item_context(attempt, item) for item in items] if show else [],
-            "show_feedback": show,
-            "breakdown": breakdown(items, concepts_of),
+            "entries": [_item_context(attempt, item, shown=shown) for item in items]
+            if shown.correctness
+            else [],
+            "shown": shown,
+            "next_change": next_change(attempt) if shown != EVERYTHING else None,
+            "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
         },
     )
@@ -510,6 +575,7 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
     by_quiz: dict[int, list[Attempt]] = {}
     for a in attempts:
         by_quiz.setdefault(a.quiz_id, []).append(a)
+    now = timezone.now()
     grades = []
     for group in by_quiz.values():  # the quiz attempted most recently first
         quiz = group[0].quiz
@@ -517,7 +583,7 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
         grades.append(
             {
                 "quiz": quiz,
-                "grade": actions.quiz_grade(quiz, oldest_first),
+                "grade": _visible_grade(request, quiz, oldest_first, now),
                 # the attempts `quiz_grade` combines: submitted, graded, with a score
                 "counted": sum(
                     1
@@ -527,7 +593,11 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
                 "being_graded": sum(1 for a in group if a.is_submitted and a.pending_parts),
             }
         )
-    return render(request, "quizzes/my_attempts.html", {"attempts": attempts, "grades": grades})
+    return render(
+        request,
+        "quizzes/my_attempts.html",
+        {"attempts": attempts, "rows": _attempt_rows(request, attempts, now), "grades": grades},
+    )
 
 
 @login_required
