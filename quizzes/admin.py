@@ -15,6 +15,7 @@ from quizzes.models import (
     QuizItem,
     RegradeRun,
 )
+from quizzes.visibility import summary as review_summary
 
 
 class QuestionVersionInline(admin.TabularInline):
@@ -80,6 +81,15 @@ class QuizAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     list_select_related = ["course", "chapter"]
     inlines = [QuizItemInline, DrawRuleInline]
+    # The review matrix is edited in the quiz builder (a checked table); shown here as text.
+    exclude = ["review"]
+    readonly_fields = ["review_options"]
+
+    @admin.display(description="Review options")
+    def review_options(self, quiz: Quiz) -> str:
+        return ("custom: " if quiz.review is not None else "preset: ") + review_summary(
+            quiz.review_matrix
+        )
 
 
 class AttemptItemInline(admin.TabularInline):

@@ -5,6 +5,7 @@ the quiz's closing time (as in test_deadlines.py), never by patching the clock."
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -359,3 +360,40 @@ def test_a_written_answer_appears_below_its_prompt(
     html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
 
     assert html.index("Justify your reasoning.") < html.index("B is cheap: no retraining")
+
+
+def test_the_admin_shows_a_custom_matrix_as_text_and_still_opens_the_quiz(
+    client: Client, quiz: Quiz, admin_user: User
+) -> None:
+    set_matrix(
+        quiz,
+        ReviewMatrix(
+            immediately_after=Shown(marks=True),
+            later_while_open=Shown(marks=True, correctness=True),
+            after_close=EVERYTHING,
+        ),
+    )
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:quizzes_quiz_change", args=[quiz.pk]))
+
+    assert page.status_code == 200
+    assert (
+        "custom: marks right after submitting; which answers are right from two minutes after "
+        "submitting; feedback, the right answers after the quiz closes"
+    ) in page.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_attempts_asks_the_same_queries_however_many_attempts_it_gates(
+    client: Client, quiz: Quiz, student: User, count: int, django_assert_num_queries: Any
+) -> None:
+    set_matrix(quiz, preset("close"))
+    for _ in range(count):
+        submit_attempt(start_attempt(quiz, student))
+    client.force_login(student)
+
+    # 1 session, 2 user, 3 the attempts with their quizzes and courses, 4 the user's roles
+    # (read once for every attempt's review options), 5-6 menu permissions
+    with django_assert_num_queries(6):
+        client.get(reverse("quizzes:my_attempts"))
