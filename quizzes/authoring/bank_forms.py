@@ -324,7 +324,6 @@ class QuizSettingsForm(forms.Form):
         label="Feedback",
         choices=[*Quiz.Feedback.choices, (CUSTOM, "Custom (the review options table)")],
         initial=Quiz.Feedback.AFTER_SUBMIT,
-        help_text="A preset of the review options, or the table below as you tick it.",
     )
     grading = forms.ChoiceField(
         label="Grade from", choices=Quiz.Grading.choices, initial=Quiz.Grading.HIGHEST
