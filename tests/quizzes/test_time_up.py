@@ -99,9 +99,9 @@ def test_a_save_after_the_deadline_lands_on_the_time_is_up_page(
         assert response.status_code == 302 and response["Location"] == time_up
     page = client.get(time_up).content.decode()
     assert TIME_UP in page and "already submitted" not in page
-    assert Answer.objects.get(item__attempt=timed, part_id="choice", item__position=pick).response == {
-        "selected": ["a"]
-    }
+    assert Answer.objects.get(
+        item__attempt=timed, part_id="choice", item__position=pick
+    ).response == {"selected": ["a"]}
 
 
 @pytest.mark.parametrize("name", ["attempt", "summary", "result"])
@@ -222,7 +222,9 @@ def test_quiz_opening_times_follow_the_students_time_zone(
     client: Client, student: User, quiz: Quiz
 ) -> None:
     tomorrow = (timezone.now() + timedelta(days=1)).date()
-    quiz.opens_at = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 8, 0, tzinfo=ZoneInfo("UTC"))
+    quiz.opens_at = datetime(
+        tomorrow.year, tomorrow.month, tomorrow.day, 8, 0, tzinfo=ZoneInfo("UTC")
+    )
     quiz.save()
     client.force_login(student)
     client.cookies["tz"] = "America/New_York"
