@@ -22,6 +22,7 @@ from django.utils import timezone
 from courses.content import import_tree
 from quizzes.actions import start_attempt
 from quizzes.models import Answer, Attempt, QuestionVersion, Quiz
+from tests.browser.conftest import screenshot
 from tests.quiz_data import write_questions
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -178,6 +179,7 @@ def test_the_countdown_warns_at_five_and_one_minute_and_time_up_lands_on_its_pag
     deadline_in(62)
     page.goto(url)
     warning.get_by_text(re.compile(r"^1 minute left")).wait_for()
+    screenshot(page, "quiz-countdown")
 
     deadline_in(4.5)
     page.goto(f"{url}?n=6")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -344,3 +345,20 @@ def test_the_attempt_page_tells_the_script_where_to_send_pending_answers(
 
     assert f'data-autosave="{autosave_url(attempt)}"' in html
     assert "js/attempt.js" in html
+
+
+def test_a_beacon_costs_a_fixed_number_of_queries(
+    client: Client, student: User, attempt: Attempt, django_assert_num_queries: Any
+) -> None:
+    """The beacon is sent on every page hide; it must stay as cheap as an htmx autosave."""
+    client.force_login(student)
+    url, name = autosave_url(attempt), free_text(attempt)
+    client.post(url, {name: "first"})
+
+    # session, user; the attempt (access_attempt); its items, their answers (prefetch);
+    # save_answers: savepoint, the attempt locked, the item; for each of the question's two
+    # parts update_or_create: savepoint, select, update, release; release.
+    with django_assert_num_queries(17):
+        response = client.post(url, {name: "second"})
+
+    assert response.status_code == 204

@@ -233,3 +233,19 @@ def test_quiz_opening_times_follow_the_students_time_zone(
 
     assert "03:00 EST" in html or "04:00 EDT" in html
     assert "08:00 UTC" not in html
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("UTC", "8 Dec 2026, 15:30 UTC"),
+        ("Europe/Berlin", "8 Dec 2026, 16:30 CET (Europe/Berlin)"),
+        ("Asia/Riyadh", "8 Dec 2026, 18:30 (Asia/Riyadh)"),  # its abbreviation is "+03"
+    ],
+)
+def test_a_time_names_its_zone(zone: str, shown: str) -> None:
+    from accounts.templatetags.local_time import zoned
+
+    moment = datetime(2026, 12, 8, 15, 30, tzinfo=ZoneInfo("UTC"))
+    with timezone.override(ZoneInfo(zone)):
+        assert zoned(moment) == shown
