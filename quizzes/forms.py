@@ -8,6 +8,7 @@ both back, so stored responses keep using pair ids (docs/grading.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -159,3 +160,84 @@ class ItemForm(forms.Form):
         return [
             self[name] for name in self.fields if name == part_id or name.startswith(f"{part_id}-")
         ]
+
+
+# Where the attempt page's header buttons lead (each saves the page first): `goto` value → URL
+# name. Log out is separate: it is a POST, done by the attempt view after saving.
+HEADER_PLACES = {
+    "home": "courses:home",
+    "search": "courses:search",
+    "my_attempts": "quizzes:my_attempts",
+    "author": "courses_author:home",
+    "review_queue": "quizzes:review_queue",
+    "admin": "admin:index",
+}
+LOG_OUT = "logout"
+NAV_CHOICES = ("save", "check", "next", "previous", "review")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a save of the attempt page goes next: a question (by position), the review page,
+    a place in the site header, or log out."""
+
+    position: int | None = None
+    review: bool = False
+    place: str | None = None
+    log_out: bool = False
+
+
+class NavForm(forms.Form):
+    """The button that sent the answer form: `nav` (save, check, next, previous, review) or
+    `goto` (a question number, or a place in the site header). Nothing pressed means save."""
+
+    nav = forms.ChoiceField(choices=[(n, n) for n in NAV_CHOICES], required=False)
+    goto = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, data: Any, *, position: int, count: int) -> None:
+        super().__init__(data)
+        self.position = position
+        self.count = count
+
+    def clean_goto(self) -> int | str | None:
+        value: str = self.cleaned_data["goto"]
+        if not value:
+            return None
+        if value.isdigit() and 1 <= int(value) <= self.count:
+            return int(value)
+        if value in HEADER_PLACES or value == LOG_OUT:
+            return value
+        raise forms.ValidationError(
+            "That is not a place this page links to; your answers are saved and you are "
+            "still on this question."
+        )
+
+    def destination(self) -> Destination:
+        """Where to go; the current question when the button was not one the page has."""
+        if not self.is_valid():
+            return Destination(position=self.position)
+        goto = self.cleaned_data["goto"]
+        if isinstance(goto, int):
+            return Destination(position=goto)
+        if goto == LOG_OUT:
+            return Destination(log_out=True)
+        if goto:
+            return Destination(place=goto)
+        nav = self.cleaned_data["nav"] or "save"
+        if nav == "review":
+            return Destination(review=True)
+        step = {"next": 1, "previous": -1}.get(nav, 0)
+        return Destination(position=min(max(self.position + step, 1), self.count))
+
+    @property
+    def stays(self) -> bool:
+        """A plain save or check: the student stays and is told the answers are saved."""
+        if not self.is_valid():
+            return True
+        return not self.cleaned_data["goto"] and (self.cleaned_data["nav"] or "save") in (
+            "save",
+            "check",
+        )
+
+    def problems(self) -> list[str]:
+        return [str(message) for errors in self.errors.values() for message in errors]

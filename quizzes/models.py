@@ -290,6 +290,16 @@ class Attempt(models.Model):
         return self.submitted_at is None and (self.deadline is None or now < self.deadline)
 
     @property
+    def timed_out(self) -> bool:
+        """Submitted by the clock, not by the student: `submit_attempt` stamps an attempt found
+        past its deadline with the deadline itself, and a student's own submit is earlier."""
+        return (
+            self.submitted_at is not None
+            and self.deadline is not None
+            and self.submitted_at >= self.deadline
+        )
+
+    @property
     def percent(self) -> float | None:
         if self.score is None or not self.max_score:
             return None

@@ -14,6 +14,8 @@ urlpatterns = [
         name="results",
     ),
     path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path("attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
+    path("attempts/<int:attempt_id>/time-up/", views.time_up, name="time_up"),
     path("attempts/<int:attempt_id>/summary/", views.summary, name="summary"),
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.result, name="result"),

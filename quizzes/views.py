@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,7 @@ from courses.models import Concept
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.feedback import PENDING, breakdown, item_shown
-from quizzes.forms import ItemForm
+from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
 from quizzes.parts import is_answered, right_choices
@@ -260,7 +262,7 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = access_attempt(request.user, attempt_id)
     if attempt.is_submitted and request.method == "GET":
-        return redirect("quizzes:result", attempt.pk)
+        return redirect(_over_url(attempt))
     items = _items(attempt)
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
     if request.method == "POST":
@@ -269,6 +271,12 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     shown = [items[position - 1]] if position else items
     entries = [_item_context(attempt, item) for item in shown]
     return _attempt_page(request, attempt, entries, position, len(items))
+
+
+def _over_url(attempt: Attempt) -> str:
+    """Where a submitted attempt's pages send the student: "time is up" if the clock ended it."""
+    name = "quizzes:time_up" if attempt.timed_out else "quizzes:result"
+    return reverse(name, args=[attempt.pk])
 
 
 def _attempt_page(
@@ -281,6 +289,7 @@ def _attempt_page(
 ) -> HttpResponse:
     """The attempt page: on GET, and again with the refused answers when a save is invalid."""
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    now = timezone.now()
     return render(
         request,
         "quizzes/attempt.html",
@@ -292,7 +301,11 @@ def _attempt_page(
             "position": position if one_per_page else None,
             "count": count,
             "one_per_page": one_per_page,
-            "now": timezone.now(),
+            "now": now,
+            # The server's clock decides: the page's countdown starts from these seconds.
+            "remaining": (
+                max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None
+            ),
         },
         status=status,
     )
@@ -305,54 +318,71 @@ def _position(value: str | None, count: int) -> int:
         return 1
 
 
-def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> HttpResponse:
-    """Save the posted items; then go where the button said (next, previous, review, check)."""
-    htmx = bool(getattr(request, "htmx", False))
+@dataclass
+class Stored:
+    """What one post of the answer form did: the posted questions' forms, those refused with
+    their errors (the others were saved), or why nothing could be saved at all."""
+
+    forms: list[ItemForm]
+    invalid: list[ItemForm]
+    refused: str | None = None
+
+
+def _store(attempt: Attempt, items: list[AttemptItem], data: QueryDict) -> Stored:
+    """Save the posted questions through their forms and `actions.save_answers`: the page's
+    own saves, its htmx autosave and the script's beacon all come through here."""
     by_position = {item.position: item for item in items}
     posted = sorted(
         {
             int(key[1:].split("-", 1)[0])
-            for key in request.POST
+            for key in data
             if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
         }
     )
-    unknown = [p for p in posted if p not in by_position]
-    position = _position(request.POST.get("position"), len(items))
-    if unknown:
-        return _refuse(
-            request,
-            attempt,
-            "That answer is for a question outside this attempt; nothing was saved.",
-            position,
+    if any(p not in by_position for p in posted):
+        return Stored(
+            [], [], "That answer is for a question outside this attempt; nothing was saved."
         )
     # A checked question's answer is final. With all questions on one page its inputs are
     # disabled, so only a stale tab posts it: skip it and save the rest, unless it is all
     # there is to save (then say why nothing changed).
     unchecked = [p for p in posted if by_position[p].checked_at is None]
     if posted and not unchecked:
-        return _refuse(
-            request, attempt, "You already checked this question; its answer is final.", position
-        )
+        return Stored([], [], "You already checked this question; its answer is final.")
     if not posted and not attempt.is_open():
         # Nothing posted (a page with nothing ticked) is still a save: refused in the words of
         # `actions.save_answers` once the attempt is over, and an overdue attempt is finished.
         if attempt.is_submitted:
-            return _refuse(request, attempt, actions.ALREADY_SUBMITTED, position)
+            return Stored([], [], actions.ALREADY_SUBMITTED)
         actions.submit_attempt(attempt)
-        return _refuse(request, attempt, actions.TIME_IS_UP, position)
+        return Stored([], [], actions.TIME_IS_UP)
     forms = [
-        ItemForm(by_position[p], {a.part_id: a for a in by_position[p].answers.all()}, request.POST)
+        ItemForm(by_position[p], {a.part_id: a for a in by_position[p].answers.all()}, data)
         for p in unchecked
     ]
     invalid = [f for f in forms if not f.is_valid()]
-    valid = [f for f in forms if f not in invalid]
     try:
         # What is valid is saved even when another question is not (a half-numbered ordering
         # must not cost the student the answers around it); the invalid ones are shown back.
-        for form in valid:
-            actions.save_answers(attempt, form.item, form.responses())
+        for form in forms:
+            if form not in invalid:
+                actions.save_answers(attempt, form.item, form.responses())
     except actions.QuizError as exc:
-        return _refuse(request, attempt, str(exc), position)
+        return Stored(forms, invalid, str(exc))
+    return Stored(forms, invalid)
+
+
+def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> HttpResponse:
+    """Save the posted items; then go where the button said (a question, review, a header
+    link, log out), or stay (save, check)."""
+    htmx = bool(getattr(request, "htmx", False))
+    by_position = {item.position: item for item in items}
+    position = _position(request.POST.get("position"), len(items))
+    stored = _store(attempt, items, request.POST)
+    if stored.refused:
+        return _refuse(request, attempt, stored.refused, position)
+    forms, invalid = stored.forms, stored.invalid
+    saved_any = len(invalid) < len(forms)
     if invalid:
         problems = _problems(invalid)
         if htmx:
@@ -361,7 +391,7 @@ def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> H
                 "quizzes/attempt.html#save-status",
                 {
                     "problems": problems,
-                    "saved_at": timezone.now() if valid else None,
+                    "saved_at": timezone.now() if saved_any else None,
                     "item": invalid[0].item,
                 },
             )
@@ -375,7 +405,7 @@ def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> H
             else _item_context(attempt, item)
             for item in shown
         ]
-        if valid:
+        if saved_any:
             messages.info(request, "Your other answers are saved.")
         return _attempt_page(request, attempt, entries, position, len(items), status=422)
     try:
@@ -390,16 +420,69 @@ def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> H
             "quizzes/attempt.html#save-status",
             {"saved_at": timezone.now(), "item": forms[0].item if forms else None},
         )
-    nav = request.POST.get("nav", "save")
-    if nav == "review":
+    nav = NavForm(request.POST, position=position, count=len(items))
+    where = nav.destination()
+    if nav.stays:
+        messages.success(request, "Your answers are saved.")
+    for problem in nav.problems():
+        messages.error(request, problem)
+    if where.log_out:
+        auth_logout(request)
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    if where.place:
+        return redirect(HEADER_PLACES[where.place])
+    if where.review:
         return redirect("quizzes:summary", attempt.pk)
-    target = {"next": position + 1, "previous": position - 1}.get(nav, position)
     url = reverse("quizzes:attempt", args=[attempt.pk])
     if attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE:
-        url += f"?n={_position(str(target), len(items))}"
-    if nav in ("save", "check"):
-        messages.success(request, "Your answers are saved.")
+        url += f"?n={where.position}"
     return redirect(url)
+
+
+@require_POST
+def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """What the attempt page's script sends as the student leaves (before following a link,
+    and by `navigator.sendBeacon` when the page is hidden): the answer form, with the CSRF
+    token in its body. Saved exactly as the page saves it; the answer is a status for the
+    script, never a page or a message. No @login_required: a script gets 404, not a login page.
+
+    204 saved · 422 some questions refused (`problems`; the rest saved) · 409 nothing saved
+    (`message`, and `redirect` when the attempt is over)."""
+    attempt = access_attempt(request.user, attempt_id)
+    stored = _store(attempt, _items(attempt), request.POST)
+    if stored.refused:
+        attempt.refresh_from_db()
+        over = {"redirect": _over_url(attempt)} if attempt.is_submitted else {}
+        return JsonResponse({"message": stored.refused, **over}, status=409)
+    if stored.invalid:
+        return JsonResponse({"problems": _problems(stored.invalid)}, status=422)
+    return HttpResponse(status=204)
+
+
+@login_required
+def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Where an attempt ended by its deadline lands: what was saved was submitted."""
+    attempt = access_attempt(request.user, attempt_id)
+    if not attempt.is_submitted:
+        return redirect("quizzes:attempt", attempt.pk)
+    if not attempt.timed_out:
+        return redirect("quizzes:result", attempt.pk)
+    items = _items(attempt)
+    answered = 0
+    for item in items:
+        answers = {a.part_id: a.response for a in item.answers.all()}
+        answered += any(is_answered(p, answers.get(p["id"])) for p in item.version.parts)
+    return render(
+        request,
+        "quizzes/time_up.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "course": attempt.quiz.course,
+            "answered": answered,
+            "count": len(items),
+        },
+    )
 
 
 def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
@@ -474,11 +557,14 @@ def _item_to_check(
 
 
 def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int) -> HttpResponse:
-    messages.error(request, message)
     attempt.refresh_from_db()
-    target = reverse(
-        "quizzes:result" if attempt.is_submitted else "quizzes:attempt", args=[attempt.pk]
-    )
+    if attempt.is_submitted:
+        target = _over_url(attempt)
+        if not attempt.timed_out:  # the "time is up" page says it all
+            messages.error(request, message)
+    else:
+        target = reverse("quizzes:attempt", args=[attempt.pk])
+        messages.error(request, message)
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(target)
     return redirect(target)
@@ -488,7 +574,7 @@ def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int)
 def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = access_attempt(request.user, attempt_id)
     if attempt.is_submitted:
-        return redirect("quizzes:result", attempt.pk)
+        return redirect(_over_url(attempt))
     rows = []
     for item in _items(attempt):
         answers = {a.part_id: a for a in item.answers.all()}
@@ -514,6 +600,8 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = access_attempt(request.user, attempt_id)
+    if attempt.timed_out:
+        return redirect("quizzes:time_up", attempt.pk)
     if attempt.is_submitted:
         messages.info(request, "This attempt was already submitted; it was graded once.")
         return redirect("quizzes:result", attempt.pk)

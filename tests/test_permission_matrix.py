@@ -53,6 +53,12 @@ OWN_ATTEMPT = {
     "instructor": 404,
     "admin": 404,
 }
+# "Time is up" of the student's own attempt: the world's attempt was submitted by hand, so the
+# student is sent on to its result; anyone else gets 404.
+OWN_TIMED_OUT_ATTEMPT = {**OWN_ATTEMPT, "student": 302}
+# The attempt page's autosave (script and beacon): a submitted attempt refuses it with 409;
+# no login page for a script, so anonymous gets 404 like anyone not the owner.
+OWN_AUTOSAVE = {**OWN_ATTEMPT, "anonymous": 404, "student": 409}
 REVIEWERS = {
     "anonymous": 302,
     "student": 403,
@@ -101,6 +107,7 @@ ROWS = [
     Row("quizzes:results", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
     Row("quizzes:my_attempts", lambda w: [], LOGIN),
     Row("quizzes:result", lambda w: [w.attempt.pk], OWN_ATTEMPT),
+    Row("quizzes:time_up", lambda w: [w.attempt.pk], OWN_TIMED_OUT_ATTEMPT),
     Row("quizzes:review_queue", lambda w: [], REVIEWERS),
     Row("quizzes:review_answer", lambda w: [w.answer.pk], REVIEW_ITEM),
     Row("quizzes:regrade", lambda w: [w.run.pk], REVIEW_ITEM),
@@ -140,6 +147,7 @@ NOT_GET_PAGES = {
     "quizzes:submit",
     "quizzes:attempt",
     "quizzes:summary",
+    "quizzes:autosave",
     "courses_author:concept_preview",
     "courses_author:concept_duplicate",
     "quizzes_author:question_try",
@@ -229,6 +237,7 @@ POST_ROWS = [
         "status=published",
     ),
     Row("quizzes_author:question_duplicate", lambda w: [w.course.slug, "scenario"], AUTHOR_POST),
+    Row("quizzes:autosave", lambda w: [w.attempt.pk], OWN_AUTOSAVE, "q1-choice=a"),
 ]
 
 
