@@ -203,7 +203,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     # A refused request (403, 404…) is one warning line, not a traceback.
     "filters": {"no_client_error_traceback": {"()": "config.logging.NoClientErrorTraceback"}},
-    "loggers": {"django.request": {"filters": ["no_client_error_traceback"]}},
+    "loggers": {
+        "django.request": {"filters": ["no_client_error_traceback"]},
+        "axes": {"level": "WARNING"},  # lock-outs; not a line for every log-in
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
