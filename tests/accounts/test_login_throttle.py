@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from accounts.roles import ADMIN
+
 pytestmark = pytest.mark.django_db
 
 GOOD = "a-long-pass-phrase"
@@ -98,11 +100,11 @@ def test_axes_reset_unlocks_everyone(client: Client, student: User) -> None:
 
 
 def test_an_admin_unlocks_an_account_by_deleting_its_attempts_in_the_admin(
-    client: Client, student: User, admin_user: User
+    client: Client, student: User, make_user
 ) -> None:
     fail(Client(), "sam", 5)
     attempt = AccessAttempt.objects.get(username="sam")
-    client.force_login(admin_user)
+    client.force_login(make_user("adele", ADMIN, is_staff=True))  # the Admin role, not superuser
 
     page = client.get(reverse("admin:axes_accessattempt_changelist"))
     client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
