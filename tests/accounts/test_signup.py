@@ -122,3 +122,27 @@ def test_two_simultaneous_sign_ups_with_one_address_make_one_account(student: Us
 
     assert (outcome, user) == ("email_taken", None)
     assert User.objects.filter(email__iexact="sam@example.com").count() == 1
+
+
+def test_the_user_admin_refuses_an_address_another_account_has(
+    client: Client, student: User, admin_user: User
+) -> None:
+    other = User.objects.create_user("olive", "olive@example.com", "x")
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[other.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
+    data.update(
+        {"email": "SAM@example.com", "date_joined_0": "2026-01-01", "date_joined_1": "10:00"}
+    )
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    data["groups"] = []
+    data["user_permissions"] = []
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Another account has this e-mail address." in response.content.decode()
+    other.refresh_from_db()
+    assert other.email == "olive@example.com"
