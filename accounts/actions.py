@@ -1,9 +1,11 @@
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -63,7 +65,24 @@ def request_sign_up(username: str, email: str, password: str, links: Links) -> N
         "username_taken": "Choose another Stepwise username",
     }[outcome]
     body = render_to_string(f"registration/signup_email_{outcome}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    if _may_mail(email):
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+# Sign-up mails to one address per hour: the form cannot become a way to flood someone's
+# inbox. (The cache is per process unless CACHES says otherwise, so the bound is per worker.)
+SIGN_UP_MAILS_PER_HOUR = 3
+
+
+def _may_mail(email: str) -> bool:
+    key = "sign-up-mails:" + hashlib.sha256(email.lower().encode()).hexdigest()
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        sent = 1
+    return sent <= SIGN_UP_MAILS_PER_HOUR
 
 
 def _claim(username: str, email: str, password: str) -> tuple[str, User | None]:

@@ -26,8 +26,6 @@ from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, GradeDecision, Quiz, RegradeRun
 
-FILTERS = ("course", "quiz", "question", "criterion", "max_confidence", "status")
-
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
     """Free-text answers of submitted attempts in the user's courses, filtered; least

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +22,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fast_hasher(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_mail_counts() -> None:
+    cache.clear()  # sign-up mails per address are counted in the cache
 
 
 def sign_up(client: Client, username: str, email: str):
@@ -146,3 +152,11 @@ def test_the_user_admin_refuses_an_address_another_account_has(
     assert "Another account has this e-mail address." in response.content.decode()
     other.refresh_from_db()
     assert other.email == "olive@example.com"
+
+
+def test_sign_ups_send_at_most_three_mails_an_hour_to_one_address(student: User) -> None:
+    for i in range(5):
+        sign_up(Client(), f"flood-{i}", "Sam@example.com")
+
+    assert len(mail.outbox) == 3
+    assert User.objects.filter(email__iexact="sam@example.com").count() == 1
