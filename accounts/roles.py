@@ -33,4 +33,6 @@ def ensure_groups(**_: object) -> None:
     admin.permissions.set(
         Permission.objects.filter(content_type__app_label__in=_ADMIN_APPS)
         | Permission.objects.filter(content_type__app_label="auth", codename__startswith="view_")
+        # Login throttling: see the attempts and unlock (delete them)
+        | Permission.objects.filter(content_type__app_label="axes")
     )

@@ -21,11 +21,10 @@ from django.utils.http import urlencode
 
 from courses.permissions import authored_courses
 from quizzes import review
+from quizzes.forms import ReviewFilterForm
 from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, GradeDecision, Quiz, RegradeRun
-
-FILTERS = ("course", "quiz", "question", "criterion", "max_confidence", "status")
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -58,7 +57,8 @@ def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "") for k in FILTERS if request.GET.get(k)}
+    data = request.GET if request.method == "GET" else request.POST
+    return ReviewFilterForm(data).params()
 
 
 @dataclass
@@ -90,7 +90,8 @@ def override_rates(user: Any) -> list[OverrideRate]:
 @login_required
 @permission_required("quizzes.change_answer", raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
-    params = _params(request)
+    filters = ReviewFilterForm(request.GET)
+    params = filters.params()
     answers = list(_queue(request.user, params)[:200])
     return render(
         request,
@@ -98,6 +99,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "answers": answers,
             "params": params,
+            "filter_errors": filters.messages(),
             "query": urlencode(params),
             "courses": authored_courses(request.user).order_by("title"),
             "quizzes": Quiz.objects.filter(course__in=authored_courses(request.user)).order_by(
@@ -161,11 +163,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         item__attempt__submitted_at__isnull=False,
         item__attempt__quiz__course__in=authored_courses(request.user),
     )
-    params = (
-        _params(request)
-        if request.method == "GET"
-        else {k: request.POST.get(k, "") for k in FILTERS if request.POST.get(k)}
-    )
+    params = _params(request)
     try:
         rubric = review.rubric_of(answer.item, answer.part_id)
     except ValueError:  # a choice, matching or ordering part: graded exactly, never reviewed
@@ -185,11 +183,12 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
             raw = request.POST.get(f"c-{criterion.id}", "")
             if raw.isdigit():
                 levels[criterion.id] = int(raw)
-        if request.POST.get("action") == "accept":
+        comment = request.POST.get("comment", "").strip()[:2000]
+        if request.POST.get("action") == "accept" and "\x00" in comment:
+            error = "Comment: Null characters are not allowed."
+        elif request.POST.get("action") == "accept":
             try:
-                review.decide_answer(
-                    answer, _user(request), levels, request.POST.get("comment", "").strip()[:2000]
-                )
+                review.decide_answer(answer, _user(request), levels, comment)
             except review.DecisionError as exc:
                 error = str(exc)
             else:
@@ -202,6 +201,8 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
                 )
                 return redirect(f"{target}?{urlencode(params)}" if params else target)
         answer.refresh_from_db()
+        if error:
+            answer.comment = comment.replace("\x00", "")  # shown again as typed, not saved
         chosen = levels
     else:
         chosen = None

@@ -138,6 +138,7 @@ ROWS = [
     Row("courses_author:tag_edit", lambda w: ["computing"], ADMIN_ONLY),
     Row("courses_author:tag_merge", lambda w: ["computing"], ADMIN_ONLY),
     Row("courses_author:tag_delete", lambda w: ["computing"], ADMIN_ONLY),
+    Row("signup_done", lambda w: [], OPEN),
 ]
 
 # Pages reached only by POST, or that redirect by design (checked in their own modules);
@@ -154,6 +155,7 @@ NOT_GET_PAGES = {
     "quizzes_author:question_duplicate",
     "quizzes_author:question_status",
     "signup",
+    "activate",
     "login",
     "logout",
     "password_change",

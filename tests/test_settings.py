@@ -27,15 +27,17 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 64 + "-a-real-secret-key-with-entropy",
+    "ALLOWED_HOSTS": "stepwise.example",
+}
+
+
 def test_production_settings_pass_the_deploy_check_without_warnings() -> None:
+    # The recommended production values (the README lists them): preloading is opted into.
     result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        SECRET_KEY="x" * 64 + "-a-real-secret-key-with-entropy",
-        ALLOWED_HOSTS="stepwise.example",
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECURE_HSTS_PRELOAD="true"
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
@@ -54,3 +56,21 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def show(setting: str, **env: str) -> str:
+    result = run_manage(
+        "shell", "-c", f"from django.conf import settings; print(repr(settings.{setting}))", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_hsts_preload_and_the_proxy_header_are_off_unless_asked_for() -> None:
+    assert show("SECURE_HSTS_PRELOAD", **PRODUCTION) == "False"
+    assert show("SECURE_PROXY_SSL_HEADER", **PRODUCTION) == "None"
+    assert show("SECURE_HSTS_PRELOAD", **PRODUCTION, SECURE_HSTS_PRELOAD="true") == "True"
+    assert (
+        show("SECURE_PROXY_SSL_HEADER", **PRODUCTION, BEHIND_HTTPS_PROXY="true")
+        == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )

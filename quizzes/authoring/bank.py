@@ -33,6 +33,7 @@ from quizzes.authoring.bank_forms import (
     BulkForm,
     CourseChoices,
     DisciplineTagForm,
+    QuestionSearchForm,
     QuizBuilder,
     RuleCountForm,
 )
@@ -129,12 +130,11 @@ def _builder_page(
     with the typed values, the counts and the search results, saving nothing. POST `do=save`:
     save and redirect, or re-render with the errors (422)."""
     choices = CourseChoices.load(course)
-    search = (request.POST if request.method == "POST" else request.GET).get("search", "")
-    results = _search(course, search)
+    finder = QuestionSearchForm(request.POST if request.method == "POST" else request.GET)
+    results = _search(course, finder.text())
+    found = {"results": results, "search": finder.shown(), "search_errors": finder.errors}
     if request.method == "GET" and getattr(request, "htmx", False) and "search" in request.GET:
-        return render(
-            request, "authoring/quiz_edit.html#picker", {"results": results, "search": search}
-        )
+        return render(request, "authoring/quiz_edit.html#picker", found)
     current: list[Question] = []
     rules: list[RuleSpec] = []
     if quiz is not None:
@@ -170,8 +170,7 @@ def _builder_page(
             "course": course,
             "quiz": quiz,
             "builder": builder,
-            "results": results,
-            "search": search,
+            **found,
             "history": history_of(quiz) if quiz is not None else [],
         },
         status=status,

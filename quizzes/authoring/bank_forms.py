@@ -199,6 +199,20 @@ class BankFilterForm(forms.Form):
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 
+class QuestionSearchForm(forms.Form):
+    """The quiz builder's "find questions" box (a NUL byte, which PostgreSQL cannot compare,
+    is refused with the field's message)."""
+
+    search = forms.CharField(required=False, max_length=200)
+
+    def text(self) -> str:
+        return self.cleaned_data["search"] if self.is_valid() else ""
+
+    def shown(self) -> str:
+        """What was typed, as the box shows it again."""
+        return str(self.data.get("search", "")).replace("\x00", "")
+
+
 class BulkForm(forms.Form):
     """A bulk action on the questions ticked in the bank browser."""
 

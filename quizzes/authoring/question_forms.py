@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -581,6 +582,9 @@ _ERROR_INDEX = re.compile(r"\[(\d+)\]")
 _PART_BY_ID = re.compile(r"^parts\.([^.\[]+)")
 
 
+NUL_MESSAGE = str(ProhibitNullCharactersValidator.message)
+
+
 class PartsEditor:
     """A question's parts as typed, the editor's buttons, and the import's checks."""
 
@@ -695,7 +699,31 @@ class PartsEditor:
         self.errors = {}
         for path, message in problems:
             self.add_error(self.field_of(path), message)
+        for key in self._fields_with_nul():
+            self.add_error(key, NUL_MESSAGE)
         return not self.errors
+
+    def _fields_with_nul(self) -> list[str]:
+        """Editor fields holding a NUL byte, which PostgreSQL cannot store (Django's form
+        fields refuse it with the same message)."""
+        found: list[str] = []
+
+        def walk(node: Any, key: str) -> None:
+            if isinstance(node, str):
+                if "\x00" in node:
+                    known = self.field_names()
+                    while key not in known and "-" in key:
+                        key = key.rsplit("-", 1)[0]
+                    found.append(key)
+            elif isinstance(node, dict):
+                for name, value in node.items():
+                    walk(value, f"{key}-{name}")
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(value, f"{key}-{i}")
+
+        walk(self.draft, "parts")
+        return found
 
     def add_error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)

@@ -8,13 +8,14 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
-def test_signing_up_creates_a_logged_in_student(client: Client) -> None:
+def test_signing_up_creates_a_student_who_activates_by_the_e_mailed_link(client: Client) -> None:
     response = client.post(
         reverse("signup"),
         {
@@ -29,7 +30,15 @@ def test_signing_up_creates_a_logged_in_student(client: Client) -> None:
     user = User.objects.get(username="newbie")
     assert list(user.groups.values_list("name", flat=True)) == ["Student"]
     assert not user.is_staff
+    assert not user.is_active
+    assert not client.get("/").context["user"].is_authenticated
+    link = re.search(r"http://testserver(/accounts/activate/\S+/)", str(mail.outbox[0].body))
+    assert link
+    assert "Activate my account" in client.get(link.group(1)).content.decode()
+    assert client.post(link.group(1)).status_code == 302
     assert client.get("/").context["user"] == user
+    assert User.objects.get(username="newbie").is_active
+    assert client.post(link.group(1)).status_code == 400  # used once
 
 
 def test_a_sign_up_with_mismatched_passwords_keeps_what_was_typed(client: Client) -> None:
@@ -69,7 +78,8 @@ def test_password_reset_sends_a_working_link(client: Client, student: User) -> N
         {"new_password1": "another-long-phrase", "new_password2": "another-long-phrase"},
     )
     assert response.status_code == 302
-    assert client.login(username="sam", password="another-long-phrase")
+    # Axes throttles by the request, so a test's login() passes one.
+    assert client.login(request=HttpRequest(), username="sam", password="another-long-phrase")
 
 
 def test_the_three_role_groups_exist_with_their_permissions(db: None) -> None:
@@ -91,6 +101,8 @@ def test_demo_accounts_are_created_with_their_passwords_printed(
     for username in ("student", "instructor", "admin"):
         assert f"username: {username}" in out
         password = re.search(rf"username: {username}\s+password: (\S+)", out)
-        assert password and Client().login(username=username, password=password.group(1))
+        assert password and Client().login(
+            request=HttpRequest(), username=username, password=password.group(1)
+        )
     assert User.objects.get(username="admin").is_superuser
     assert not User.objects.get(username="student").is_staff

@@ -68,13 +68,28 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def refuse_csp_violations(page) -> list[str]:
+    """Collect the Content-Security-Policy violations Chromium reports on the console; the
+    fixtures fail the test on any (an inline script or style the policy blocked)."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = refuse_csp_violations(page)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture
@@ -87,8 +102,10 @@ def phone(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = refuse_csp_violations(page)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"
 
 
 def screenshot(page, name: str) -> None:
