@@ -26,13 +26,14 @@ from courses.content import (
     WriteContext,
     dump_yaml,
     load_yaml,
+    parse_tree,
     read_front_matter,
     read_text,
 )
 from courses.models import Course
 from quizzes.actions import draw_shortfall
 from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
-from quizzes.itemcheck import ITEM_CHECKS, Item, check_bank, index_concepts
+from quizzes.itemcheck import ITEM_CHECKS, BankReport, Item, check_bank, index_concepts
 from quizzes.models import (
     CHOICE_KINDS,
     MAX_ATTEMPTS,
@@ -955,6 +956,19 @@ def write_section(data: QuizContent, ctx: WriteContext) -> None:
     write_quizzes(data.quizzes, ctx)
     if ctx.report.checked_only:
         ctx.report.warnings.extend(item_writing_warnings(data.questions, ctx))
+
+
+def check_tree_items(root: Path) -> tuple[BankReport, dict[str, str]]:
+    """The item-writing checker over a content directory, without a database: the report and
+    each question's file. Raises ContentInvalid when the files do not import."""
+    tree = parse_tree(root)
+    data: QuizContent = tree.sections[QUIZ_SECTION.name]
+    concepts = index_concepts({c.slug: f"{c.title}\n\n{c.body}" for c in tree.concepts})
+    items = [
+        Item(q.slug, q.title, q.bloom, q.stem, q.parts, tuple(q.concepts), q.waivers)
+        for q in data.questions.questions
+    ]
+    return check_bank(items, concepts), {q.slug: q.file for q in data.questions.questions}
 
 
 def item_writing_warnings(data: QuestionsData, ctx: WriteContext) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -182,3 +182,23 @@ def test_the_question_editor_shows_the_finding_linked_to_its_field(
 )
 def test_each_finding_links_to_the_editor_field_it_names(path: str, anchor: str) -> None:
     assert editor_anchor(path) == anchor
+
+
+def test_check_items_fails_on_an_unwaived_finding_and_names_it(content_dir: Path) -> None:
+    write_long_key(content_dir)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="1 unwaived item-writing finding"):
+        call_command("check_items", str(content_dir), stdout=out)
+
+    assert "questions/long-key.md: parts[0].options[1].text: The correct option" in out.getvalue()
+
+
+def test_check_items_passes_when_the_finding_is_waived(content_dir: Path) -> None:
+    write_long_key(content_dir, "waivers:\n  longest-is-key: Spelled out on purpose.\n")
+    out = StringIO()
+
+    call_command("check_items", str(content_dir), "--waived", stdout=out)
+
+    assert "(waived: Spelled out on purpose.)" in out.getvalue()
+    assert "no unwaived finding" in out.getvalue()
