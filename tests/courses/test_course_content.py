@@ -101,3 +101,17 @@ def test_every_concept_carries_a_discipline_tag(tree: CourseTree) -> None:
     disciplines = {t.slug for t in tree.tags if t.kind == "discipline"}
 
     assert [c.slug for c in tree.concepts if not disciplines & set(c.tags)] == []
+
+
+def test_no_learn_before_points_to_a_later_chapter(tree: CourseTree) -> None:
+    position = {ch.slug: i for i, ch in enumerate(tree.course.chapters)}
+    chapter = {c.slug: c.chapter for c in tree.concepts}
+
+    forward = [
+        f"{c.slug} ({c.chapter}) needs {b} ({chapter[b]})"
+        for c in tree.concepts
+        for b in c.learn_before
+        if position[chapter[b]] > position[c.chapter]
+    ]
+
+    assert forward == []
