@@ -62,7 +62,7 @@ FREE_TEXT_PARTS = free_text_parts()
 
 
 def test_the_question_bank_has_the_expected_free_text_parts() -> None:
-    assert len(FREE_TEXT_PARTS) >= 44
+    assert len(FREE_TEXT_PARTS) >= 57
 
 
 @pytest.mark.parametrize(("slug", "part_id"), FREE_TEXT_PARTS, ids=[s for s, _ in FREE_TEXT_PARTS])
@@ -356,6 +356,86 @@ SCENARIOS = [
         padded=(
             "greedy SQL low temperature exact query sampling names variety top-p tail flattens "
             "distribution"
+        ),
+    ),
+    Scenario(
+        slug="moe-for-which-team",
+        correct="north-moe",
+        wrong="south-moe",
+        strong=(
+            "MoE for North. Each token visits only a few experts, so compute per token follows "
+            "the active parameters and serving stays cheap, while the large total number of "
+            "parameters gives more capacity for the same compute. The cost is memory, because "
+            "every expert must be loaded, which North can afford. South should stay dense, "
+            "because the whole model must fit in 8 GB."
+        ),
+        partial="North, because MoE uses little compute per token.",
+        wrong_choice=(
+            "MoE for South: since only two experts run for each token, the phone just keeps "
+            "those two in its memory, so the model gets small enough for the chip while keeping "
+            "the quality of a big one."
+        ),
+        off_topic="My grandmother grows roses and enters them in the village show each June.",
+        negated=(
+            "MoE for North, since it needs little compute per token and the experts do not all "
+            "need to be in memory."
+        ),
+        negated_idea=("argues-for-north", "memory-cost"),
+        padded=(
+            "MoE North compute per token active parameters capacity memory every expert loaded "
+            "South dense 8 GB"
+        ),
+    ),
+    Scenario(
+        slug="quantizing-for-offline-laptops",
+        correct="four",
+        wrong="eight",
+        strong=(
+            "4-bit weights. At 16 bits the model needs 26 GB and 8-bit needs 13 GB, too large "
+            "for the 12 GB GPU, while 4-bit takes about 6.5 GB and leaves room for the KV cache. "
+            "With a method like AWQ the accuracy loss at 4 bits is small, whereas 2-bit loses "
+            "too much accuracy. The firm should test the quantized model on its own documents "
+            "before rolling it out."
+        ),
+        partial="4-bit, because it fits in 12 GB with the cache.",
+        wrong_choice=(
+            "8-bit weights, because they keep almost all of the original quality, and lawyers "
+            "need precise answers more than speed; the loss of the lower formats is not "
+            "acceptable for contracts."
+        ),
+        off_topic="The bakery on the corner sells fresh croissants every morning before eight.",
+        negated="4-bit weights, although they do not fit in 12 GB with the cache.",
+        negated_idea=("argues-for-four-bit", "fits"),
+        padded=(
+            "4-bit 6.5 GB KV cache 12 GB 8-bit 13 GB too large accuracy loss AWQ own documents"
+        ),
+    ),
+    Scenario(
+        slug="invented-clause-numbers",
+        correct="quote-and-check",
+        wrong="fine-tune",
+        strong=(
+            "The audit shows the right clause was retrieved, so the problem is in generation. "
+            "Making the model quote the clause ties each claim to the source, checking each "
+            "claim against the clause catches unsupported statements, and letting it say when "
+            "the sources do not answer removes the pressure to guess. More passages add noise, "
+            "and a temperature of 0 repeats the same error."
+        ),
+        partial="Quote the clause, so that a reader can see where each answer comes from.",
+        wrong_choice=(
+            "Fine-tuning on the policy documents is best, because the model then knows every "
+            "clause by heart and stops depending on the search step, so its clause numbers "
+            "come out right."
+        ),
+        off_topic="We took the night train to Vienna and slept surprisingly well.",
+        negated=(
+            "Quoting the clause helps, but the right clause was not retrieved, so the search is "
+            "what failed."
+        ),
+        negated_idea=("argues-for-quote-and-check", "generation-problem"),
+        padded=(
+            "quote clause verify claims source abstain retrieved generation noise temperature "
+            "repeats error"
         ),
     ),
 ]
