@@ -106,7 +106,8 @@ SCENARIOS = [
             "instructions needs no extra training run, so the startup spends nothing on data or "
             "compute and can launch both products quickly. One model serves both products: the "
             "co-writer's instructions ask for imaginative story ideas, while the legal assistant's "
-            "instructions ask for formal, factual summaries."
+            "instructions ask for formal, factual summaries. This works because the model is "
+            "already instruction-tuned, and the legal summaries still need human review."
         ),
         partial="B, because it is cheaper than training two separate models.",
         wrong_choice=(
@@ -636,6 +637,63 @@ def test_saying_more_pre_training_would_not_fix_it_raises_no_misconception() -> 
     assert c.misconceptions == (), describe(res)
     assert "misconception" not in c.note.lower(), describe(res)
     assert c.level_index == 1, describe(res)
+
+
+def test_contrasting_sft_with_rlhf_that_uses_reinforcement_learning_is_not_capped() -> None:
+    # review: the rubric capped a true statement about RLHF as a misconception about SFT
+    rubric = rubric_of("why-sft-scores-only-the-response", "explain")
+    res = grade(
+        rubric,
+        "SFT maximizes the likelihood of the response given the instruction, unlike RLHF, "
+        "which uses reinforcement learning against a reward model.",
+    )
+    c = criterion(res, "objective")
+    assert c.misconceptions == (), describe(res)
+    assert c.points > 0, describe(res)
+
+
+def test_saying_a_small_dataset_needs_little_compute_is_not_capped() -> None:
+    # review: fewer examples do mean less compute; the misconception is about memory
+    rubric = rubric_of("adapting-one-model-for-many-clients")
+    res = grade(
+        rubric,
+        "LoRA. Full fine-tuning keeps gradients and optimizer states for every weight and a "
+        "full copy per client. Few examples means little compute, but memory does not shrink.",
+        {"choice": "lora"},
+    )
+    c = criterion(res, "cost-source")
+    assert c.misconceptions == (), describe(res)
+    assert c.points == c.max_points, describe(res)
+
+
+def test_capping_the_context_earns_no_mitigation_when_the_stem_rules_it_out() -> None:
+    # review: the rubric credited the very workaround the scenario excludes
+    rubric = rubric_of("long-chat-memory-growth")
+    res = grade(
+        rubric,
+        "Cap the context length at 4,000 tokens and use a smaller batch size.",
+        {"choice": "kv-growth"},
+    )
+    assert criterion(res, "mitigation").points == 0, describe(res)
+
+
+def test_truncating_a_contract_is_not_credited_as_a_fix() -> None:
+    # review: truncation drops most of the contract, so it does not summarize it
+    rubric = rubric_of("contract-summaries-beyond-training-length")
+    res = grade(rubric, "Truncate the contract to fit the window.", {"choice": "beyond-length"})
+    assert criterion(res, "fixes").points == 0, describe(res)
+
+
+def test_a_smaller_over_trained_model_earns_full_sizing_marks() -> None:
+    # review: the scaling-laws concept endorses smaller models trained on more tokens
+    rubric = rubric_of("pre-training-plan-for-a-science-model", "plan")
+    res = grade(
+        rubric,
+        "With C = 6ND and inference cost in mind I would over-train a smaller model: about 4 "
+        "billion parameters on 500 billion tokens.",
+    )
+    c = criterion(res, "sizing")
+    assert c.points == c.max_points, describe(res)
 
 
 def scenario_text(slug: str, part_id: str = "justify") -> str:
