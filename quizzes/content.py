@@ -26,12 +26,14 @@ from courses.content import (
     WriteContext,
     dump_yaml,
     load_yaml,
+    parse_tree,
     read_front_matter,
     read_text,
 )
 from courses.models import Course
 from quizzes.actions import draw_shortfall
 from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
+from quizzes.itemcheck import ITEM_CHECKS, BankReport, Item, check_bank, index_concepts
 from quizzes.models import (
     CHOICE_KINDS,
     MAX_ATTEMPTS,
@@ -51,7 +53,17 @@ from quizzes.visibility import SHORT, MatrixError, ReviewMatrix, normalize, pres
 
 QUESTIONS_DIR = "questions"
 QUIZ_MAXIMA = {"time_limit_minutes": MAX_TIME_LIMIT_MINUTES, "max_attempts": MAX_ATTEMPTS}
-QUESTION_KEYS = ("slug", "title", "status", "bloom", "concepts", "tags", "explanation", "parts")
+QUESTION_KEYS = (
+    "slug",
+    "title",
+    "status",
+    "bloom",
+    "concepts",
+    "tags",
+    "explanation",
+    "parts",
+    "waivers",
+)
 PART_KEYS = ("id", "kind", "prompt", "points", "options", "pairs", "distractors", "items", "rubric")
 OPTION_KEYS = ("id", "text", "correct", "feedback")
 PAIR_KEYS = ("id", "left", "right", "feedback")
@@ -72,6 +84,7 @@ class QuestionData:
     explanation: str
     parts: list[dict[str, Any]]
     stem: str
+    waivers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -367,9 +380,40 @@ def parse_question(
     if not body.strip():
         errors.add(file, "stem", "the Markdown body (the question's stem) is empty")
     explanation = _str(data.get("explanation")) or ""
+    waivers = _parse_waivers(data.get("waivers"), file, errors)
     return QuestionData(
-        file, slug, title, status, bloom, lists["concepts"], lists["tags"], explanation, parts, body
+        file,
+        slug,
+        title,
+        status,
+        bloom,
+        lists["concepts"],
+        lists["tags"],
+        explanation,
+        parts,
+        body,
+        waivers,
     )
+
+
+def _parse_waivers(raw: Any, file: str, errors: Errors) -> dict[str, str]:
+    """`waivers: {check code: reason}`: item-writing checks this question is exempt from."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        errors.add(file, "waivers", "must map item-writing check codes to reasons")
+        return {}
+    waivers: dict[str, str] = {}
+    for code, reason in raw.items():
+        if code not in ITEM_CHECKS:
+            errors.add(
+                file, f"waivers.{code}", f"unknown check (one of {', '.join(ITEM_CHECKS)})"
+            )
+        elif not isinstance(reason, str) or not reason.strip():
+            errors.add(file, f"waivers.{code}", "give the reason the check does not apply")
+        else:
+            waivers[str(code)] = reason.strip()
+    return dict(sorted(waivers.items()))
 
 
 def parse_questions(root: Path, tree: CourseTree, errors: Errors) -> QuestionsData:
@@ -496,7 +540,9 @@ def write_questions(data: QuestionsData, ctx: WriteContext) -> None:
         question = existing.get(q.slug)
         links = report.updated if question is not None else report.created
         if question is None:
-            question = Question.objects.create(course=ctx.course, slug=q.slug, status=q.status)
+            question = Question.objects.create(
+                course=ctx.course, slug=q.slug, status=q.status, waivers=q.waivers
+            )
             question.current = QuestionVersion.objects.create(
                 question=question, number=1, **payload
             )
@@ -511,9 +557,10 @@ def write_questions(data: QuestionsData, ctx: WriteContext) -> None:
                 report.created["question versions"] += 1
             if saved.regrades:
                 report.created["re-grade runs"] += len(saved.regrades)
-            if question.status != q.status:
+            if question.status != q.status or (question.waivers or {}) != q.waivers:
                 question.status = q.status
-                question.save(update_fields=["status"])
+                question.waivers = q.waivers
+                question.save(update_fields=["status", "waivers"])
                 report.updated["questions"] += int(not changed)
         want_concepts = {ctx.concepts[s].pk for s in q.concepts}
         if {c.pk for c in question.concepts.all()} != want_concepts:
@@ -571,6 +618,8 @@ def render_question_file(question: Question) -> str:
     if version.explanation:
         front["explanation"] = version.explanation
     front["parts"] = [_canonical_part(p) for p in version.parts]
+    if question.waivers:
+        front["waivers"] = dict(sorted(question.waivers.items()))
     return f"---\n{dump_yaml(front)}---\n{version.stem}\n"
 
 
@@ -951,6 +1000,41 @@ def parse_section(root: Path, tree: CourseTree, errors: Errors) -> QuizContent:
 def write_section(data: QuizContent, ctx: WriteContext) -> None:
     write_questions(data.questions, ctx)
     write_quizzes(data.quizzes, ctx)
+    if ctx.report.checked_only:
+        ctx.report.warnings.extend(item_writing_warnings(data.questions, ctx))
+
+
+def check_tree_items(root: Path) -> tuple[BankReport, dict[str, str]]:
+    """The item-writing checker over a content directory, without a database: the report and
+    each question's file. Raises ContentInvalid when the files do not import."""
+    tree = parse_tree(root)
+    data: QuizContent = tree.sections[QUIZ_SECTION.name]
+    concepts = index_concepts({c.slug: f"{c.title}\n\n{c.body}" for c in tree.concepts})
+    items = [
+        Item(q.slug, q.title, q.bloom, q.stem, q.parts, tuple(q.concepts), q.waivers)
+        for q in data.questions.questions
+    ]
+    return check_bank(items, concepts), {q.slug: q.file for q in data.questions.questions}
+
+
+def item_writing_warnings(data: QuestionsData, ctx: WriteContext) -> list[str]:
+    """The item-writing checker's unwaived findings, as `file: field: what and why` lines."""
+    concepts = index_concepts(
+        {slug: f"{c.title}\n\n{c.body}" for slug, c in ctx.concepts.items()}
+    )
+    items = [
+        Item(q.slug, q.title, q.bloom, q.stem, q.parts, tuple(q.concepts), q.waivers)
+        for q in data.questions
+    ]
+    files = {q.slug: q.file for q in data.questions}
+    report = check_bank(items, concepts)
+    lines = [
+        f"{files.get(f.slug, QUESTIONS_DIR)}: {f.field or 'question'}: {f.label}: {f.message}"
+        for f in report.unwaived
+    ]
+    waived = len(report.findings) - len(report.unwaived)
+    lines.append(f"item-writing checks: {report.summary()}; {waived} finding(s) waived")
+    return lines
 
 
 def export_section(course: Course, root: Path) -> list[Path]:

@@ -39,6 +39,9 @@ class Question(models.Model):
     current = models.OneToOneField(
         "QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Item-writing checks this question is exempt from, each with its reason:
+    # {check code: reason} (see quizzes/itemcheck.py and docs/item-writing.md).
+    waivers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["slug"]

@@ -37,6 +37,8 @@ from quizzes.authoring.bank_forms import (
     QuizBuilder,
     RuleCountForm,
 )
+from quizzes.authoring.item_checks import course_report
+from quizzes.itemcheck import Finding
 from quizzes.models import Question, Quiz
 
 PER_PAGE = 50
@@ -47,6 +49,7 @@ SEARCH_LIMIT = 20
 class BankRow:
     question: Question
     kind: str
+    findings: list[Finding]  # the item-writing checker's, when that filter is on
 
 
 @login_required
@@ -68,12 +71,22 @@ def questions(request: HttpRequest, course_slug: str) -> HttpResponse:
         return redirect(request.get_full_path())  # back to the same filters and page
     filters = BankFilterForm(choices, actions.author_names(course), data=request.GET)
     filters_ok = filters.is_valid()
-    bank = actions.bank_queryset(course, filters.filters(), choices.tags).prefetch_related(
+    chosen = filters.filters()
+    # The checker reads the whole bank (a few hundred ms): only when its filter is on.
+    report = course_report(course) if chosen.check else None
+    bank = actions.bank_queryset(course, chosen, choices.tags, report).prefetch_related(
         Prefetch("concepts", queryset=Concept.objects.only("pk", "slug", "title")),
         "tags",
     )
     page = Paginator(bank, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [BankRow(q, KIND_LABELS.get(q.current.kind, "") if q.current else "") for q in page]
+    rows = [
+        BankRow(
+            q,
+            KIND_LABELS.get(q.current.kind, "") if q.current else "",
+            [f for f in report.for_item(q.slug) if not f.waived] if report else [],
+        )
+        for q in page
+    ]
     active = filters.active()
     return render(
         request,

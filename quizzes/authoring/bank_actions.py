@@ -24,12 +24,14 @@ from courses.history import diff, record_change
 from courses.models import ChangeRecord, Chapter, Concept, Course, Tag
 from quizzes.actions import rule_queryset
 from quizzes.content import QUIZ_SETTINGS, rule_as_content
+from quizzes.itemcheck import BankReport
 from quizzes.models import DrawRule, Question, Quiz, QuizItem
 from quizzes.visibility import ReviewMatrix
 
 Actor = User | AnonymousUser | None
 
 IMPORTED = "imported"  # the author filter's value for questions with no history (imported)
+ANY_CHECK = "any"  # the item-writing filter's value for "any warning"
 SCENARIO = "scenario"
 KINDS = ("single", "multiple", "true_false", "matching", "ordering", "free_text", SCENARIO)
 
@@ -122,12 +124,22 @@ class BankFilters:
     kind: str = ""
     status: str = ""
     author: str = ""  # a username, or IMPORTED
+    check: str = ""  # an item-writing check code, or ANY_CHECK
 
 
-def bank_queryset(course: Course, f: BankFilters, tags: TagTree) -> QuerySet[Question]:
-    """The course's questions (every status) matching every filter set, with their authors."""
+def bank_queryset(
+    course: Course, f: BankFilters, tags: TagTree, report: BankReport | None = None
+) -> QuerySet[Question]:
+    """The course's questions (every status) matching every filter set, with their authors.
+
+    The item-writing filter reads `report` (the checker's findings for the course)."""
     Links = Question.concepts.through
     qs = Question.objects.filter(course=course)
+    if f.check:
+        flagged = report.unwaived if report is not None else []
+        qs = qs.filter(
+            slug__in={x.slug for x in flagged if f.check in (ANY_CHECK, x.code) and x.slug}
+        )
     if f.q:
         qs = qs.filter(Q(current__title__icontains=f.q) | Q(slug__icontains=f.q))
     if f.chapter is not None:

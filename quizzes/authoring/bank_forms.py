@@ -21,6 +21,7 @@ from courses.models import Chapter, Concept, Course, Tag, slug_validator
 from quizzes import draw
 from quizzes.actions import rule_pools, rule_queryset
 from quizzes.authoring.bank_actions import (
+    ANY_CHECK,
     IMPORTED,
     KINDS,
     BankFilters,
@@ -29,6 +30,7 @@ from quizzes.authoring.bank_actions import (
     TagTree,
     count_matches,
 )
+from quizzes.itemcheck import CHECKS, ITEM_CHECKS
 from quizzes.models import MAX_ATTEMPTS, MAX_TIME_LIMIT_MINUTES, Question, Quiz
 from quizzes.visibility import (
     SHORT,
@@ -178,6 +180,10 @@ class BankFilterForm(forms.Form):
         self.fields["author"] = _slug_choice(
             "Author", [(IMPORTED, "Imported (no history)")] + [(a, a) for a in authors]
         )
+        self.fields["check"] = _slug_choice(
+            "Item-writing warning",
+            [(ANY_CHECK, "Any warning")] + [(code, CHECKS[code][0]) for code in ITEM_CHECKS],
+        )
 
     def filters(self) -> BankFilters:
         """The valid filters (an invalid one is left out and shown as an error)."""
@@ -191,6 +197,7 @@ class BankFilterForm(forms.Form):
             kind=data.get("kind") or "",
             status=data.get("status") or "",
             author=data.get("author") or "",
+            check=data.get("check") or "",
         )
 
     def active(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from courses.history import history_of
 from courses.models import Course
 from quizzes import scoring
 from quizzes.authoring import question_actions as actions
+from quizzes.authoring.item_checks import editor_findings
 from quizzes.authoring.question_forms import (
     KIND_LABELS,
     KINDS,
@@ -305,6 +306,7 @@ def _render(
     if question is not None:
         context["answered"] = actions.is_answered(question)
         context["history"] = _history(question, limit=5)
+        context["item_findings"] = editor_findings(course, question)
     return render(request, TEMPLATE, context, status=status)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+import yaml
 
 from courses.content import CourseTree, parse_tree
 
@@ -52,13 +53,17 @@ def tree() -> CourseTree:
     return parse_tree(CONTENT)
 
 
-def test_the_course_has_the_five_chapters_of_the_book(tree: CourseTree) -> None:
+def test_the_course_has_the_five_chapters_of_the_book_then_serving_and_evaluation(
+    tree: CourseTree,
+) -> None:
     assert [ch.title for ch in tree.course.chapters] == [
         "Pre-training",
         "Generative Models",
         "Prompting",
         "Alignment",
         "Inference",
+        "Efficient Inference and Serving",
+        "Evaluation, Grounding and Safety",
     ]
 
 
@@ -82,11 +87,57 @@ def test_the_seed_links_are_in_the_graph(tree: CourseTree) -> None:
     )
 
 
-def test_at_least_40_concepts_each_with_a_body_of_120_words(tree: CourseTree) -> None:
+def test_at_least_65_concepts_each_with_a_body_of_120_words(tree: CourseTree) -> None:
     short = [c.slug for c in tree.concepts if len(c.body.split()) < 120]
 
-    assert len(tree.concepts) >= 40
+    assert len(tree.concepts) >= 65
     assert short == []
+
+
+# The topics an LLM-foundations course cannot leave out (issue 14), each a concept of its own.
+CORE_TOPICS = [
+    "positional-encodings",
+    "mixture-of-experts",
+    "embeddings-and-vector-retrieval",
+    "quantization",
+    "speculative-decoding",
+    "serving-and-batching",
+    "evaluation-and-benchmarks",
+    "hallucination-and-grounding",
+    "llm-safety-and-red-teaming",
+    "constitutional-ai-and-rlaif",
+]
+
+
+def test_the_core_topics_are_concepts_with_prerequisites_and_a_place_in_the_graph(
+    tree: CourseTree,
+) -> None:
+    by_slug = {c.slug: c for c in tree.concepts}
+    unlocks = {b for c in tree.concepts for b in c.learn_before}
+
+    assert [t for t in CORE_TOPICS if t not in by_slug] == []
+    assert [t for t in CORE_TOPICS if not by_slug[t].learn_before] == []
+    assert (
+        "embeddings-and-vector-retrieval" in by_slug["retrieval-augmented-generation"].learn_before
+    )
+    assert "positional-encodings" in by_slug["transformer-architecture"].learn_before
+    # all but the two capstones of their chapters unlock something
+    assert sorted(t for t in CORE_TOPICS if t not in unlocks) == [
+        "constitutional-ai-and-rlaif",
+        "serving-and-batching",
+    ]
+
+
+# Edges to a later chapter that predate the new chapters; issue 14 (point 2) removes them.
+def test_every_chapter_has_its_quiz_and_the_final_quiz_draws_from_every_chapter(
+    tree: CourseTree,
+) -> None:
+    quizzes = [yaml.safe_load(p.read_text("utf-8")) for p in (CONTENT / "quizzes").glob("*.yaml")]
+    final = next(q for q in quizzes if q["slug"] == "final-exam")
+    chapters = {ch.slug for ch in tree.course.chapters}
+
+    assert {q.get("chapter") for q in quizzes} - {None} == chapters
+    assert {rule["chapter"] for rule in final["draw"]} == chapters
 
 
 def test_every_concept_is_reachable_in_one_connected_graph(tree: CourseTree) -> None:
@@ -101,3 +152,17 @@ def test_every_concept_carries_a_discipline_tag(tree: CourseTree) -> None:
     disciplines = {t.slug for t in tree.tags if t.kind == "discipline"}
 
     assert [c.slug for c in tree.concepts if not disciplines & set(c.tags)] == []
+
+
+def test_no_learn_before_points_to_a_later_chapter(tree: CourseTree) -> None:
+    position = {ch.slug: i for i, ch in enumerate(tree.course.chapters)}
+    chapter = {c.slug: c.chapter for c in tree.concepts}
+
+    forward = [
+        f"{c.slug} ({c.chapter}) needs {b} ({chapter[b]})"
+        for c in tree.concepts
+        for b in c.learn_before
+        if position[chapter[b]] > position[c.chapter]
+    ]
+
+    assert forward == []

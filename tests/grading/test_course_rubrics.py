@@ -62,7 +62,7 @@ FREE_TEXT_PARTS = free_text_parts()
 
 
 def test_the_question_bank_has_the_expected_free_text_parts() -> None:
-    assert len(FREE_TEXT_PARTS) >= 44
+    assert len(FREE_TEXT_PARTS) >= 57
 
 
 @pytest.mark.parametrize(("slug", "part_id"), FREE_TEXT_PARTS, ids=[s for s, _ in FREE_TEXT_PARTS])
@@ -106,7 +106,8 @@ SCENARIOS = [
             "instructions needs no extra training run, so the startup spends nothing on data or "
             "compute and can launch both products quickly. One model serves both products: the "
             "co-writer's instructions ask for imaginative story ideas, while the legal assistant's "
-            "instructions ask for formal, factual summaries."
+            "instructions ask for formal, factual summaries. This works because the model is "
+            "already instruction-tuned, and the legal summaries still need human review."
         ),
         partial="B, because it is cheaper than training two separate models.",
         wrong_choice=(
@@ -358,6 +359,86 @@ SCENARIOS = [
             "distribution"
         ),
     ),
+    Scenario(
+        slug="moe-for-which-team",
+        correct="north-moe",
+        wrong="south-moe",
+        strong=(
+            "MoE for North. Each token visits only a few experts, so compute per token follows "
+            "the active parameters and serving stays cheap, while the large total number of "
+            "parameters gives more capacity for the same compute. The cost is memory, because "
+            "every expert must be loaded, which North can afford. South should stay dense, "
+            "because the whole model must fit in 8 GB."
+        ),
+        partial="North, because MoE uses little compute per token.",
+        wrong_choice=(
+            "MoE for South: since only two experts run for each token, the phone just keeps "
+            "those two in its memory, so the model gets small enough for the chip while keeping "
+            "the quality of a big one."
+        ),
+        off_topic="My grandmother grows roses and enters them in the village show each June.",
+        negated=(
+            "MoE for North, since it needs little compute per token and the experts do not all "
+            "need to be in memory."
+        ),
+        negated_idea=("argues-for-north", "memory-cost"),
+        padded=(
+            "MoE North compute per token active parameters capacity memory every expert loaded "
+            "South dense 8 GB"
+        ),
+    ),
+    Scenario(
+        slug="quantizing-for-offline-laptops",
+        correct="four",
+        wrong="eight",
+        strong=(
+            "4-bit weights. At 16 bits the model needs 26 GB and 8-bit needs 13 GB, too large "
+            "for the 12 GB GPU, while 4-bit takes about 6.5 GB and leaves room for the KV cache. "
+            "With a method like AWQ the accuracy loss at 4 bits is small, whereas 2-bit loses "
+            "too much accuracy. The firm should test the quantized model on its own documents "
+            "before rolling it out."
+        ),
+        partial="4-bit, because it fits in 12 GB with the cache.",
+        wrong_choice=(
+            "8-bit weights, because they keep almost all of the original quality, and lawyers "
+            "need precise answers more than speed; the loss of the lower formats is not "
+            "acceptable for contracts."
+        ),
+        off_topic="The bakery on the corner sells fresh croissants every morning before eight.",
+        negated="4-bit weights, although they do not fit in 12 GB with the cache.",
+        negated_idea=("argues-for-four-bit", "fits"),
+        padded=(
+            "4-bit 6.5 GB KV cache 12 GB 8-bit 13 GB too large accuracy loss AWQ own documents"
+        ),
+    ),
+    Scenario(
+        slug="invented-clause-numbers",
+        correct="quote-and-check",
+        wrong="fine-tune",
+        strong=(
+            "The audit shows the right clause was retrieved, so the problem is in generation. "
+            "Making the model quote the clause ties each claim to the source, checking each "
+            "claim against the clause catches unsupported statements, and letting it say when "
+            "the sources do not answer removes the pressure to guess. More passages add noise, "
+            "and a temperature of 0 repeats the same error."
+        ),
+        partial="Quote the clause, so that a reader can see where each answer comes from.",
+        wrong_choice=(
+            "Fine-tuning on the policy documents is best, because the model then knows every "
+            "clause by heart and stops depending on the search step, so its clause numbers "
+            "come out right."
+        ),
+        off_topic="We took the night train to Vienna and slept surprisingly well.",
+        negated=(
+            "Quoting the clause helps, but the right clause was not retrieved, so the search is "
+            "what failed."
+        ),
+        negated_idea=("argues-for-quote-and-check", "generation-problem"),
+        padded=(
+            "quote clause verify claims source abstain retrieved generation noise temperature "
+            "repeats error"
+        ),
+    ),
 ]
 
 SCENARIO_IDS = [s.slug for s in SCENARIOS]
@@ -556,6 +637,63 @@ def test_saying_more_pre_training_would_not_fix_it_raises_no_misconception() -> 
     assert c.misconceptions == (), describe(res)
     assert "misconception" not in c.note.lower(), describe(res)
     assert c.level_index == 1, describe(res)
+
+
+def test_contrasting_sft_with_rlhf_that_uses_reinforcement_learning_is_not_capped() -> None:
+    # review: the rubric capped a true statement about RLHF as a misconception about SFT
+    rubric = rubric_of("why-sft-scores-only-the-response", "explain")
+    res = grade(
+        rubric,
+        "SFT maximizes the likelihood of the response given the instruction, unlike RLHF, "
+        "which uses reinforcement learning against a reward model.",
+    )
+    c = criterion(res, "objective")
+    assert c.misconceptions == (), describe(res)
+    assert c.points > 0, describe(res)
+
+
+def test_saying_a_small_dataset_needs_little_compute_is_not_capped() -> None:
+    # review: fewer examples do mean less compute; the misconception is about memory
+    rubric = rubric_of("adapting-one-model-for-many-clients")
+    res = grade(
+        rubric,
+        "LoRA. Full fine-tuning keeps gradients and optimizer states for every weight and a "
+        "full copy per client. Few examples means little compute, but memory does not shrink.",
+        {"choice": "lora"},
+    )
+    c = criterion(res, "cost-source")
+    assert c.misconceptions == (), describe(res)
+    assert c.points == c.max_points, describe(res)
+
+
+def test_capping_the_context_earns_no_mitigation_when_the_stem_rules_it_out() -> None:
+    # review: the rubric credited the very workaround the scenario excludes
+    rubric = rubric_of("long-chat-memory-growth")
+    res = grade(
+        rubric,
+        "Cap the context length at 4,000 tokens and use a smaller batch size.",
+        {"choice": "kv-growth"},
+    )
+    assert criterion(res, "mitigation").points == 0, describe(res)
+
+
+def test_truncating_a_contract_is_not_credited_as_a_fix() -> None:
+    # review: truncation drops most of the contract, so it does not summarize it
+    rubric = rubric_of("contract-summaries-beyond-training-length")
+    res = grade(rubric, "Truncate the contract to fit the window.", {"choice": "beyond-length"})
+    assert criterion(res, "fixes").points == 0, describe(res)
+
+
+def test_a_smaller_over_trained_model_earns_full_sizing_marks() -> None:
+    # review: the scaling-laws concept endorses smaller models trained on more tokens
+    rubric = rubric_of("pre-training-plan-for-a-science-model", "plan")
+    res = grade(
+        rubric,
+        "With C = 6ND and inference cost in mind I would over-train a smaller model: about 4 "
+        "billion parameters on 500 billion tokens.",
+    )
+    c = criterion(res, "sizing")
+    assert c.points == c.max_points, describe(res)
 
 
 def scenario_text(slug: str, part_id: str = "justify") -> str:

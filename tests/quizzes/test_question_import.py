@@ -257,7 +257,7 @@ def test_the_repository_question_bank_is_valid_and_large_enough() -> None:
     import_tree(content)
 
     questions = Question.objects.select_related("current").prefetch_related("concepts__chapter")
-    assert questions.count() >= 150
+    assert questions.count() >= 230
     per_concept: dict[str, int] = {}
     blooms: dict[str, set[int]] = {}
     for q in questions:
@@ -267,7 +267,7 @@ def test_the_repository_question_bank_is_valid_and_large_enough() -> None:
     assert (
         min(per_concept.values()) >= 3 and len(per_concept) == Course.objects.get().concepts.count()
     )
-    assert all(len(levels) >= 4 for levels in blooms.values()), blooms
+    assert len(blooms) == 7 and all(len(levels) >= 5 for levels in blooms.values()), blooms
 
 
 def test_quiz_open_and_close_times_round_trip(content_dir: Path, tmp_path: Path) -> None:
