@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0004_quiz_bounds_regrade_before'),
+        ('quizzes', '0005_quiz_review_matrix'),
     ]
 
     operations = [
