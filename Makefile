@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py import_content content/
+	$(BIN)/python manage.py import_content content/ --if-empty
 	$(BIN)/python manage.py create_demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server and the worker)"
 	$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; \

@@ -913,5 +913,9 @@ def export_section(course: Course, root: Path) -> list[Path]:
 
 
 QUIZ_SECTION = ContentSection(
-    name="quizzes", parse=parse_section, write=write_section, export=export_section
+    name="quizzes",
+    parse=parse_section,
+    write=write_section,
+    export=export_section,
+    item_models={QUESTIONS_DIR: "quizzes.Question", QUIZZES_DIR: "quizzes.Quiz"},
 )
