@@ -338,16 +338,22 @@ def test_edited_only_export_writes_the_edited_files_and_then_the_import_keeps_th
     ).read_text()
 
 
-def test_an_item_deleted_in_the_browser_is_not_brought_back_silently(files: Path) -> None:
+def test_an_item_deleted_in_the_browser_is_not_brought_back_silently(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     Quiz.objects.filter(slug="checkpoint").delete()
 
     conflicts = conflicts_of(files)
+    call_command("export_content", str(tmp_path / "out"), "--edited-only")
 
     assert len(conflicts) == 1
     assert conflicts[0].startswith(
         "quizzes/checkpoint.yaml: quiz checkpoint: deleted in the browser since the import of "
     )
     assert not Quiz.objects.filter(slug="checkpoint").exists()
+    out = capsys.readouterr().out
+    assert "quizzes/checkpoint.yaml: deleted in the browser; delete " in out
+    assert not (tmp_path / "out").exists()
 
 
 def test_prune_does_not_delete_a_concept_made_in_the_browser(files: Path, instructor: User) -> None:
