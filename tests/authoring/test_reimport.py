@@ -19,6 +19,7 @@ from courses.content import ImportConflicts, export_tree, import_tree
 from courses.models import Concept, Course, ImportedFile, Tag
 from quizzes.authoring.bank_actions import BulkAction, RuleSpec, bulk_update_questions, save_quiz
 from quizzes.models import Question, Quiz
+from tests.authoring.test_concepts import form_data
 from tests.quiz_data import write_questions
 
 pytestmark = pytest.mark.django_db
@@ -123,16 +124,25 @@ def rename_in_file(root: Path, slug: str, title: str) -> None:
 
 
 def test_a_concept_edited_in_the_editor_is_not_reverted_by_a_reimport(
-    files: Path, instructor: User
+    files: Path, instructor: User, client: Client
 ) -> None:
-    edit_concept(instructor, "beta", title="Beta, Rewritten")
+    course = Course.objects.get()
+    course.staff.add(instructor)
+    client.force_login(instructor)
+    response = client.post(
+        reverse("courses_author:concept_edit", args=["demo-course", "beta"]),
+        form_data(course, Concept.objects.get(slug="beta"), title="Beta, Rewritten"),
+    )
+    assert response.status_code == 302
     before = snapshot()
 
     conflicts = conflicts_of(files)
 
     assert len(conflicts) == 1
-    assert conflicts[0].startswith("concepts/beta.md: concept beta: edited in the browser by ines")
-    assert "(Edited title)" in conflicts[0]
+    assert conflicts[0].startswith(
+        "concepts/beta.md: concept beta: edited in the browser by ines at "
+    )
+    assert conflicts[0].endswith("(Edited title)")
     assert snapshot() == before
     assert Concept.objects.get(slug="beta").title == "Beta, Rewritten"
 
@@ -140,6 +150,7 @@ def test_a_concept_edited_in_the_editor_is_not_reverted_by_a_reimport(
 def test_a_fixed_question_added_in_the_quiz_builder_is_not_dropped(
     files: Path, instructor: User
 ) -> None:
+    # The builder's save action (the view posts through it; tests/authoring/test_quiz_builder.py)
     add_fixed_question_in_the_builder(instructor, "checkpoint", "true-or-false")
     before = snapshot()
 
@@ -158,12 +169,23 @@ def test_a_fixed_question_added_in_the_quiz_builder_is_not_dropped(
 
 
 def test_a_tag_bulk_added_to_imported_questions_is_not_removed(
-    files: Path, instructor: User
+    files: Path, instructor: User, client: Client
 ) -> None:
-    questions = list(Question.objects.filter(slug__in=["pick-one", "pick-many"]))
-    bulk_update_questions(
-        instructor, questions, BulkAction.ADD_TAG, tag=Tag.objects.get(slug="science")
+    Course.objects.get().staff.add(instructor)
+    client.force_login(instructor)
+    response = client.post(
+        reverse("quizzes_bank:questions", args=["demo-course"]),
+        {
+            "ids": list(
+                Question.objects.filter(slug__in=["pick-one", "pick-many"]).values_list(
+                    "pk", flat=True
+                )
+            ),
+            "action": "add_tag",
+            "tag": "science",
+        },
     )
+    assert response.status_code == 302
     before = snapshot()
 
     conflicts = conflicts_of(files)
@@ -173,17 +195,24 @@ def test_a_tag_bulk_added_to_imported_questions_is_not_removed(
         "questions/pick-one.md",
     ]
     assert all(
-        "edited in the browser by ines" in c and "Bulk add tag science" in c for c in conflicts
-    )
+        "edited in the browser by ines" in c and c.endswith("(Bulk add tag science)")
+        for c in conflicts
+    ), conflicts
     assert snapshot() == before
+    assert Question.objects.filter(tags__slug="science").count() == 2
 
 
-def test_a_tag_merged_onto_concepts_is_not_dropped(files: Path, admin_user: User) -> None:
+def test_a_tag_merged_onto_concepts_is_not_dropped(
+    files: Path, admin_user: User, client: Client
+) -> None:
     """Merging `computing` into `science` retags alpha and beta and deletes `computing`;
     the files still list `computing`, so an import would bring it back and untag them."""
-    actions.merge_tags(
-        admin_user, Tag.objects.get(slug="computing"), Tag.objects.get(slug="science")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("courses_author:tag_merge", args=["computing"]),
+        {"survivor": Tag.objects.get(slug="science").pk},
     )
+    assert response.status_code == 302
     before = snapshot()
 
     conflicts = conflicts_of(files)
@@ -194,7 +223,7 @@ def test_a_tag_merged_onto_concepts_is_not_dropped(files: Path, admin_user: User
         "tags.yaml",
     ]
     assert all("edited in the browser by ada" in c for c in conflicts), conflicts
-    assert "(tag manager: Merged into “Science” and deleted)" in conflicts[0]
+    assert conflicts[0].endswith("(tag manager: Merged into “Science” and deleted)")
     assert snapshot() == before
     assert not Tag.objects.filter(slug="computing").exists()
 
