@@ -17,6 +17,8 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 # Serve the course locally on SQLite with DEBUG on, a background-task worker beside it.
+# content/ is imported only into an empty database: after that the database is authoritative
+# (docs/content-format.md, "Where content lives").
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput

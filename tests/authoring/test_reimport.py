@@ -400,6 +400,15 @@ def test_prune_does_not_delete_a_concept_made_in_the_browser(files: Path, instru
 # make run: imports only into an empty database
 
 
+def test_make_run_imports_content_only_into_an_empty_database() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nrun: install\n", 1)[1].split("\n\n", 1)[0]
+
+    imports = [line.strip() for line in recipe.splitlines() if "import_content" in line]
+
+    assert imports == ["$(BIN)/python manage.py import_content content/ --if-empty"]
+
+
 def test_if_empty_imports_into_an_empty_database(
     content_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
