@@ -196,11 +196,11 @@ class Items:
 
 def latest_edit(course: Course, path: str, since: datetime | None, items: Items) -> Edit | None:
     """The newest recorded change to the file's item after `since`: the change history first,
-    the admin's log next; for lists of tags, a change in the tag manager (a merge or a rename
-    changes every item carrying the tag without recording on each)."""
+    the admin's log next; for an item with no record of its own, a change in the tag manager
+    (a merge or a rename changes every item carrying the tag without recording on each)."""
     found = [_newest(model, ids, since) for model, ids in items.rows(course, path)]
     edits = [e for e in found if e is not None]
-    if not edits and path != TAGS_FILE:
+    if not edits and path not in (COURSE_FILE, TAGS_FILE):
         tag_edit = _newest(Tag, None, since)
         if tag_edit is not None:
             return Edit(tag_edit.who, tag_edit.at, f"tag manager: {tag_edit.summary}")

@@ -256,6 +256,34 @@ def test_an_edit_in_the_django_admin_is_a_conflict_too(
     assert Concept.objects.get(slug="gamma").title == "Gamma From The Admin"
 
 
+def test_a_chapter_renamed_in_the_admin_is_a_conflict_on_course_yaml(
+    files: Path, admin_user: User, client: Client
+) -> None:
+    chapter = Course.objects.get().chapters.get(slug="advanced")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:courses_chapter_change", args=[chapter.pk]),
+        {
+            "course": chapter.course_id,
+            "slug": chapter.slug,
+            "title": "Further Steps",
+            "summary": chapter.summary,
+            "position": chapter.position,
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+
+    conflicts = conflicts_of(files)
+
+    assert len(conflicts) == 1
+    assert conflicts[0].startswith(
+        "course.yaml: course demo-course and its chapters: edited in the browser by ada at "
+    )
+    assert conflicts[0].endswith("(admin: Changed Title.)")
+    chapter.refresh_from_db()
+    assert chapter.title == "Further Steps"
+
+
 # ---------------------------------------------------------------------------------------------
 # Forcing, checking, exporting the edits first
 
