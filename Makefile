@@ -17,10 +17,12 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 # Serve the course locally on SQLite with DEBUG on, a background-task worker beside it.
+# content/ is imported only into an empty database: after that the database is authoritative
+# (docs/content-format.md, "Where content lives").
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py import_content content/
+	$(BIN)/python manage.py import_content content/ --if-empty
 	$(BIN)/python manage.py create_demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server and the worker)"
 	$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; \

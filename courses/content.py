@@ -9,17 +9,21 @@ it back, so it reports exactly what a real run would change.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
 
+from courses import provenance
 from courses.graph import find_cycle, format_cycle
 from courses.models import SLUG_RE, Chapter, Concept, Course, Prerequisite, Tag
+from courses.provenance import Conflict
 
 COURSE_FILE = "course.yaml"
 TAGS_FILE = "tags.yaml"
@@ -151,7 +155,9 @@ class ContentSection:
 
     `parse(root, tree, errors)` reads and checks its files, reporting through `errors`;
     `write(data, context)` writes them inside the import's transaction;
-    `export(course, root) -> files` writes them back in canonical form.
+    `export(course, root) -> files` writes them back in canonical form;
+    `item_models` names the model of the items in each of its folders ("app.Model", with a
+    `course` and a `slug`), so an import conflict can say what was edited, by whom and when.
     The courses app calls these without knowing the app behind them.
     """
 
@@ -159,6 +165,7 @@ class ContentSection:
     parse: Callable[[Path, CourseTree, Errors], Any]
     write: Callable[[Any, WriteContext], None]
     export: Callable[[Course, Path], list[Path]]
+    item_models: dict[str, str] = field(default_factory=dict)
 
 
 _SECTIONS: dict[str, ContentSection] = {}
@@ -485,18 +492,73 @@ class _Rollback(Exception):
     pass
 
 
-def import_tree(root: Path | str, *, check: bool = False, prune: bool = False) -> ImportReport:
-    """Import the course under `root`; all-or-nothing. Raises ContentInvalid on any error."""
-    tree = parse_tree(Path(root))
+class ImportConflicts(Exception):
+    """The import would overwrite items edited in the browser since their last import."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__("\n".join(str(c) for c in conflicts))
+
+
+def import_tree(
+    root: Path | str, *, check: bool = False, prune: bool = False, force: bool = False
+) -> ImportReport:
+    """Import the course under `root`; all-or-nothing. Raises ContentInvalid on any error, and
+    ImportConflicts when it would change an item edited in the browser since its last import
+    (`force=True` overwrites those, each named in the report's warnings)."""
+    root = Path(root)
+    tree = parse_tree(root)
     report = ImportReport(checked_only=check)
     try:
         with transaction.atomic():
+            course = Course.objects.filter(slug=tree.course.slug).first()
+            before = canonical_files(course) if course else {}
+            items = provenance.Items.of(course, item_models())
             _write(tree, report, prune=prune)
+            _keep_browser_edits(root, tree, before, items, report, check=check, force=force)
             if check:
                 raise _Rollback
     except _Rollback:
         pass
     return report
+
+
+def _keep_browser_edits(
+    root: Path,
+    tree: CourseTree,
+    before: dict[str, str],
+    items: provenance.Items,
+    report: ImportReport,
+    *,
+    check: bool,
+    force: bool,
+) -> None:
+    """Refuse (roll back) an import that changed items edited in the browser, unless forced;
+    then remember what this import left, so the next one can tell."""
+    course = Course.objects.get(slug=tree.course.slug)
+    # An import that changed nothing left every item as it was (the report counts each write);
+    # rendering the course again would cost as much as the first rendering (YAML).
+    after = before if before and report.changes == 0 else canonical_files(course)
+    records = provenance.import_records(course)
+    conflicts = provenance.find_conflicts(course, before, after, records, items)
+    if conflicts and not force:
+        raise ImportConflicts(conflicts)
+    report.warnings.extend(f"overwrote a browser edit: {c}" for c in conflicts)
+    if not check:
+        imported = {
+            provenance.canonical_path(PurePosixPath(p.relative_to(root).as_posix()))
+            for p in root.rglob("*")
+            if p.is_file()
+        }
+        provenance.record_import(course, after, imported, records)
+
+
+def item_models() -> dict[str, type[models.Model]]:
+    """Content folder → the model of the items its files hold."""
+    labels = {CONCEPTS_DIR: "courses.Concept"}
+    for section in _SECTIONS.values():
+        labels.update(section.item_models)
+    return {folder: apps.get_model(label) for folder, label in labels.items()}
 
 
 def _sync_fields(obj: Any, values: dict[str, Any]) -> bool:
@@ -827,3 +889,38 @@ def export_tree(course: Course, root: Path | str) -> list[Path]:
     for section in _SECTIONS.values():
         written.extend(section.export(course, root))
     return written
+
+
+def canonical_files(course: Course) -> dict[str, str]:
+    """Every file of `course` as `export_tree` writes it: {"concepts/alpha.md": text, ...}.
+
+    Rendered through `export_tree` itself (into a temporary directory), so the canonical form
+    has one definition and a section added later is covered without more code.
+    """
+    with tempfile.TemporaryDirectory(prefix="stepwise-canonical-") as tmp:
+        root = Path(tmp)
+        return {
+            path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+            for path in export_tree(course, root)
+        }
+
+
+@dataclass
+class EditedExport:
+    written: list[Path]
+    deleted: list[str]  # files of items imported once and deleted in the browser since
+
+
+def export_edited(course: Course, root: Path | str) -> EditedExport:
+    """Write only the files of items edited (or made) in the browser since their last import,
+    in the content format, over what `root` holds; the rest of `root` is left alone."""
+    root = Path(root)
+    current = canonical_files(course)
+    changed, deleted = provenance.edited_paths(provenance.import_records(course), current)
+    written = []
+    for name in changed:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(current[name], encoding="utf-8")
+        written.append(path)
+    return EditedExport(written, deleted)

@@ -182,3 +182,27 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class ImportedFile(models.Model):
+    """What the last import of a course left in the database for one content file.
+
+    `fingerprint` is the SHA-256 of the item's canonical form (the text `export_content` writes
+    for it, e.g. `concepts/alpha.md`) right after that import. When the item's canonical form no
+    longer has this fingerprint, it was edited in the browser since (any path: the editors, the
+    bank's bulk actions, the tag manager, the quiz builder, the admin); `courses.provenance`.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="imported_files")
+    path = models.CharField(max_length=300)  # relative to the content directory, with "/"
+    fingerprint = models.CharField(max_length=64)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # also serves "the import records of a course"
+            models.UniqueConstraint(fields=["course", "path"], name="imported_file_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.imported_at:%Y-%m-%d %H:%M})"

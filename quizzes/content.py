@@ -883,6 +883,7 @@ def write_quizzes(quizzes: list[QuizData], ctx: WriteContext) -> None:
         chapter = values.pop("chapter")
         values["chapter_id"] = ctx.chapters[chapter].pk if chapter else None
         quiz = Quiz.objects.filter(course=ctx.course, slug=data.slug).first()
+        created = quiz is None
         if quiz is None:
             quiz = Quiz.objects.create(course=ctx.course, slug=data.slug, **values)
             report.created["quizzes"] += 1
@@ -903,7 +904,7 @@ def write_quizzes(quizzes: list[QuizData], ctx: WriteContext) -> None:
                     for n, pk in enumerate(wanted_items, 1)
                 ]
             )
-            report.updated["quiz questions"] += 1
+            (report.created if created else report.updated)["quiz questions"] += 1
         wanted_rules = [_rule_row(r, ctx) for r in data.rules]
         have = [
             {
@@ -920,7 +921,7 @@ def write_quizzes(quizzes: list[QuizData], ctx: WriteContext) -> None:
             DrawRule.objects.bulk_create(
                 [DrawRule(quiz=quiz, position=n, **row) for n, row in enumerate(wanted_rules, 1)]
             )
-            report.updated["quiz draw rules"] += 1
+            (report.created if created else report.updated)["quiz draw rules"] += 1
         short = draw_shortfall(quiz)
         if short is not None:
             # Not an error: unpublishing questions in the browser can do this, and the export
@@ -1042,5 +1043,9 @@ def export_section(course: Course, root: Path) -> list[Path]:
 
 
 QUIZ_SECTION = ContentSection(
-    name="quizzes", parse=parse_section, write=write_section, export=export_section
+    name="quizzes",
+    parse=parse_section,
+    write=write_section,
+    export=export_section,
+    item_models={QUESTIONS_DIR: "quizzes.Question", QUIZZES_DIR: "quizzes.Quiz"},
 )

@@ -226,7 +226,7 @@ def test_export_then_import_then_export_is_byte_identical(
     export_tree(Course.objects.get(), first)
     Concept.objects.all().delete()
     Chapter.objects.all().delete()
-    import_tree(first)
+    import_tree(first, force=True)  # bring back what was deleted
 
     export_tree(Course.objects.get(), second)
 

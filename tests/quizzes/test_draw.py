@@ -175,3 +175,20 @@ def test_the_import_warns_of_a_quiz_no_attempt_can_start_and_writes_it(
         "question is drawn twice."
     ]
     assert Quiz.objects.get(slug="too-greedy").rules.count() == 2
+
+
+def test_the_first_import_reports_quiz_questions_and_draw_rules_as_created(
+    db: None, content_dir: Path
+) -> None:
+    write_questions(content_dir)
+    (content_dir / "quizzes" / "checkpoint.yaml").write_text(
+        "slug: checkpoint\ntitle: Checkpoint\nquestions: [pick-one]\n"
+        "draw:\n  - {count: 1, concept: beta}\n",
+        encoding="utf-8",
+    )
+
+    report = import_tree(content_dir)
+
+    assert report.created["quiz draw rules"] == 1
+    assert report.created["quiz questions"] == 2
+    assert [line for line in report.lines() if line.startswith("updated")] == []

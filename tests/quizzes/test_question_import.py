@@ -243,7 +243,7 @@ def test_questions_round_trip_byte_identically(content_dir: Path, tmp_path: Path
     first, second = tmp_path / "one", tmp_path / "two"
     export_tree(Course.objects.get(), first)
     Question.objects.all().delete()
-    import_tree(first)
+    import_tree(first, force=True)  # bring back what was deleted
 
     export_tree(Course.objects.get(), second)
 
@@ -284,7 +284,7 @@ def test_quiz_open_and_close_times_round_trip(content_dir: Path, tmp_path: Path)
 
     export_tree(Course.objects.get(), first)
     Quiz.objects.all().delete()
-    import_tree(first)
+    import_tree(first, force=True)  # bring back what was deleted
     export_tree(Course.objects.get(), second)
 
     quiz = Quiz.objects.get()

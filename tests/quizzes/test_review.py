@@ -191,6 +191,11 @@ def test_a_fixed_rubric_regrades_machine_grades_and_keeps_human_ones(
             "phrasings: [no retraining, cheap, one model serves both]",
         )
     )
+    # answer_scenario trimmed the quiz to its scenario in the database; say so in its file too,
+    # or the import would refuse to undo that edit.
+    (content_dir / "quizzes" / "every-kind.yaml").write_text(
+        "slug: every-kind\ntitle: Every kind\nshuffle_questions: false\nquestions: [scenario]\n"
+    )
 
     report = import_tree(content_dir)
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from courses.content import export_tree
+from courses.content import export_edited, export_tree
 from courses.models import Course
 
 
@@ -12,8 +12,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="the directory to write")
         parser.add_argument("--course", help="course slug (needed when there are several)")
+        parser.add_argument(
+            "--edited-only",
+            action="store_true",
+            help="write only the files of items changed in the browser since their last import",
+        )
 
-    def handle(self, *args: object, path: Path, course: str | None, **options: object) -> None:
+    def handle(
+        self, *args: object, path: Path, course: str | None, edited_only: bool, **options: object
+    ) -> None:
         courses = Course.objects.all()
         if course:
             courses = courses.filter(slug=course)
@@ -24,5 +31,18 @@ class Command(BaseCommand):
             )
         if len(found) > 1:
             raise CommandError("Several courses exist; name one with --course.")
-        written = export_tree(found[0], path)
-        self.stdout.write(f"wrote {len(written)} file(s) to {path}")
+        if not edited_only:
+            written = export_tree(found[0], path)
+            self.stdout.write(f"wrote {len(written)} file(s) to {path}")
+            return
+        edited = export_edited(found[0], path)
+        for file in edited.written:
+            self.stdout.write(f"wrote {file}")
+        for name in edited.deleted:
+            self.stdout.write(
+                f"{name}: deleted in the browser; delete {path / name} to keep it deleted"
+            )
+        self.stdout.write(
+            f"wrote {len(edited.written)} edited file(s) to {path}; "
+            f"{len(edited.deleted)} item(s) deleted in the browser"
+        )
