@@ -35,8 +35,10 @@ from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.models import (
     CHOICE_KINDS,
     MAX_ATTEMPTS,
+    MAX_DRAW_COUNT,
     MAX_TIME_LIMIT_MINUTES,
     PART_KINDS,
+    QUIZ_TIME_RULE,
     AttemptItem,
     DrawRule,
     Question,
@@ -44,6 +46,7 @@ from quizzes.models import (
     Quiz,
     QuizItem,
     RegradeRun,
+    quiz_time_in_window,
 )
 from quizzes.scoring import distractor_id
 from quizzes.tasks import regrade
@@ -728,6 +731,9 @@ def parse_quizzes(
                 except ValueError as exc:
                     errors.add(file, name, f"is not a date-time with a time zone: {exc}")
                     value = None
+                if value is not None and not quiz_time_in_window(value):
+                    errors.add(file, name, f"{QUIZ_TIME_RULE}, not {value.isoformat()}")
+                    value = None
             values[name] = value
         if (
             values.get("opens_at")
@@ -762,8 +768,14 @@ def parse_quizzes(
                         file, f"{where}.{key}", f"unknown field (allowed: {', '.join(RULE_KEYS)})"
                     )
             count = rule.get("count")
-            if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-                errors.add(file, f"{where}.count", "must be a whole number of at least 1")
+            if (
+                not isinstance(count, int)
+                or isinstance(count, bool)
+                or not 1 <= count <= MAX_DRAW_COUNT
+            ):
+                errors.add(
+                    file, f"{where}.count", f"must be a whole number from 1 to {MAX_DRAW_COUNT}"
+                )
             for key, known in (("chapter", chapters), ("concept", concepts), ("tag", tags)):
                 if rule.get(key) is not None and (
                     not isinstance(rule[key], str) or rule[key] not in known

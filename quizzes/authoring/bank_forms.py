@@ -29,7 +29,14 @@ from quizzes.authoring.bank_actions import (
     TagTree,
     count_matches,
 )
-from quizzes.models import MAX_ATTEMPTS, MAX_TIME_LIMIT_MINUTES, Question, Quiz
+from quizzes.models import (
+    MAX_ATTEMPTS,
+    MAX_DRAW_COUNT,
+    MAX_TIME_LIMIT_MINUTES,
+    Question,
+    Quiz,
+    validate_quiz_time,
+)
 
 KIND_LABELS = {
     "single": "Single choice",
@@ -295,12 +302,14 @@ class QuizSettingsForm(forms.Form):
         required=False, min_value=1, max_value=MAX_ATTEMPTS, help_text="Empty: unlimited."
     )
     opens_at = forms.DateTimeField(
+        validators=[validate_quiz_time],
         label="Opens at",
         required=False,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
     closes_at = forms.DateTimeField(
+        validators=[validate_quiz_time],
         label="Closes at",
         required=False,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -441,7 +450,7 @@ class FixedQuestionsForm(forms.Form):
 class RuleForm(forms.Form):
     """One draw rule: draw `count` published questions matching every filter set."""
 
-    count = forms.IntegerField(min_value=1, max_value=500, label="Draw")
+    count = forms.IntegerField(min_value=1, max_value=MAX_DRAW_COUNT, label="Draw")
     bloom = forms.TypedChoiceField(
         label="Bloom level",
         required=False,
