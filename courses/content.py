@@ -18,8 +18,17 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from courses.actions import own_chapter_tag, own_course_tag
 from courses.graph import find_cycle, format_cycle
-from courses.models import SLUG_RE, Chapter, Concept, Course, Prerequisite, Tag
+from courses.models import (
+    CHAPTER_TAG_PREFIX,
+    SLUG_RE,
+    Chapter,
+    Concept,
+    Course,
+    Prerequisite,
+    Tag,
+)
 
 COURSE_FILE = "course.yaml"
 TAGS_FILE = "tags.yaml"
@@ -417,6 +426,7 @@ def parse_tree(root: Path) -> CourseTree:
             concepts.append(concept)
     if course is not None:
         _check_references(course, tags, concepts, errors, unreadable)
+        _check_tag_owners(course, tags, errors)
     if errors.items or course is None:
         raise ContentInvalid(errors.items)
     tree = CourseTree(course=course, tags=tags, concepts=concepts)
@@ -565,26 +575,17 @@ def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
             report.updated["chapters"] += 1
         chapters[ch.slug] = obj
 
+    # The course's own tags, found by owner (parse_tree refused a course slug taken by another
+    # tag); by the names the files use.
     tags: dict[str, Tag] = {}
-    tags[data.slug] = _upsert(
-        Tag,
-        {"slug": data.slug},
-        {"name": data.title, "kind": Tag.Kind.COURSE, "parent": None},
-        "tags",
-        report,
-    )
-    for position, ch in enumerate(data.chapters, start=1):
-        tags[f"chapter-{ch.slug}"] = _upsert(
-            Tag,
-            {"slug": f"chapter-{ch.slug}"},
-            {
-                "name": f"Ch.{position} {ch.title}",
-                "kind": Tag.Kind.CHAPTER,
-                "parent": tags[data.slug],
-            },
-            "tags",
-            report,
-        )
+    tags[data.slug], outcome = own_course_tag(course)
+    report.created["tags"] += outcome == "created"
+    report.updated["tags"] += outcome == "updated"
+    for ch in data.chapters:
+        tag, outcome = own_chapter_tag(chapters[ch.slug], tags[data.slug])
+        tags[chapters[ch.slug].tag_slug] = tag
+        report.created["tags"] += outcome == "created"
+        report.updated["tags"] += outcome == "updated"
     for t in _parents_first(tree.tags):
         tags[t.slug] = _upsert(
             Tag,
@@ -698,6 +699,42 @@ def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
     context = WriteContext(course, concepts, tags, chapters, report, prune)
     for section in _SECTIONS.values():
         section.write(tree.sections[section.name], context)
+
+
+def own_tag_names(tree: CourseTree) -> set[str]:
+    """What the course's files call its own tags: the course slug, `chapter-<slug>`."""
+    return {tree.course.slug} | {f"{CHAPTER_TAG_PREFIX}{ch.slug}" for ch in tree.course.chapters}
+
+
+def _check_tag_owners(course: CourseData, tags: list[TagData], errors: Errors) -> None:
+    """A course's slug names its course tag, so it may not be another tag's slug already; a
+    tags.yaml tag may not be a course's own tag (the import would take it over)."""
+    own = {course.slug} | {f"{CHAPTER_TAG_PREFIX}{ch.slug}" for ch in course.chapters}
+    wanted = {course.slug} | {t.slug for t in tags if t.slug not in own}
+    found = {
+        t.slug: t
+        for t in Tag.objects.filter(slug__in=wanted).select_related("course", "chapter__course")
+    }
+    tag = found.get(course.slug)
+    if tag is not None and not (
+        tag.kind == Tag.Kind.COURSE and (tag.course is None or tag.course.slug == course.slug)
+    ):
+        errors.add(
+            COURSE_FILE,
+            "slug",
+            f"{course.slug!r} is already the slug of the tag {tag.name!r} "
+            f"({tag.get_kind_display()}); a course's slug names its course tag, so choose "
+            "another slug or rename that tag",
+        )
+    for i, data in enumerate(tags):
+        tag = found.get(data.slug) if data.slug not in own else None
+        if tag is None or tag.course is None:
+            continue
+        if tag.chapter is not None:
+            owner = f"the tag of the chapter {tag.chapter.slug!r} of the course {tag.course.slug!r}"
+        else:
+            owner = f"the course tag of the course {tag.course.slug!r}"
+        errors.add(TAGS_FILE, f"tags[{i}].slug", f"{data.slug!r} is {owner}; choose another slug")
 
 
 def _parents_first(tags: Iterable[TagData]) -> list[TagData]:

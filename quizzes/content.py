@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from courses.bloom import BloomLevel, parse_bloom
 from courses.content import (
@@ -26,10 +26,11 @@ from courses.content import (
     WriteContext,
     dump_yaml,
     load_yaml,
+    own_tag_names,
     read_front_matter,
     read_text,
 )
-from courses.models import Course
+from courses.models import Course, Tag
 from quizzes.actions import draw_shortfall
 from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.models import (
@@ -376,11 +377,7 @@ def parse_question(
 
 def parse_questions(root: Path, tree: CourseTree, errors: Errors) -> QuestionsData:
     concepts = {c.slug for c in tree.concepts}
-    tags = (
-        {t.slug for t in tree.tags}
-        | {tree.course.slug}
-        | {f"chapter-{c.slug}" for c in tree.course.chapters}
-    )
+    tags = {t.slug for t in tree.tags} | own_tag_names(tree)
     out = QuestionsData()
     seen: dict[str, str] = {}
     for path in sorted((root / QUESTIONS_DIR).rglob("*.md")):
@@ -567,7 +564,7 @@ def render_question_file(question: Question) -> str:
         front["status"] = question.status
     front["bloom"] = BloomLevel(version.bloom).slug
     front["concepts"] = sorted(c.slug for c in question.concepts.all())
-    tags = sorted(t.slug for t in question.tags.all())
+    tags = sorted(t.content_name for t in question.tags.all())
     if tags:
         front["tags"] = tags
     if version.explanation:
@@ -601,7 +598,7 @@ def export_questions(course: Course, root: Path) -> list[Path]:
     for question in (
         Question.objects.filter(course=course)
         .select_related("current")
-        .prefetch_related("concepts", "tags")
+        .prefetch_related("concepts", Prefetch("tags", Tag.objects.select_related("chapter")))
         .order_by("slug")
     ):
         path = folder / f"{question.slug}.md"
@@ -660,7 +657,7 @@ def parse_quizzes(
 ) -> list[QuizData]:
     chapters = {c.slug for c in tree.course.chapters}
     concepts = {c.slug for c in tree.concepts}
-    tags = {t.slug for t in tree.tags}
+    tags = {t.slug for t in tree.tags} | own_tag_names(tree)
     question_slugs = {q.slug for q in questions.questions}
     choices = {
         "feedback": Quiz.Feedback.values,
@@ -868,7 +865,7 @@ def rule_as_content(rule: Any) -> dict[str, Any]:
     if rule.concept:
         row["concept"] = rule.concept.slug
     if rule.tag:
-        row["tag"] = rule.tag.slug
+        row["tag"] = rule.tag.content_name
     if rule.bloom:
         row["bloom"] = BloomLevel(rule.bloom).slug
     return row
@@ -892,7 +889,9 @@ def export_quizzes(course: Course, root: Path) -> list[Path]:
         if fixed:
             out["questions"] = fixed
         rules = []
-        for r in quiz.rules.select_related("chapter", "concept", "tag").order_by("position"):
+        for r in quiz.rules.select_related("chapter", "concept", "tag__chapter").order_by(
+            "position"
+        ):
             rules.append(rule_as_content(r))
         if rules:
             out["draw"] = rules

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 
 from courses.bloom import BloomLevel
 from courses.history import diff, record_change
-from courses.models import Concept, Course, Tag
+from courses.models import SLUG_MAX, Concept, Course, Tag
 from quizzes.content import ContentSaved, store_content
 from quizzes.grading.base import get_grader
 from quizzes.grading.derive import rubric_from_model_answers
@@ -30,7 +30,6 @@ from quizzes.grading.rubric import rubric_from_dict, rubric_to_dict
 from quizzes.highlight import highlight
 from quizzes.models import AttemptItem, GradingPolicy, Question, QuestionVersion
 
-SLUG_MAX = 80
 AnyUser = User | AnonymousUser | None
 
 

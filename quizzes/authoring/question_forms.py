@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from courses.bloom import BloomLevel
-from courses.models import SLUG_RE, Concept, Course, Tag
+from courses.models import SLUG_MAX, SLUG_RE, Concept, Course, Tag
 from quizzes.content import check_question
 from quizzes.models import CHOICE_KINDS, PART_KINDS, Question
 
@@ -37,7 +37,6 @@ KIND_LABELS = {
     "scenario": "Scenario (choice + justification)",
 }
 MAX_ENTRIES = 60  # per list: more rows than any question needs, fewer than a flood
-SLUG_MAX = 80
 _slug_re = re.compile(SLUG_RE)
 
 
@@ -150,11 +149,9 @@ class QuestionForm(forms.Form):
 def course_tags(course: Course) -> Any:
     """Tags a question of `course` may carry: discipline and custom tags, the course's own tag
     and its chapters' tags (the ones its files may name)."""
-    chapter_tags = [f"chapter-{slug}" for slug in course.chapters.values_list("slug", flat=True)]
     return Tag.objects.filter(
         Q(kind__in=[Tag.Kind.DISCIPLINE, Tag.Kind.CUSTOM])
-        | Q(kind=Tag.Kind.COURSE, slug=course.slug)
-        | Q(kind=Tag.Kind.CHAPTER, slug__in=chapter_tags)
+        | Q(kind__in=[Tag.Kind.COURSE, Tag.Kind.CHAPTER], course=course)
     ).order_by("kind", "name")
 
 

@@ -58,9 +58,7 @@ def test_a_yaml_timestamp_outside_the_window_is_refused_too(
     with pytest.raises(ContentInvalid) as caught:
         import_tree(content_dir)
 
-    assert "quizzes/dated.yaml: closes_at: must fall in the years 2000 to 2200" in str(
-        caught.value
-    )
+    assert "quizzes/dated.yaml: closes_at: must fall in the years 2000 to 2200" in str(caught.value)
 
 
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59", "2201-01-01T00:00"])
@@ -173,4 +171,6 @@ def test_the_migration_repairs_a_time_postgresql_stored_out_of_range(
     assert quiz.opens_at is None
     assert quiz.closes_at == datetime(2200, 12, 31, 23, 59, tzinfo=UTC)
     client.force_login(author)
-    assert client.get(reverse("quizzes:quiz", args=["demo-course", "every-kind"])).status_code == 200
+    assert (
+        client.get(reverse("quizzes:quiz", args=["demo-course", "every-kind"])).status_code == 200
+    )
