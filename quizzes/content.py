@@ -24,15 +24,17 @@ from courses.content import (
     CourseTree,
     Errors,
     WriteContext,
+    check_length,
     dump_yaml,
     load_yaml,
+    max_length,
     own_tag_names,
     read_front_matter,
     read_text,
 )
-from courses.models import Course, Tag
+from courses.models import SLUG_MAX, Course, Tag
 from quizzes.actions import draw_shortfall
-from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
+from quizzes.grading.rubric import MAX_POINTS, RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.models import (
     CHOICE_KINDS,
     MAX_ATTEMPTS,
@@ -40,6 +42,7 @@ from quizzes.models import (
     MAX_TIME_LIMIT_MINUTES,
     PART_KINDS,
     QUIZ_TIME_RULE,
+    Answer,
     AttemptItem,
     DrawRule,
     Question,
@@ -61,6 +64,8 @@ PAIR_KEYS = ("id", "left", "right", "feedback")
 ITEM_KEYS = ("id", "text")
 
 _slug_re = re.compile(SLUG_RE)
+# A part's id is stored with every answer to it (and with each re-grade of it).
+PART_ID_MAX = min(max_length(Answer, "part_id"), max_length(RegradeRun, "part_id"))
 
 
 @dataclass
@@ -114,8 +119,14 @@ class _PartChecker:
             return ""
         return value
 
-    def ident(self, data: dict[str, Any], where: str, seen: set[str]) -> str:
+    def ident(
+        self, data: dict[str, Any], where: str, seen: set[str], limit: int | None = None
+    ) -> str:
         value = self.text(data, "id", where)
+        if limit is not None and not check_length(
+            value, limit, self.file, f"{where}.id", self.errors
+        ):
+            return ""
         if value and not _slug_re.match(value):
             self.fail(f"{where}.id", f"{value!r} is not a slug")
         if value in seen:
@@ -140,7 +151,7 @@ class _PartChecker:
             self.fail(where, "must be a mapping with id, kind and prompt")
             return None
         self.unknown(raw, PART_KEYS, where)
-        out: dict[str, Any] = {"id": self.ident(raw, where, seen)}
+        out: dict[str, Any] = {"id": self.ident(raw, where, seen, PART_ID_MAX)}
         kind = self.text(raw, "kind", where)
         if kind and kind not in PART_KINDS:
             self.fail(f"{where}.kind", f"{kind!r} is not one of {', '.join(PART_KINDS)}")
@@ -152,10 +163,12 @@ class _PartChecker:
             if (
                 not isinstance(points, int | float)
                 or isinstance(points, bool)
-                or not math.isfinite(points)
+                or (isinstance(points, float) and not math.isfinite(points))
                 or points <= 0
             ):
                 self.fail(f"{where}.points", "must be a positive, finite number")
+            elif points > MAX_POINTS:
+                self.fail(f"{where}.points", f"must be at most {MAX_POINTS:,}")
             else:
                 out["points"] = points
         if kind in CHOICE_KINDS:
@@ -341,11 +354,18 @@ def parse_question(
         if key not in QUESTION_KEYS:
             errors.add(file, str(key), f"unknown field (allowed: {', '.join(QUESTION_KEYS)})")
     slug = checker.text(data, "slug", "question").strip()
+    if not check_length(slug, SLUG_MAX, file, "slug", errors):
+        slug = ""
     if slug and not _slug_re.match(slug):
         errors.add(file, "slug", f"{slug!r} is not a slug (lower-case letters, digits, hyphens)")
     elif slug and slug != path.stem:
         errors.add(file, "slug", f"{slug!r} does not match the file name {path.name!r}")
     title = checker.text(data, "title", "question")
+    if not check_length(title, max_length(QuestionVersion, "title"), file, "title", errors):
+        title = ""
+    for key in ("status", "explanation"):
+        if data.get(key) is not None and _str(data[key]) is None:
+            errors.add(file, key, f"must be text, not {type(data[key]).__name__}")
     status = _str(data.get("status")) or Question.Status.PUBLISHED.value
     if status not in Question.Status.values:
         errors.add(file, "status", f"{status!r} is not one of {', '.join(Question.Status.values)}")
@@ -682,7 +702,9 @@ def parse_quizzes(
             if key not in QUIZ_KEYS:
                 errors.add(file, str(key), f"unknown field (allowed: {', '.join(QUIZ_KEYS)})")
         slug = _str(data.get("slug")) or ""
-        if not _slug_re.match(slug):
+        if not check_length(slug, SLUG_MAX, file, "slug", errors):
+            slug = ""
+        elif not _slug_re.match(slug):
             errors.add(
                 file, "slug", f"{slug!r} is not a slug (lower-case letters, digits, hyphens)"
             )
@@ -691,12 +713,21 @@ def parse_quizzes(
         title = _str(data.get("title"))
         if not title:
             errors.add(file, "title", "is missing")
+        elif not check_length(title, max_length(Quiz, "title"), file, "title", errors):
+            title = ""
+        if data.get("description") is not None and _str(data["description"]) is None:
+            errors.add(
+                file, "description", f"must be text, not {type(data['description']).__name__}"
+            )
         values: dict[str, Any] = {
             "title": title or "",
             "description": _str(data.get("description")) or "",
         }
         chapter = data.get("chapter")
-        if chapter is not None and chapter not in chapters:
+        if chapter is not None and not isinstance(chapter, str):
+            errors.add(file, "chapter", "must be a chapter slug")
+            chapter = None
+        elif chapter is not None and chapter not in chapters:
             errors.add(file, "chapter", f"unknown chapter {chapter!r}")
         values["chapter"] = chapter
         for name in QUIZ_SETTINGS:
@@ -720,7 +751,9 @@ def parse_quizzes(
                     name,
                     f"must be a whole number from 1 to {QUIZ_MAXIMA[name]:,}, or left out",
                 )
-            elif name == "pass_mark" and (not isinstance(value, int) or not 0 <= value <= 100):
+            elif name == "pass_mark" and (
+                not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100
+            ):
                 errors.add(file, name, "must be a whole percentage from 0 to 100")
             elif name in QUIZ_TIMES and value is not None:
                 try:
