@@ -29,6 +29,7 @@ from courses.models import (
     Course,
     Prerequisite,
     Tag,
+    max_length,
 )
 
 COURSE_FILE = "course.yaml"
@@ -43,13 +44,6 @@ SUMMARY_MAX: int = Concept._meta.get_field("summary").max_length or 300
 YAML_MAX_DEPTH = 40
 YAML_MAX_VALUES = 200_000
 _surrogate_re = re.compile("[\ud800-\udfff]")
-
-
-def max_length(model: Any, name: str) -> int:
-    """A text column's length (`Course`, "title" → 200): content is checked against it."""
-    limit = model._meta.get_field(name).max_length
-    assert isinstance(limit, int), f"{model.__name__}.{name} has no max_length"
-    return limit
 
 
 def check_length(

@@ -5,6 +5,8 @@ This app knows nothing of quizzes; `quizzes` builds on it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +22,14 @@ CHAPTER_TAG_PREFIX = "chapter-"
 # docs/content-format.md: a slug is at most 80 characters, leaving room in the 100-character
 # slug columns for a chapter tag's prefix and a `-2` suffix (tests/courses/test_lengths.py).
 SLUG_MAX = 80
+
+
+def max_length(model: Any, name: str) -> int:
+    """A text column's length (`Course`, "title" → 200): the importer and the editors check
+    what they accept against it, so nothing is cut or refused by the database later."""
+    limit = model._meta.get_field(name).max_length
+    assert isinstance(limit, int), f"{model.__name__}.{name} has no max_length"
+    return limit
 
 
 class Tag(models.Model):

@@ -27,12 +27,11 @@ from courses.content import (
     check_length,
     dump_yaml,
     load_yaml,
-    max_length,
     own_tag_names,
     read_front_matter,
     read_text,
 )
-from courses.models import SLUG_MAX, Course, Tag
+from courses.models import SLUG_MAX, Course, Tag, max_length
 from quizzes.actions import draw_shortfall
 from quizzes.grading.rubric import MAX_POINTS, RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.models import (

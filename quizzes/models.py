@@ -91,9 +91,7 @@ QUIZ_TIME_FIRST_YEAR = 2000
 QUIZ_TIME_LAST_YEAR = 2200
 QUIZ_TIME_MIN = datetime(QUIZ_TIME_FIRST_YEAR, 1, 1, tzinfo=UTC)
 QUIZ_TIME_END = datetime(QUIZ_TIME_LAST_YEAR + 1, 1, 1, tzinfo=UTC)  # the first moment outside
-QUIZ_TIME_RULE = (
-    f"must fall in the years {QUIZ_TIME_FIRST_YEAR} to {QUIZ_TIME_LAST_YEAR} (UTC)"
-)
+QUIZ_TIME_RULE = f"must fall in the years {QUIZ_TIME_FIRST_YEAR} to {QUIZ_TIME_LAST_YEAR} (UTC)"
 
 
 def quiz_time_in_window(value: datetime) -> bool:

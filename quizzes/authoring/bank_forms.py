@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from courses.bloom import BloomLevel
-from courses.models import Chapter, Concept, Course, Tag, slug_validator
+from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length, slug_validator
 from quizzes import draw
 from quizzes.actions import rule_pools, rule_queryset
 from quizzes.authoring.bank_actions import (
@@ -284,9 +284,9 @@ class DisciplineTagForm(forms.Form):
 
 
 class QuizSettingsForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=max_length(Quiz, "title"))
     slug = forms.CharField(
-        max_length=100,
+        max_length=SLUG_MAX,
         validators=[slug_validator],
         help_text="Lower-case letters, digits and hyphens; the quiz's address and file name.",
     )

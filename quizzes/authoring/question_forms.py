@@ -22,9 +22,9 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from courses.bloom import BloomLevel
-from courses.models import SLUG_MAX, SLUG_RE, Concept, Course, Tag
+from courses.models import SLUG_MAX, SLUG_RE, Concept, Course, Tag, max_length
 from quizzes.content import check_question
-from quizzes.models import CHOICE_KINDS, PART_KINDS, Question
+from quizzes.models import CHOICE_KINDS, PART_KINDS, Question, QuestionVersion
 
 KINDS = (*PART_KINDS, "scenario")  # what ?kind= may ask for: a part kind, or a scenario
 KIND_LABELS = {
@@ -52,7 +52,7 @@ def clean_text(value: Any) -> str:
 
 
 class QuestionForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=max_length(QuestionVersion, "title"))
     slug = forms.CharField(
         max_length=SLUG_MAX,
         required=False,

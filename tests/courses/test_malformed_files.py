@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from courses.content import ContentInvalid, import_tree, max_length
-from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag
+from courses.content import ContentInvalid, import_tree
+from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length
 from quizzes.grading.rubric import MAX_POINTS
 from quizzes.models import Answer, Question, QuestionVersion, Quiz
 from tests.quiz_data import QUESTIONS, write_questions
