@@ -295,12 +295,14 @@ def load_yaml(text: str, file: str, errors: Errors) -> Any:
     except (ValueError, OverflowError) as exc:
         errors.add(file, "YAML", f"invalid YAML: a value cannot be read ({exc})")
         return None
-    return data if _check_values(data, file, errors) else None
+    return data if check_values(data, file, errors) else None
 
 
-def _check_values(data: Any, file: str, errors: Errors) -> bool:
-    """Walk loaded YAML without recursion, counting values as aliases expand them."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+def check_values(data: Any, file: str, errors: Errors, root: str = "") -> bool:
+    """False, with the first problem reported at its path under `root`, when loaded data is
+    nested too deep, has too many values (aliases expanded) or holds a text that cannot be
+    stored. Walks without recursion."""
+    stack: list[tuple[Any, str, int]] = [(data, root, 0)]
     count = 0
     while stack:
         value, path, depth = stack.pop()

@@ -25,6 +25,7 @@ from courses.content import (
     Errors,
     WriteContext,
     check_length,
+    check_values,
     dump_yaml,
     load_yaml,
     own_tag_names,
@@ -302,6 +303,8 @@ def check_parts(raw_parts: Any, file: str, errors: Errors) -> list[dict[str, Any
     parts: list[dict[str, Any]] = []
     if not isinstance(raw_parts, list) or not raw_parts:
         errors.add(file, "parts", "must be a non-empty list")
+        return parts
+    if not check_values(raw_parts, file, errors, "parts"):  # the editor's text reaches here too
         return parts
     checker = _PartChecker(file, errors)
     seen: set[str] = set()

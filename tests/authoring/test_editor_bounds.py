@@ -91,3 +91,15 @@ def test_the_quiz_builder_refuses_a_draw_count_beyond_the_bound(editor: Client) 
 
     assert response.status_code == 422
     assert Quiz.objects.count() == 1
+
+
+def test_a_nul_character_in_a_parts_text_is_refused_and_what_was_typed_kept(
+    editor: Client,
+) -> None:
+    """PostgreSQL cannot store U+0000 in JSON; the parts' inputs are not Django CharFields."""
+    options = [{**SINGLE["options"][0], "text": "Al\x00pha"}, SINGLE["options"][1]]
+
+    html = refused(editor, [{**SINGLE, "options": options}])
+
+    assert "contains a NUL character" in html
+    assert 'value="It needs alpha."' in html
