@@ -219,7 +219,11 @@ def own_course_tag(course: Course) -> tuple[Tag, str]:
         or Tag.objects.filter(kind=Tag.Kind.COURSE, course=None, slug=course.slug).first()
     )
     if tag is None:
-        return Tag.objects.create(slug=course.slug, **values), "created"
+        # The import has refused a course slug another tag has; a course made in the admin
+        # may still meet one, and its tag then takes `<slug>-2` (its files call it <slug>).
+        taken = Tag.objects.filter(slug__startswith=course.slug).values_list("slug", flat=True)
+        slug = unique_slug(course.slug, taken, TAG_SLUG_MAX)
+        return Tag.objects.create(slug=slug, **values), "created"
     return tag, _sync(tag, values)
 
 

@@ -74,9 +74,12 @@ class Tag(models.Model):
 
     @property
     def content_name(self) -> str:
-        """How the owning course's content files name this tag (load `chapter` with it)."""
+        """How the owning course's content files name this tag (load `course` and `chapter`
+        with it): its course's slug, `chapter-<chapter slug>`, else its own slug."""
         if self.kind == Tag.Kind.CHAPTER and self.chapter is not None:
             return self.chapter.tag_slug
+        if self.kind == Tag.Kind.COURSE and self.course is not None:
+            return self.course.slug
         return self.slug
 
     def clean(self) -> None:

@@ -620,7 +620,9 @@ def export_questions(course: Course, root: Path) -> list[Path]:
     for question in (
         Question.objects.filter(course=course)
         .select_related("current")
-        .prefetch_related("concepts", Prefetch("tags", Tag.objects.select_related("chapter")))
+        .prefetch_related(
+            "concepts", Prefetch("tags", Tag.objects.select_related("course", "chapter"))
+        )
         .order_by("slug")
     ):
         path = folder / f"{question.slug}.md"
@@ -924,9 +926,9 @@ def export_quizzes(course: Course, root: Path) -> list[Path]:
         if fixed:
             out["questions"] = fixed
         rules = []
-        for r in quiz.rules.select_related("chapter", "concept", "tag__chapter").order_by(
-            "position"
-        ):
+        for r in quiz.rules.select_related(
+            "chapter", "concept", "tag__course", "tag__chapter"
+        ).order_by("position"):
             rules.append(rule_as_content(r))
         if rules:
             out["draw"] = rules

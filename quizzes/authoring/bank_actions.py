@@ -50,7 +50,7 @@ class TagTree:
 
     @classmethod
     def load(cls) -> TagTree:
-        return cls(Tag.objects.select_related("chapter").order_by("name"))
+        return cls(Tag.objects.select_related("course", "chapter").order_by("name"))
 
     def descendants(self, tag: Tag) -> set[int]:
         """The tag's id and the ids of every tag under it."""

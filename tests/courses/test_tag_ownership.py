@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from courses.actions import course_tags
 from courses.content import ContentInvalid, export_tree, import_tree
-from courses.models import Course, Tag
+from courses.models import Chapter, Course, Tag
 from quizzes.models import DrawRule, Question
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,24 @@ def test_a_file_tag_named_like_another_courses_own_tag_is_refused_and_that_tag_k
     tag = Tag.objects.get(slug="computing")
     assert (tag.kind, tag.course) == (Tag.Kind.COURSE, Course.objects.get(slug="computing"))
     assert not Course.objects.filter(slug="demo-course").exists()
+
+
+def test_a_course_made_outside_the_import_never_takes_over_a_tag_of_its_slug(
+    first: Path,
+) -> None:
+    """The concept editor gives a new concept its course and chapter tags too (a course made in
+    the admin has none yet): they are made beside the tags of the same slugs, not over them."""
+    import_tree(first)
+    course = Course.objects.create(slug="computing", title="Computing Course")
+    chapter = Chapter.objects.create(course=course, slug="basics", title="Basics", position=1)
+
+    made_course_tag, made_chapter_tag = course_tags(course, chapter)
+
+    assert (made_course_tag.slug, made_course_tag.course) == ("computing-2", course)
+    assert (made_chapter_tag.slug, made_chapter_tag.chapter) == ("chapter-basics-2", chapter)
+    assert (made_course_tag.content_name, made_chapter_tag.content_name) == (
+        "computing",
+        "chapter-basics",
+    )
+    assert Tag.objects.get(slug="computing").kind == Tag.Kind.DISCIPLINE
+    assert chapter_tag("demo-course", "basics").slug == "chapter-basics"
