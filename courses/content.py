@@ -542,7 +542,6 @@ def parse_tree(root: Path) -> CourseTree:
             concepts.append(concept)
     if course is not None:
         _check_references(course, tags, concepts, errors, unreadable)
-        _check_tag_owners(course, tags, errors)
     if errors.items or course is None:
         raise ContentInvalid(errors.items)
     tree = CourseTree(course=course, tags=tags, concepts=concepts)
@@ -668,6 +667,10 @@ def _sync_rows(
 
 
 def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
+    errors = Errors()
+    _check_tag_owners(tree.course, tree.tags, errors)  # against the database, so not in parse
+    if errors.items:
+        raise ContentInvalid(errors.items)
     data = tree.course
     course = _upsert(
         Course,
@@ -691,8 +694,8 @@ def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
             report.updated["chapters"] += 1
         chapters[ch.slug] = obj
 
-    # The course's own tags, found by owner (parse_tree refused a course slug taken by another
-    # tag); by the names the files use.
+    # The course's own tags, found by owner (a course slug taken by another tag was refused
+    # above); by the names the files use.
     tags: dict[str, Tag] = {}
     tags[data.slug], outcome = own_course_tag(course)
     report.created["tags"] += outcome == "created"
