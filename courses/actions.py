@@ -21,9 +21,9 @@ from django.utils.text import slugify
 
 from courses.graph import format_cycle
 from courses.history import diff, record_change
-from courses.models import Chapter, Concept, Course, Prerequisite, Tag
+from courses.models import SLUG_MAX, Chapter, Concept, Course, Prerequisite, Tag
 
-SLUG_MAX = 80  # docs/content-format.md: slugs are at most 80 characters
+TAG_SLUG_MAX: int = Tag._meta.get_field("slug").max_length or 100
 FILE_TAG_KINDS = (Tag.Kind.DISCIPLINE, Tag.Kind.CUSTOM)  # tags written to tags.yaml
 RESERVED_TAG_KINDS = (Tag.Kind.COURSE, Tag.Kind.CHAPTER)  # made by the importer from course.yaml
 NEW = 0  # the graph node of a concept not saved yet (primary keys start at 1)
@@ -197,18 +197,56 @@ def concept_snapshot(concept: Concept) -> dict[str, Any]:
 
 def course_tags(course: Course, chapter: Chapter) -> list[Tag]:
     """The course tag and the chapter tag every concept carries (as the importer makes them)."""
-    course_tag, _ = Tag.objects.get_or_create(
-        slug=course.slug, defaults={"name": course.title, "kind": Tag.Kind.COURSE}
+    course_tag, _ = own_course_tag(course)
+    return [course_tag, own_chapter_tag(chapter, course_tag)[0]]
+
+
+def _sync(tag: Tag, values: dict[str, Any]) -> str:
+    changed = [name for name, value in values.items() if getattr(tag, name) != value]
+    for name in changed:
+        setattr(tag, name, values[name])
+    if changed:
+        tag.save(update_fields=changed)
+    return "updated" if changed else ""
+
+
+def own_course_tag(course: Course) -> tuple[Tag, str]:
+    """The course's own tag, found by its owner and never by slug alone (the tag of a deleted
+    course with this slug is taken back), brought up to date; with "created", "updated" or ""."""
+    values = {"name": course.title, "kind": Tag.Kind.COURSE, "parent": None, "course": course}
+    tag = (
+        Tag.objects.filter(kind=Tag.Kind.COURSE, course=course).first()
+        or Tag.objects.filter(kind=Tag.Kind.COURSE, course=None, slug=course.slug).first()
     )
-    chapter_tag, _ = Tag.objects.get_or_create(
-        slug=chapter.tag_slug,
-        defaults={
-            "name": f"Ch.{chapter.position} {chapter.title}",
-            "kind": Tag.Kind.CHAPTER,
-            "parent": course_tag,
-        },
+    if tag is None:
+        # The import has refused a course slug another tag has; a course made in the admin
+        # may still meet one, and its tag then takes `<slug>-2` (its files call it <slug>).
+        taken = Tag.objects.filter(slug__startswith=course.slug).values_list("slug", flat=True)
+        slug = unique_slug(course.slug, taken, TAG_SLUG_MAX)
+        return Tag.objects.create(slug=slug, **values), "created"
+    return tag, _sync(tag, values)
+
+
+def own_chapter_tag(chapter: Chapter, course_tag: Tag) -> tuple[Tag, str]:
+    """The chapter's own tag. Its slug is `chapter-<slug>`, or `chapter-<slug>-2`, ... when
+    another course's chapter has that one; content files call it `chapter-<slug>` all the same
+    (`Tag.content_name`)."""
+    values = {
+        "name": f"Ch.{chapter.position} {chapter.title}",
+        "kind": Tag.Kind.CHAPTER,
+        "parent": course_tag,
+        "course": chapter.course,
+        "chapter": chapter,
+    }
+    tag = (
+        Tag.objects.filter(chapter=chapter).first()
+        or Tag.objects.filter(kind=Tag.Kind.CHAPTER, chapter=None, slug=chapter.tag_slug).first()
     )
-    return [course_tag, chapter_tag]
+    if tag is None:
+        taken = Tag.objects.filter(slug__startswith=chapter.tag_slug).values_list("slug", flat=True)
+        slug = unique_slug(chapter.tag_slug, taken, TAG_SLUG_MAX)
+        return Tag.objects.create(slug=slug, **values), "created"
+    return tag, _sync(tag, values)
 
 
 def _write_concept(concept: Concept, data: ConceptInput) -> None:

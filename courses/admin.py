@@ -106,8 +106,9 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "parent"]
+    list_display = ["name", "slug", "kind", "parent", "course"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     autocomplete_fields = ["parent"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent", "course"]
+    readonly_fields = ["course", "chapter"]  # the owner of a course or chapter tag: the import's

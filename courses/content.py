@@ -21,8 +21,19 @@ from django.apps import apps
 from django.db import models, transaction
 
 from courses import provenance
+from courses.actions import own_chapter_tag, own_course_tag
 from courses.graph import find_cycle, format_cycle
-from courses.models import SLUG_RE, Chapter, Concept, Course, Prerequisite, Tag
+from courses.models import (
+    CHAPTER_TAG_PREFIX,
+    SLUG_MAX,
+    SLUG_RE,
+    Chapter,
+    Concept,
+    Course,
+    Prerequisite,
+    Tag,
+    max_length,
+)
 from courses.provenance import Conflict
 
 COURSE_FILE = "course.yaml"
@@ -32,6 +43,36 @@ FILE_TAG_KINDS = {Tag.Kind.DISCIPLINE.value, Tag.Kind.CUSTOM.value}
 CONCEPT_KEYS = ("slug", "title", "status", "chapter", "summary", "learn_before", "related", "tags")
 REQUIRED_CONCEPT_KEYS = ("slug", "title", "chapter", "summary")
 SUMMARY_MAX: int = Concept._meta.get_field("summary").max_length or 300
+# YAML that no content file needs: deeper nesting, or more values once aliases are expanded
+# (a few lines of aliases can stand for billions), is refused before anything walks it.
+YAML_MAX_DEPTH = 40
+YAML_MAX_VALUES = 200_000
+_surrogate_re = re.compile("[\ud800-\udfff]")
+
+
+def check_length(
+    value: str, limit: int, file: str, fieldname: str, errors: Errors, why: str = ""
+) -> bool:
+    """False, with an error naming the field, when `value` is longer than `limit`."""
+    if len(value) <= limit:
+        return True
+    errors.add(file, fieldname, f"is {len(value):,} characters long; the limit is {limit:,}{why}")
+    return False
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be stored (PostgreSQL refuses both), or None."""
+    if "\x00" in value:
+        return "contains a NUL character (U+0000), which cannot be stored"
+    found = _surrogate_re.search(value)
+    if found:
+        return (
+            f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not a character "
+            "(a YAML escape such as \\udc80 makes one)"
+        )
+    return None
+
+
 _slug_re = re.compile(SLUG_RE)
 
 
@@ -199,6 +240,11 @@ def read_text(path: Path, file: str, errors: Errors) -> str | None:
     except OSError as exc:
         errors.add(file, "file", f"cannot be read: {exc.strerror or exc}")
         return None
+    nul = text.find("\x00")
+    if nul != -1:
+        line = text.count("\n", 0, nul) + 1
+        errors.add(file, "file", f"contains a NUL character (line {line}), which cannot be stored")
+        return None
     return text.removeprefix("\ufeff")
 
 
@@ -239,34 +285,96 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
 
 def load_yaml(text: str, file: str, errors: Errors) -> Any:
+    """The YAML's data, or None with the problem reported: invalid YAML, a value YAML cannot
+    build (a date such as 2026-02-30, an integer of thousands of digits), nesting too deep,
+    too many values, or a text the database cannot store."""
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         errors.add(file, "YAML", f"invalid YAML{where}: {problem}")
         return None
+    except RecursionError:
+        errors.add(file, "YAML", f"is nested more than {YAML_MAX_DEPTH} levels deep")
+        return None
+    except (ValueError, OverflowError) as exc:
+        errors.add(file, "YAML", f"invalid YAML: a value cannot be read ({exc})")
+        return None
+    return data if check_values(data, file, errors) else None
+
+
+def check_values(data: Any, file: str, errors: Errors, root: str = "") -> bool:
+    """False, with the first problem reported at its path under `root`, when loaded data is
+    nested too deep, has too many values (aliases expanded) or holds a text that cannot be
+    stored. Walks without recursion."""
+    stack: list[tuple[Any, str, int]] = [(data, root, 0)]
+    count = 0
+    while stack:
+        value, path, depth = stack.pop()
+        count += 1
+        if count > YAML_MAX_VALUES:
+            errors.add(
+                file,
+                "YAML",
+                f"has more than {YAML_MAX_VALUES:,} values (do aliases repeat a large part?)",
+            )
+            return False
+        if depth > YAML_MAX_DEPTH:
+            errors.add(file, "YAML", f"is nested more than {YAML_MAX_DEPTH} levels deep")
+            return False
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                errors.add(file, path or "YAML", problem)
+                return False
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                name = str(key)
+                problem = text_problem(name)
+                if problem:
+                    errors.add(file, path or "YAML", f"a key {problem}")
+                    return False
+                stack.append((item, f"{path}.{name}" if path else name, depth + 1))
+        elif isinstance(value, list):
+            stack.extend(
+                (item, f"{path}[{i}]", depth + 1) for i, item in reversed(list(enumerate(value)))
+            )
+    return True
 
 
 def _text(
-    data: dict[str, Any], key: str, file: str, errors: Errors, *, required: bool = True
+    data: dict[str, Any],
+    key: str,
+    file: str,
+    errors: Errors,
+    *,
+    required: bool = True,
+    limit: int | None = None,
+    where: str = "",
 ) -> str:
+    """A text field; `limit` is its column's length, `where` the path before the key."""
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            errors.add(file, key, "is missing" if value is None else "is empty")
+            errors.add(file, f"{where}{key}", "is missing" if value is None else "is empty")
         return ""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        errors.add(file, key, f"must be text, not {type(value).__name__}")
+        errors.add(file, f"{where}{key}", f"must be text, not {type(value).__name__}")
         return ""
-    return str(value).strip()
+    text = str(value).strip()
+    if limit is not None and not check_length(text, limit, file, f"{where}{key}", errors):
+        return ""
+    return text
 
 
-def _slug(data: dict[str, Any], key: str, file: str, errors: Errors) -> str:
-    value = _text(data, key, file, errors)
+def _slug(data: dict[str, Any], key: str, file: str, errors: Errors, where: str = "") -> str:
+    value = _text(data, key, file, errors, limit=SLUG_MAX, where=where)
     if value and not _slug_re.match(value):
-        errors.add(file, key, f"{value!r} is not a slug (lower-case letters, digits, hyphens)")
+        errors.add(
+            file, f"{where}{key}", f"{value!r} is not a slug (lower-case letters, digits, hyphens)"
+        )
     return value
 
 
@@ -291,14 +399,21 @@ def _parse_course(root: Path, errors: Errors) -> CourseData | None:
         errors.add(COURSE_FILE, "file", f"is missing from {root}")
         return None
     text = read_text(path, COURSE_FILE, errors)
-    data = load_yaml(text, COURSE_FILE, errors) if text is not None else None
+    if text is None:
+        return None
+    before = len(errors.items)
+    data = load_yaml(text, COURSE_FILE, errors)
     if data is None:
+        if len(errors.items) == before:
+            errors.add(
+                COURSE_FILE, "file", "is empty: it needs the course's slug, title and chapters"
+            )
         return None
     if not isinstance(data, dict):
         errors.add(COURSE_FILE, "YAML", "must be a mapping with slug, title and chapters")
         return None
     slug = _slug(data, "slug", COURSE_FILE, errors)
-    title = _text(data, "title", COURSE_FILE, errors)
+    title = _text(data, "title", COURSE_FILE, errors, limit=max_length(Course, "title"))
     summary = _text(data, "summary", COURSE_FILE, errors, required=False)
     raw = data.get("chapters")
     chapters: list[ChapterData] = []
@@ -311,15 +426,24 @@ def _parse_course(root: Path, errors: Errors) -> CourseData | None:
         if not isinstance(item, dict):
             errors.add(COURSE_FILE, where, "must be a mapping with slug and title")
             continue
-        ch_slug = _slug(item, "slug", COURSE_FILE + f" {where}", errors)
+        ch_slug = _slug(item, "slug", COURSE_FILE, errors, where=f"{where}.")
         if ch_slug in seen:
             errors.add(COURSE_FILE, f"{where}.slug", f"chapter {ch_slug!r} is listed twice")
         seen.add(ch_slug)
+        ch_title = _text(item, "title", COURSE_FILE, errors, where=f"{where}.")
+        # The chapter's tag is named "Ch.<position> <title>" and must fit the tag's column too.
+        prefix = f"Ch.{i + 1} "
+        limit = min(max_length(Chapter, "title"), max_length(Tag, "name") - len(prefix))
+        why = f", as its tag's name {prefix!r} + title must fit {max_length(Tag, 'name')}"
+        if not check_length(ch_title, limit, COURSE_FILE, f"{where}.title", errors, why):
+            ch_title = ""
         chapters.append(
             ChapterData(
                 slug=ch_slug,
-                title=_text(item, "title", COURSE_FILE + f" {where}", errors),
-                summary=_text(item, "summary", COURSE_FILE, errors, required=False),
+                title=ch_title,
+                summary=_text(
+                    item, "summary", COURSE_FILE, errors, required=False, where=f"{where}."
+                ),
             )
         )
     return CourseData(slug=slug, title=title, summary=summary, chapters=chapters)
@@ -343,11 +467,11 @@ def _parse_tags(root: Path, errors: Errors) -> list[TagData]:
         if not isinstance(item, dict):
             errors.add(TAGS_FILE, where, "must be a mapping with slug, name and kind")
             continue
-        slug = _slug(item, "slug", f"{TAGS_FILE} {where}", errors)
+        slug = _slug(item, "slug", TAGS_FILE, errors, where=f"{where}.")
         if slug in seen:
             errors.add(TAGS_FILE, f"{where}.slug", f"tag {slug!r} is defined twice")
         seen.add(slug)
-        kind = _text(item, "kind", f"{TAGS_FILE} {where}", errors)
+        kind = _text(item, "kind", TAGS_FILE, errors, where=f"{where}.")
         if kind and kind not in FILE_TAG_KINDS:
             errors.add(
                 TAGS_FILE,
@@ -358,9 +482,10 @@ def _parse_tags(root: Path, errors: Errors) -> list[TagData]:
         if parent is not None and not isinstance(parent, str):
             errors.add(TAGS_FILE, f"{where}.parent", "must be a tag slug")
             parent = None
-        tags.append(
-            TagData(slug, _text(item, "name", f"{TAGS_FILE} {where}", errors), kind, parent)
-        )
+        name = _text(item, "name", TAGS_FILE, errors, where=f"{where}.")
+        if not check_length(name, max_length(Tag, "name"), TAGS_FILE, f"{where}.name", errors):
+            name = ""
+        tags.append(TagData(slug, name, kind, parent))
     known = {t.slug for t in tags}
     for i, tag in enumerate(tags):
         if tag.parent is not None and tag.parent not in known:
@@ -397,7 +522,7 @@ def _parse_concept(path: Path, root: Path, errors: Errors) -> ConceptData | None
         status=status,
         file=file,
         slug=slug,
-        title=_text(data, "title", file, errors),
+        title=_text(data, "title", file, errors, limit=max_length(Concept, "title")),
         chapter=_text(data, "chapter", file, errors),
         summary=summary,
         body=body,
@@ -604,6 +729,10 @@ def _sync_rows(
 
 
 def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
+    errors = Errors()
+    _check_tag_owners(tree.course, tree.tags, errors)  # against the database, so not in parse
+    if errors.items:
+        raise ContentInvalid(errors.items)
     data = tree.course
     course = _upsert(
         Course,
@@ -627,26 +756,17 @@ def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
             report.updated["chapters"] += 1
         chapters[ch.slug] = obj
 
+    # The course's own tags, found by owner (a course slug taken by another tag was refused
+    # above); by the names the files use.
     tags: dict[str, Tag] = {}
-    tags[data.slug] = _upsert(
-        Tag,
-        {"slug": data.slug},
-        {"name": data.title, "kind": Tag.Kind.COURSE, "parent": None},
-        "tags",
-        report,
-    )
-    for position, ch in enumerate(data.chapters, start=1):
-        tags[f"chapter-{ch.slug}"] = _upsert(
-            Tag,
-            {"slug": f"chapter-{ch.slug}"},
-            {
-                "name": f"Ch.{position} {ch.title}",
-                "kind": Tag.Kind.CHAPTER,
-                "parent": tags[data.slug],
-            },
-            "tags",
-            report,
-        )
+    tags[data.slug], outcome = own_course_tag(course)
+    report.created["tags"] += outcome == "created"
+    report.updated["tags"] += outcome == "updated"
+    for ch in data.chapters:
+        tag, outcome = own_chapter_tag(chapters[ch.slug], tags[data.slug])
+        tags[chapters[ch.slug].tag_slug] = tag
+        report.created["tags"] += outcome == "created"
+        report.updated["tags"] += outcome == "updated"
     for t in _parents_first(tree.tags):
         tags[t.slug] = _upsert(
             Tag,
@@ -760,6 +880,42 @@ def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
     context = WriteContext(course, concepts, tags, chapters, report, prune)
     for section in _SECTIONS.values():
         section.write(tree.sections[section.name], context)
+
+
+def own_tag_names(tree: CourseTree) -> set[str]:
+    """What the course's files call its own tags: the course slug, `chapter-<slug>`."""
+    return {tree.course.slug} | {f"{CHAPTER_TAG_PREFIX}{ch.slug}" for ch in tree.course.chapters}
+
+
+def _check_tag_owners(course: CourseData, tags: list[TagData], errors: Errors) -> None:
+    """A course's slug names its course tag, so it may not be another tag's slug already; a
+    tags.yaml tag may not be a course's own tag (the import would take it over)."""
+    own = {course.slug} | {f"{CHAPTER_TAG_PREFIX}{ch.slug}" for ch in course.chapters}
+    wanted = {course.slug} | {t.slug for t in tags if t.slug not in own}
+    found = {
+        t.slug: t
+        for t in Tag.objects.filter(slug__in=wanted).select_related("course", "chapter__course")
+    }
+    tag = found.get(course.slug)
+    if tag is not None and not (
+        tag.kind == Tag.Kind.COURSE and (tag.course is None or tag.course.slug == course.slug)
+    ):
+        errors.add(
+            COURSE_FILE,
+            "slug",
+            f"{course.slug!r} is already the slug of the tag {tag.name!r} "
+            f"({tag.get_kind_display()}); a course's slug names its course tag, so choose "
+            "another slug or rename that tag",
+        )
+    for i, data in enumerate(tags):
+        tag = found.get(data.slug) if data.slug not in own else None
+        if tag is None or tag.course is None:
+            continue
+        if tag.chapter is not None:
+            owner = f"the tag of the chapter {tag.chapter.slug!r} of the course {tag.course.slug!r}"
+        else:
+            owner = f"the course tag of the course {tag.course.slug!r}"
+        errors.add(TAGS_FILE, f"tags[{i}].slug", f"{data.slug!r} is {owner}; choose another slug")
 
 
 def _parents_first(tags: Iterable[TagData]) -> list[TagData]:

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from courses import actions
 from courses.actions import FILE_TAG_KINDS, SLUG_MAX, ConceptInput, slug_from
-from courses.models import SLUG_RE, Chapter, Concept, Course, Tag
+from courses.models import SLUG_RE, Chapter, Concept, Course, Tag, max_length
 
 PICKERS = {
     "learn_before": "Learn before (prerequisites)",
@@ -54,7 +54,7 @@ class TagChoices(forms.ModelMultipleChoiceField):
 
 
 class ConceptForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=max_length(Concept, "title"))
     slug = forms.CharField(
         max_length=SLUG_MAX,
         required=False,
@@ -62,7 +62,8 @@ class ConceptForm(forms.Form):
     )
     chapter = forms.ModelChoiceField(queryset=Chapter.objects.none(), empty_label=None)
     summary = forms.CharField(
-        max_length=300, help_text="One sentence, shown in lists and link previews."
+        max_length=max_length(Concept, "summary"),
+        help_text="One sentence, shown in lists and link previews.",
     )
     body = forms.CharField(
         required=False,
@@ -279,7 +280,7 @@ class BulkTagForm(forms.Form):
 
 
 class TagForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=max_length(Tag, "name"))
     slug = forms.CharField(
         max_length=SLUG_MAX,
         required=False,

@@ -5,6 +5,8 @@ This app knows nothing of quizzes; `quizzes` builds on it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -16,9 +18,25 @@ from django.urls import reverse
 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 slug_validator = RegexValidator(SLUG_RE, "Use lower-case letters, digits and single hyphens.")
+CHAPTER_TAG_PREFIX = "chapter-"
+# docs/content-format.md: a slug is at most 80 characters, leaving room in the 100-character
+# slug columns for a chapter tag's prefix and a `-2` suffix (tests/courses/test_lengths.py).
+SLUG_MAX = 80
+
+
+def max_length(model: Any, name: str) -> int:
+    """A text column's length (`Course`, "title" → 200): the importer and the editors check
+    what they accept against it, so nothing is cut or refused by the database later."""
+    limit = model._meta.get_field(name).max_length
+    assert isinstance(limit, int), f"{model.__name__}.{name} has no max_length"
+    return limit
 
 
 class Tag(models.Model):
+    """A label on concepts and questions. Discipline and custom tags are shared by every course
+    (tags.yaml); a course tag and its chapter tags are the course's own (`course`, `chapter`),
+    made by the import from course.yaml, and no other course's import touches them."""
+
     class Kind(models.TextChoices):
         COURSE = "course", "Course"
         CHAPTER = "chapter", "Chapter"
@@ -31,15 +49,38 @@ class Tag(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # The owner of a course or chapter tag. Its content files call a chapter's tag
+    # `chapter-<chapter slug>` whatever the tag's own slug (another course may have taken it).
+    course = models.ForeignKey(
+        "Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="own_tags"
+    )
+    chapter = models.OneToOneField(
+        "Chapter", null=True, blank=True, on_delete=models.SET_NULL, related_name="tag"
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course"], condition=Q(kind="course"), name="tag_one_course_tag"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("courses:tag", args=[self.slug])
+
+    @property
+    def content_name(self) -> str:
+        """How the owning course's content files name this tag (load `course` and `chapter`
+        with it): its course's slug, `chapter-<chapter slug>`, else its own slug."""
+        if self.kind == Tag.Kind.CHAPTER and self.chapter is not None:
+            return self.chapter.tag_slug
+        if self.kind == Tag.Kind.COURSE and self.course is not None:
+            return self.course.slug
+        return self.slug
 
     def clean(self) -> None:
         ancestor = self.parent
@@ -91,7 +132,9 @@ class Chapter(models.Model):
 
     @property
     def tag_slug(self) -> str:
-        return f"chapter-{self.slug}"
+        """The chapter tag's name in content files (and its slug, unless another course's
+        chapter tag had it first)."""
+        return f"{CHAPTER_TAG_PREFIX}{self.slug}"
 
 
 class Status(models.TextChoices):

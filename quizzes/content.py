@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from courses.bloom import BloomLevel, parse_bloom
 from courses.content import (
@@ -24,21 +24,27 @@ from courses.content import (
     CourseTree,
     Errors,
     WriteContext,
+    check_length,
+    check_values,
     dump_yaml,
     load_yaml,
+    own_tag_names,
     parse_tree,
     read_front_matter,
     read_text,
 )
-from courses.models import Course
+from courses.models import SLUG_MAX, Course, Tag, max_length
 from quizzes.actions import draw_shortfall
-from quizzes.grading.rubric import RubricError, rubric_from_dict, rubric_to_dict
+from quizzes.grading.rubric import MAX_POINTS, RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.itemcheck import ITEM_CHECKS, BankReport, Item, check_bank, index_concepts
 from quizzes.models import (
     CHOICE_KINDS,
     MAX_ATTEMPTS,
+    MAX_DRAW_COUNT,
     MAX_TIME_LIMIT_MINUTES,
     PART_KINDS,
+    QUIZ_TIME_RULE,
+    Answer,
     AttemptItem,
     DrawRule,
     Question,
@@ -46,6 +52,7 @@ from quizzes.models import (
     Quiz,
     QuizItem,
     RegradeRun,
+    quiz_time_in_window,
 )
 from quizzes.scoring import distractor_id
 from quizzes.tasks import regrade
@@ -70,6 +77,8 @@ PAIR_KEYS = ("id", "left", "right", "feedback")
 ITEM_KEYS = ("id", "text")
 
 _slug_re = re.compile(SLUG_RE)
+# A part's id is stored with every answer to it (and with each re-grade of it).
+PART_ID_MAX = min(max_length(Answer, "part_id"), max_length(RegradeRun, "part_id"))
 
 
 @dataclass
@@ -124,8 +133,14 @@ class _PartChecker:
             return ""
         return value
 
-    def ident(self, data: dict[str, Any], where: str, seen: set[str]) -> str:
+    def ident(
+        self, data: dict[str, Any], where: str, seen: set[str], limit: int | None = None
+    ) -> str:
         value = self.text(data, "id", where)
+        if limit is not None and not check_length(
+            value, limit, self.file, f"{where}.id", self.errors
+        ):
+            return ""
         if value and not _slug_re.match(value):
             self.fail(f"{where}.id", f"{value!r} is not a slug")
         if value in seen:
@@ -150,7 +165,7 @@ class _PartChecker:
             self.fail(where, "must be a mapping with id, kind and prompt")
             return None
         self.unknown(raw, PART_KEYS, where)
-        out: dict[str, Any] = {"id": self.ident(raw, where, seen)}
+        out: dict[str, Any] = {"id": self.ident(raw, where, seen, PART_ID_MAX)}
         kind = self.text(raw, "kind", where)
         if kind and kind not in PART_KINDS:
             self.fail(f"{where}.kind", f"{kind!r} is not one of {', '.join(PART_KINDS)}")
@@ -162,10 +177,12 @@ class _PartChecker:
             if (
                 not isinstance(points, int | float)
                 or isinstance(points, bool)
-                or not math.isfinite(points)
+                or (isinstance(points, float) and not math.isfinite(points))
                 or points <= 0
             ):
                 self.fail(f"{where}.points", "must be a positive, finite number")
+            elif points > MAX_POINTS:
+                self.fail(f"{where}.points", f"must be at most {MAX_POINTS:,}")
             else:
                 out["points"] = points
         if kind in CHOICE_KINDS:
@@ -301,6 +318,8 @@ def check_parts(raw_parts: Any, file: str, errors: Errors) -> list[dict[str, Any
     if not isinstance(raw_parts, list) or not raw_parts:
         errors.add(file, "parts", "must be a non-empty list")
         return parts
+    if not check_values(raw_parts, file, errors, "parts"):  # the editor's text reaches here too
+        return parts
     checker = _PartChecker(file, errors)
     seen: set[str] = set()
     for i, raw in enumerate(raw_parts):
@@ -351,11 +370,18 @@ def parse_question(
         if key not in QUESTION_KEYS:
             errors.add(file, str(key), f"unknown field (allowed: {', '.join(QUESTION_KEYS)})")
     slug = checker.text(data, "slug", "question").strip()
+    if not check_length(slug, SLUG_MAX, file, "slug", errors):
+        slug = ""
     if slug and not _slug_re.match(slug):
         errors.add(file, "slug", f"{slug!r} is not a slug (lower-case letters, digits, hyphens)")
     elif slug and slug != path.stem:
         errors.add(file, "slug", f"{slug!r} does not match the file name {path.name!r}")
     title = checker.text(data, "title", "question")
+    if not check_length(title, max_length(QuestionVersion, "title"), file, "title", errors):
+        title = ""
+    for key in ("status", "explanation"):
+        if data.get(key) is not None and _str(data[key]) is None:
+            errors.add(file, key, f"must be text, not {type(data[key]).__name__}")
     status = _str(data.get("status")) or Question.Status.PUBLISHED.value
     if status not in Question.Status.values:
         errors.add(file, "status", f"{status!r} is not one of {', '.join(Question.Status.values)}")
@@ -418,11 +444,7 @@ def _parse_waivers(raw: Any, file: str, errors: Errors) -> dict[str, str]:
 
 def parse_questions(root: Path, tree: CourseTree, errors: Errors) -> QuestionsData:
     concepts = {c.slug for c in tree.concepts}
-    tags = (
-        {t.slug for t in tree.tags}
-        | {tree.course.slug}
-        | {f"chapter-{c.slug}" for c in tree.course.chapters}
-    )
+    tags = {t.slug for t in tree.tags} | own_tag_names(tree)
     out = QuestionsData()
     seen: dict[str, str] = {}
     for path in sorted((root / QUESTIONS_DIR).rglob("*.md")):
@@ -612,7 +634,7 @@ def render_question_file(question: Question) -> str:
         front["status"] = question.status
     front["bloom"] = BloomLevel(version.bloom).slug
     front["concepts"] = sorted(c.slug for c in question.concepts.all())
-    tags = sorted(t.slug for t in question.tags.all())
+    tags = sorted(t.content_name for t in question.tags.all())
     if tags:
         front["tags"] = tags
     if version.explanation:
@@ -648,7 +670,9 @@ def export_questions(course: Course, root: Path) -> list[Path]:
     for question in (
         Question.objects.filter(course=course)
         .select_related("current")
-        .prefetch_related("concepts", "tags")
+        .prefetch_related(
+            "concepts", Prefetch("tags", Tag.objects.select_related("course", "chapter"))
+        )
         .order_by("slug")
     ):
         path = folder / f"{question.slug}.md"
@@ -716,7 +740,7 @@ def parse_quizzes(
 ) -> list[QuizData]:
     chapters = {c.slug for c in tree.course.chapters}
     concepts = {c.slug for c in tree.concepts}
-    tags = {t.slug for t in tree.tags}
+    tags = {t.slug for t in tree.tags} | own_tag_names(tree)
     question_slugs = {q.slug for q in questions.questions}
     choices = {
         "feedback": Quiz.Feedback.values,
@@ -741,7 +765,9 @@ def parse_quizzes(
             if key not in QUIZ_KEYS:
                 errors.add(file, str(key), f"unknown field (allowed: {', '.join(QUIZ_KEYS)})")
         slug = _str(data.get("slug")) or ""
-        if not _slug_re.match(slug):
+        if not check_length(slug, SLUG_MAX, file, "slug", errors):
+            slug = ""
+        elif not _slug_re.match(slug):
             errors.add(
                 file, "slug", f"{slug!r} is not a slug (lower-case letters, digits, hyphens)"
             )
@@ -750,12 +776,21 @@ def parse_quizzes(
         title = _str(data.get("title"))
         if not title:
             errors.add(file, "title", "is missing")
+        elif not check_length(title, max_length(Quiz, "title"), file, "title", errors):
+            title = ""
+        if data.get("description") is not None and _str(data["description"]) is None:
+            errors.add(
+                file, "description", f"must be text, not {type(data['description']).__name__}"
+            )
         values: dict[str, Any] = {
             "title": title or "",
             "description": _str(data.get("description")) or "",
         }
         chapter = data.get("chapter")
-        if chapter is not None and chapter not in chapters:
+        if chapter is not None and not isinstance(chapter, str):
+            errors.add(file, "chapter", "must be a chapter slug")
+            chapter = None
+        elif chapter is not None and chapter not in chapters:
             errors.add(file, "chapter", f"unknown chapter {chapter!r}")
         values["chapter"] = chapter
         for name in QUIZ_SETTINGS:
@@ -779,13 +814,18 @@ def parse_quizzes(
                     name,
                     f"must be a whole number from 1 to {QUIZ_MAXIMA[name]:,}, or left out",
                 )
-            elif name == "pass_mark" and (not isinstance(value, int) or not 0 <= value <= 100):
+            elif name == "pass_mark" and (
+                not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100
+            ):
                 errors.add(file, name, "must be a whole percentage from 0 to 100")
             elif name in QUIZ_TIMES and value is not None:
                 try:
                     value = _parse_time(value)
                 except ValueError as exc:
                     errors.add(file, name, f"is not a date-time with a time zone: {exc}")
+                    value = None
+                if value is not None and not quiz_time_in_window(value):
+                    errors.add(file, name, f"{QUIZ_TIME_RULE}, not {value.isoformat()}")
                     value = None
             values[name] = value
         if (
@@ -826,8 +866,14 @@ def parse_quizzes(
                         file, f"{where}.{key}", f"unknown field (allowed: {', '.join(RULE_KEYS)})"
                     )
             count = rule.get("count")
-            if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-                errors.add(file, f"{where}.count", "must be a whole number of at least 1")
+            if (
+                not isinstance(count, int)
+                or isinstance(count, bool)
+                or not 1 <= count <= MAX_DRAW_COUNT
+            ):
+                errors.add(
+                    file, f"{where}.count", f"must be a whole number from 1 to {MAX_DRAW_COUNT}"
+                )
             for key, known in (("chapter", chapters), ("concept", concepts), ("tag", tags)):
                 if rule.get(key) is not None and (
                     not isinstance(rule[key], str) or rule[key] not in known
@@ -950,7 +996,7 @@ def rule_as_content(rule: Any) -> dict[str, Any]:
     if rule.concept:
         row["concept"] = rule.concept.slug
     if rule.tag:
-        row["tag"] = rule.tag.slug
+        row["tag"] = rule.tag.content_name
     if rule.bloom:
         row["bloom"] = BloomLevel(rule.bloom).slug
     return row
@@ -976,7 +1022,9 @@ def export_quizzes(course: Course, root: Path) -> list[Path]:
         if fixed:
             out["questions"] = fixed
         rules = []
-        for r in quiz.rules.select_related("chapter", "concept", "tag").order_by("position"):
+        for r in quiz.rules.select_related(
+            "chapter", "concept", "tag__course", "tag__chapter"
+        ).order_by("position"):
             rules.append(rule_as_content(r))
         if rules:
             out["draw"] = rules

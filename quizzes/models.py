@@ -5,7 +5,7 @@ Builds on `courses`; cross-app foreign keys use string labels.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -111,6 +111,31 @@ class ReviewMatrixField(models.JSONField):
 # Bounds that keep dates computable and integers in range (a longer exam uses closes_at).
 MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60  # a week
 MAX_ATTEMPTS = 100
+MAX_DRAW_COUNT = 500  # questions one draw rule draws per attempt
+
+# A quiz opens and closes within these years (UTC). A typo such as year 1 or 9999 in another
+# time zone would be stored by PostgreSQL BC or in year 10000, which no Python datetime can
+# read back: every page showing the quiz would fail. docs/content-format.md says so too.
+QUIZ_TIME_FIRST_YEAR = 2000
+QUIZ_TIME_LAST_YEAR = 2200
+QUIZ_TIME_MIN = datetime(QUIZ_TIME_FIRST_YEAR, 1, 1, tzinfo=UTC)
+QUIZ_TIME_END = datetime(QUIZ_TIME_LAST_YEAR + 1, 1, 1, tzinfo=UTC)  # the first moment outside
+QUIZ_TIME_RULE = f"must fall in the years {QUIZ_TIME_FIRST_YEAR} to {QUIZ_TIME_LAST_YEAR} (UTC)"
+
+
+def quiz_time_in_window(value: datetime) -> bool:
+    return QUIZ_TIME_MIN <= value < QUIZ_TIME_END
+
+
+def validate_quiz_time(value: datetime | None) -> None:
+    if value is not None and not quiz_time_in_window(value):
+        raise ValidationError(f"The time {QUIZ_TIME_RULE}.", code="quiz_time_window")
+
+
+def _time_in_window(name: str) -> Q:
+    return Q(**{f"{name}__isnull": True}) | Q(
+        **{f"{name}__gte": QUIZ_TIME_MIN, f"{name}__lt": QUIZ_TIME_END}
+    )
 
 
 class Quiz(models.Model):
@@ -143,8 +168,8 @@ class Quiz(models.Model):
     max_attempts = models.PositiveIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_ATTEMPTS)]
     )
-    opens_at = models.DateTimeField(null=True, blank=True)
-    closes_at = models.DateTimeField(null=True, blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True, validators=[validate_quiz_time])
+    closes_at = models.DateTimeField(null=True, blank=True, validators=[validate_quiz_time])
     pass_mark = models.PositiveSmallIntegerField(default=60, help_text="Percent.")
     feedback = models.CharField(
         max_length=10, choices=Feedback.choices, default=Feedback.AFTER_SUBMIT
@@ -164,6 +189,16 @@ class Quiz(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_unique"),
             models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent"),
+            models.CheckConstraint(
+                condition=_time_in_window("opens_at"),
+                name="quiz_opens_at_window",
+                violation_error_message=f"The opening time {QUIZ_TIME_RULE}.",
+            ),
+            models.CheckConstraint(
+                condition=_time_in_window("closes_at"),
+                name="quiz_closes_at_window",
+                violation_error_message=f"The closing time {QUIZ_TIME_RULE}.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,7 +276,7 @@ class DrawRule(models.Model):
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="rules")
     position = models.PositiveIntegerField()
-    count = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(validators=[MaxValueValidator(MAX_DRAW_COUNT)])
     chapter = models.ForeignKey("courses.Chapter", null=True, blank=True, on_delete=models.CASCADE)
     concept = models.ForeignKey("courses.Concept", null=True, blank=True, on_delete=models.CASCADE)
     tag = models.ForeignKey("courses.Tag", null=True, blank=True, on_delete=models.CASCADE)

@@ -53,7 +53,7 @@ class TagTree:
 
     @classmethod
     def load(cls) -> TagTree:
-        return cls(Tag.objects.order_by("name"))
+        return cls(Tag.objects.select_related("course", "chapter").order_by("name"))
 
     def descendants(self, tag: Tag) -> set[int]:
         """The tag's id and the ids of every tag under it."""
@@ -82,8 +82,7 @@ class TagTree:
     def usable_for(self, course: Course, chapters: Iterable[Chapter]) -> list[Tag]:
         """The tags a question of `course` may carry and still export and re-import: the file
         tags (discipline, custom), the course's own tag and its chapters' tags."""
-        own = {course.slug} | {ch.tag_slug for ch in chapters}
-        return [t for t in self.tags if t.kind in FILE_TAG_KINDS or t.slug in own]
+        return [t for t in self.tags if t.kind in FILE_TAG_KINDS or t.course_id == course.pk]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from courses.bloom import BloomLevel
-from courses.models import Chapter, Concept, Course, Tag, slug_validator
+from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length, slug_validator
 from quizzes import draw
 from quizzes.actions import rule_pools, rule_queryset
 from quizzes.authoring.bank_actions import (
@@ -31,7 +31,14 @@ from quizzes.authoring.bank_actions import (
     count_matches,
 )
 from quizzes.itemcheck import CHECKS, ITEM_CHECKS
-from quizzes.models import MAX_ATTEMPTS, MAX_TIME_LIMIT_MINUTES, Question, Quiz
+from quizzes.models import (
+    MAX_ATTEMPTS,
+    MAX_DRAW_COUNT,
+    MAX_TIME_LIMIT_MINUTES,
+    Question,
+    Quiz,
+    validate_quiz_time,
+)
 from quizzes.visibility import (
     SHORT,
     Kind,
@@ -311,9 +318,9 @@ CUSTOM = "custom"
 
 
 class QuizSettingsForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=max_length(Quiz, "title"))
     slug = forms.CharField(
-        max_length=100,
+        max_length=SLUG_MAX,
         validators=[slug_validator],
         help_text="Lower-case letters, digits and hyphens; the quiz's address and file name.",
     )
@@ -329,12 +336,14 @@ class QuizSettingsForm(forms.Form):
         required=False, min_value=1, max_value=MAX_ATTEMPTS, help_text="Empty: unlimited."
     )
     opens_at = forms.DateTimeField(
+        validators=[validate_quiz_time],
         label="Opens at",
         required=False,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
     closes_at = forms.DateTimeField(
+        validators=[validate_quiz_time],
         label="Closes at",
         required=False,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -530,7 +539,7 @@ class FixedQuestionsForm(forms.Form):
 class RuleForm(forms.Form):
     """One draw rule: draw `count` published questions matching every filter set."""
 
-    count = forms.IntegerField(min_value=1, max_value=500, label="Draw")
+    count = forms.IntegerField(min_value=1, max_value=MAX_DRAW_COUNT, label="Draw")
     bloom = forms.TypedChoiceField(
         label="Bloom level",
         required=False,

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 
 from courses.bloom import BloomLevel
 from courses.history import diff, record_change
-from courses.models import Concept, Course, Tag
+from courses.models import SLUG_MAX, Concept, Course, Tag, max_length
 from quizzes.content import ContentSaved, store_content
 from quizzes.grading.base import get_grader
 from quizzes.grading.derive import rubric_from_model_answers
@@ -30,7 +30,6 @@ from quizzes.grading.rubric import rubric_from_dict, rubric_to_dict
 from quizzes.highlight import highlight
 from quizzes.models import AttemptItem, GradingPolicy, Question, QuestionVersion
 
-SLUG_MAX = 80
 AnyUser = User | AnonymousUser | None
 
 
@@ -194,7 +193,7 @@ def duplicate_question(question: Question, user: AnyUser) -> Question:
     copied.current = QuestionVersion.objects.create(
         question=copied,
         number=1,
-        title=f"{version.title} (copy)"[:300],
+        title=f"{version.title} (copy)"[: max_length(QuestionVersion, "title")],
         stem=version.stem,
         bloom=version.bloom,
         explanation=version.explanation,

@@ -23,9 +23,9 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from courses.bloom import BloomLevel
-from courses.models import SLUG_RE, Concept, Course, Tag
+from courses.models import SLUG_MAX, SLUG_RE, Concept, Course, Tag, max_length
 from quizzes.content import check_question
-from quizzes.models import CHOICE_KINDS, PART_KINDS, Question
+from quizzes.models import CHOICE_KINDS, PART_KINDS, Question, QuestionVersion
 
 KINDS = (*PART_KINDS, "scenario")  # what ?kind= may ask for: a part kind, or a scenario
 KIND_LABELS = {
@@ -38,7 +38,6 @@ KIND_LABELS = {
     "scenario": "Scenario (choice + justification)",
 }
 MAX_ENTRIES = 60  # per list: more rows than any question needs, fewer than a flood
-SLUG_MAX = 80
 _slug_re = re.compile(SLUG_RE)
 
 
@@ -54,7 +53,7 @@ def clean_text(value: Any) -> str:
 
 
 class QuestionForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=max_length(QuestionVersion, "title"))
     slug = forms.CharField(
         max_length=SLUG_MAX,
         required=False,
@@ -151,11 +150,9 @@ class QuestionForm(forms.Form):
 def course_tags(course: Course) -> Any:
     """Tags a question of `course` may carry: discipline and custom tags, the course's own tag
     and its chapters' tags (the ones its files may name)."""
-    chapter_tags = [f"chapter-{slug}" for slug in course.chapters.values_list("slug", flat=True)]
     return Tag.objects.filter(
         Q(kind__in=[Tag.Kind.DISCIPLINE, Tag.Kind.CUSTOM])
-        | Q(kind=Tag.Kind.COURSE, slug=course.slug)
-        | Q(kind=Tag.Kind.CHAPTER, slug__in=chapter_tags)
+        | Q(kind__in=[Tag.Kind.COURSE, Tag.Kind.CHAPTER], course=course)
     ).order_by("kind", "name")
 
 

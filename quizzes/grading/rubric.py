@@ -30,6 +30,8 @@ __all__ = [
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 EFFECTS = ("cap", "deduct")
+# What a part or a rubric level may be worth at most: keeps every score a finite float.
+MAX_POINTS = 1_000
 
 
 class RubricError(ValueError):
@@ -166,8 +168,10 @@ def _list(data: Mapping[str, Any], key: str, where: str, *, required: bool) -> l
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RubricError(where, f"must be a number, not {value!r}")
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise RubricError(where, f"must be a finite number, not {value!r}")
+    if abs(value) > MAX_POINTS:
+        raise RubricError(where, f"must be at most {MAX_POINTS:,}")
     return value
 
 
