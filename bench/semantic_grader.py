@@ -95,6 +95,8 @@ _DIM = 256
 
 # Common antonyms of general English (matched by stem, both ways). Word embeddings put a word
 # next to its opposite, so a window's word must not stand in for its antonym.
+# A few pairs (series/parallel, push/pop, singly/doubly, ...) were added for the development
+# sets' subjects (Beetle's circuits, Mohler's data structures); this grader is bench-only.
 ANTONYMS: tuple[tuple[str, str], ...] = (
     ("same", "different"),
     ("open", "closed"),
@@ -662,4 +664,3 @@ class SemanticGrader:
         if padding:
             level = min(level, (len(cc.criterion.levels) - 1) // 2)
         return level
-
