@@ -21,9 +21,9 @@ Two modes: `derived` (rubric derived from the reference answers only, quizzes/gr
 and `rubric` (hand-written rubrics in bench/rubrics/<set>.yaml).
 
 `--grader semantic` grades with the benchmark-only wordllama grader (bench/semantic_grader.py,
-needs `pip install wordllama==0.4.0.post1`, not a project dependency); `--sem-match` sets its award threshold (default 0.75). `--beetle-split`
-(repeatable) picks Beetle splits; the default is the two test splits above, `train` is where
-thresholds may be tuned.
+needs `pip install wordllama==0.4.0.post1`, not a project dependency); `--sem-match` sets its
+award threshold (default 0.75). `--beetle-split` (repeatable) picks Beetle splits; the default is
+the two test splits above, `train` is where thresholds may be tuned.
 """
 
 from __future__ import annotations
