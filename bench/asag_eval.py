@@ -20,10 +20,10 @@ polarity, else `incorrect`.
 Two modes: `derived` (rubric derived from the reference answers only, quizzes/grading/derive.py)
 and `rubric` (hand-written rubrics in bench/rubrics/<set>.yaml).
 
-`--grader semantic` grades with the optional wordllama backend (quizzes/grading/semantic.py,
-needs `pip install wordllama`); `--sem-match` sets its award threshold (default 0.75). `--beetle-split`
-(repeatable) picks Beetle splits; the default is the two test splits above, `train` is where
-thresholds may be tuned.
+`--grader semantic` grades with the benchmark-only wordllama grader (bench/semantic_grader.py,
+needs `pip install wordllama==0.4.0.post1`, not a project dependency); `--sem-match` sets its
+award threshold (default 0.75). `--beetle-split` (repeatable) picks Beetle splits; the default is
+the two test splits above, `train` is where thresholds may be tuned.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def make_grader(name: str, sem_match: float | None = None) -> GradeFn:
     """`keyword`: freetext.grade, as the benchmark always did; `semantic`: SemanticGrader."""
     if name == "keyword":
         return grade
-    from quizzes.grading.semantic import SemanticGrader
+    from semantic_grader import SemanticGrader  # bench/, needs wordllama (not a dependency)
 
     grader = SemanticGrader() if sem_match is None else SemanticGrader(match=sem_match)
     return grader.grade

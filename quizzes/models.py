@@ -427,7 +427,6 @@ class GradingPolicy(models.Model):
     class GraderName(models.TextChoices):
         KEYWORD = "keyword", "Automatic (key ideas, offline)"
         LLM = "llm", "Chat model (OpenAI-compatible endpoint)"
-        SEMANTIC = "semantic", "Key ideas + word embeddings (optional package wordllama)"
 
     course = models.OneToOneField(
         "courses.Course", on_delete=models.CASCADE, related_name="grading_policy"
@@ -448,17 +447,6 @@ class GradingPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course}: {self.get_grader_display()}"
-
-    def clean(self) -> None:
-        from quizzes.grading.base import SEMANTIC_INSTALL_HINT, semantic_backend_installed
-
-        if self.grader == self.GraderName.SEMANTIC and not semantic_backend_installed():
-            raise ValidationError(
-                {
-                    "grader": "The semantic grader needs the optional package wordllama, which "
-                    f"is not installed here: {SEMANTIC_INSTALL_HINT}"
-                }
-            )
 
 
 class RegradeRun(models.Model):

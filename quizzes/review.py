@@ -6,7 +6,6 @@ Actions here are the only code that writes an Answer's free-text grade.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.conf import settings
@@ -14,18 +13,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from quizzes.grading.base import (
-    SEMANTIC_INSTALL_HINT,
-    Grader,
-    get_grader,
-    semantic_backend_installed,
-)
+from quizzes.grading.base import Grader, get_grader
 from quizzes.grading.freetext import GradeResult
 from quizzes.grading.rubric import Rubric, rubric_from_dict
 from quizzes.models import Answer, Attempt, AttemptItem, GradeDecision, GradingPolicy, RegradeRun
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
-logger = logging.getLogger(__name__)
 
 
 class DecisionError(ValueError):
@@ -43,16 +36,6 @@ def grader_for(course_id: int) -> Grader:
             api_key=settings.STEPWISE_LLM_API_KEY,
             timeout=settings.STEPWISE_LLM_TIMEOUT,
             review_threshold=threshold,
-        )
-    if policy and policy.grader == GradingPolicy.GraderName.SEMANTIC:
-        if semantic_backend_installed():
-            return get_grader("semantic", review_threshold=threshold)
-        # Refused when the policy is saved; reached only if the package went away since.
-        logger.error(
-            "Course %s asks for the semantic grader but wordllama is not installed "
-            "(%s); grading with the keyword grader instead.",
-            course_id,
-            SEMANTIC_INSTALL_HINT,
         )
     return get_grader("keyword", review_threshold=threshold)
 

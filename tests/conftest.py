@@ -50,6 +50,13 @@ def write_concept(
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    """Tests hash passwords with MD5: PBKDF2's deliberate slowness costs seconds per sign-up and
+    log-in and tests nothing. It applies to the browser tests' live server too (same process)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_immediately(settings: Any) -> None:
     """Background tasks run inline in tests; `make run` and production use the database worker."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

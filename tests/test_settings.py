@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.conf import global_settings
+from django.contrib.auth.models import User
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -74,3 +78,15 @@ def test_hsts_preload_and_the_proxy_header_are_off_unless_asked_for() -> None:
         show("SECURE_PROXY_SSL_HEADER", **PRODUCTION, BEHIND_HTTPS_PROXY="true")
         == "('HTTP_X_FORWARDED_PROTO', 'https')"
     )
+
+
+@pytest.mark.django_db
+def test_tests_hash_passwords_fast_but_the_project_settings_keep_a_slow_hasher(
+    django_user_model: type[User],
+) -> None:
+    user = django_user_model.objects.create_user("hasher-check", password="a long pass phrase")
+    assert user.password.startswith("md5$")  # the autouse fixture in tests/conftest.py
+    from config import settings as project
+
+    hashers = getattr(project, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert not any("MD5" in h for h in hashers)

@@ -7,7 +7,6 @@ result = grader.grade(rubric, answer, {"choice": "b"})
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -68,24 +67,9 @@ def _llm_factory(**options: Any) -> Grader:
     return ChatCompletionsGrader(**options)
 
 
-SEMANTIC_INSTALL_HINT = "pip install wordllama==0.4.0.post1"
-
-
-def semantic_backend_installed() -> bool:
-    """Whether the optional package behind the semantic grader is there (not imported here)."""
-    return importlib.util.find_spec("wordllama") is not None
-
-
-def _semantic_factory(**options: Any) -> Grader:
-    from .semantic import SemanticGrader  # wordllama itself loads at the first answer graded
-
-    return SemanticGrader(**options)
-
-
 _REGISTRY: dict[str, Callable[..., Grader]] = {
     "keyword": KeywordGrader,
     "llm": _llm_factory,
-    "semantic": _semantic_factory,
 }
 
 

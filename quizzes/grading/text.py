@@ -44,8 +44,8 @@ FUZZY_MIN_LEN = 5  # only words of at least this length are matched fuzzily
 MAX_NEGATION_SCOPE = 6  # tokens after a cue that it can negate
 MAX_SUBJECT_SCOPE = 8  # tokens before a denied predicate ("... is not needed") it reaches
 
-# Words, numbers (1.5), "c++" and contractions ("doesn't"); offsets index the original string.
-_TOKEN_RE = re.compile(r"c\+\+|\d+(?:\.\d+)+|[^\W_]+(?:['\u2019][^\W_]+)*", re.IGNORECASE)
+# Words, numbers (1.5) and contractions ("doesn't"); offsets index the original string.
+_TOKEN_RE = re.compile(r"\d+(?:\.\d+)+|[^\W_]+(?:['\u2019][^\W_]+)*", re.IGNORECASE)
 _BOUNDARY_CHARS = frozenset('.,;:!?()[]{}"\u201c\u201d')
 _SENTENCE_CHARS = frozenset(".;:!?")  # end a clause; commas, brackets and quotes do not
 
@@ -422,7 +422,8 @@ def tokenize(text: str) -> Tokens:
         not cues[i] and words[i] not in STOP_WORDS and words[i] not in NEGATION_CUES
         for i in range(n)
     ]
-    # "a" is a name ("bulb A", "A and C are ...") when no noun phrase can follow it.
+    # "a" is a name when no noun phrase can follow it: the course's scenario questions name their
+    # options with letters ("Model A", "Plan A and B both ...", "Engineer A is right").
     for i in range(n):
         if words[i] == "a" and (
             i + 1 == n or boundary[i + 1] or words[i + 1] in _NOT_AFTER_ARTICLE
@@ -493,8 +494,8 @@ class AnswerIndex:
 # What a phrasing's word needs in the answer: POSITIVE (not negated), NEGATIVE (negated, or the
 # subject of a negated predicate) or EITHER. In a positive phrasing every word is POSITIVE
 # (except the subject of a negated predicate); in a negative one, the negated words are NEGATIVE
-# and the others EITHER, since where a negation's scope ends is uncertain ("not in the same path
-# as bulbs B and C" against "not in the same path of bulbs B and C").
+# and the others EITHER, since where a negation's scope ends is uncertain ("not stored in the same
+# pantry as the flour" against "not stored in the pantry with the flour").
 POSITIVE, NEGATIVE, EITHER = 0, 1, 2
 
 

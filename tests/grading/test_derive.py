@@ -33,15 +33,15 @@ def test_a_negated_phrase_keeps_its_negation() -> None:
 
 def test_ideas_shared_by_several_model_answers_weigh_more_and_come_first() -> None:
     answers = [
-        "The terminals are separated by a gap.",
-        "There is a gap between the terminals.",
-        "The terminals are in different electrical states.",
+        "The yeast is kept in a fridge.",
+        "There is a fridge for the yeast.",
+        "The yeast is in cool surroundings.",
     ]
-    ideas = propose_key_ideas("Why is the reading 1.5 volts?", answers)
+    ideas = propose_key_ideas("Why does the dough rise slowly overnight?", answers)
     weights = {ident: w for ident, _, w in ideas}
-    assert weights["terminals"] == 1.0
-    assert weights["gap"] == 2 / 3
-    assert weights["different-electrical"] == 1 / 3
+    assert weights["yeast"] == 1.0
+    assert weights["fridge"] == 2 / 3
+    assert weights["cool-surroundings"] == 1 / 3
     assert [w for _, _, w in ideas] == sorted((w for _, _, w in ideas), reverse=True)
 
 
@@ -59,15 +59,15 @@ def test_a_paraphrase_earns_credit_and_an_unrelated_answer_none() -> None:
 
 def test_a_model_answer_of_several_sentences_gives_several_criteria() -> None:
     rubric = rubric_from_model_answers(
-        "What is the difference between a constructor and a function?",
+        "What is the difference between baking and roasting?",
         [
-            "A constructor is called automatically whenever an object is created. "
-            "Constructors have no return type, but ordinary functions declare a return type."
+            "Baking surrounds food with dry heat inside a closed oven. "
+            "Roasting browns the outside at a higher temperature, but baking keeps a gentler heat."
         ],
     )
     assert len(rubric.criteria) == 2
 
 
 def test_a_model_answer_made_only_of_question_words_still_gives_key_ideas() -> None:
-    rubric = rubric_from_model_answers("What are push and pop?", ["push and pop"])
-    assert grade(rubric, "pop and push").score == rubric.max_score
+    rubric = rubric_from_model_answers("What are salt and pepper?", ["salt and pepper"])
+    assert grade(rubric, "pepper and salt").score == rubric.max_score

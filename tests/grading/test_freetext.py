@@ -158,16 +158,16 @@ def test_keyword_padding_gets_a_capped_level_and_low_confidence(docs_rubric: Rub
 
 
 def test_a_short_list_answer_to_a_list_question_is_not_padding() -> None:
-    rubric = simple_rubric({"push": ["push"], "pop": ["pop"]})
-    res = grade(rubric, "push and pop")
+    rubric = simple_rubric({"salt": ["salt"], "pepper": ["pepper"]})
+    res = grade(rubric, "salt and pepper")
     assert res.criteria[0].level_index == 2
     assert res.confidence > 0.6
 
 
 def test_a_very_short_answer_earns_less_confidence() -> None:
-    rubric = simple_rubric({"main": ["main function"]}, model="At the main function.")
-    short = grade(rubric, "main function")
-    longer = grade(rubric, "Execution always begins in the main function of the program.")
+    rubric = simple_rubric({"boil": ["boiling point"]}, model="At its boiling point.")
+    short = grade(rubric, "boiling point")
+    longer = grade(rubric, "The water turns to steam once it reaches its boiling point.")
     assert short.criteria[0].level_index == longer.criteria[0].level_index == 1
     assert short.confidence < longer.confidence
 

@@ -1,4 +1,8 @@
-"""Optional semantic backend: the keyword grader, plus key ideas found by meaning (wordllama).
+"""A benchmark-only grader: the keyword grader, plus key ideas found by meaning (wordllama).
+
+Not part of the product (issue 9: its gain did not pay for its 160 MB). It is kept here so that
+`bench/asag_eval.py --grader semantic` can still measure it, in a virtualenv with
+`pip install wordllama==0.4.0.post1` (docs/grading-quality.md).
 
 `SemanticGrader` grades with the keyword grader (`freetext.grade`) first and keeps what it
 decided: the levels it reached, misconceptions, contradicted ideas, `argues_for`, the padding
@@ -55,8 +59,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .base import SEMANTIC_INSTALL_HINT, register_grader
-from .freetext import (
+from quizzes.grading.freetext import (
     MATCH,
     PARTIAL,
     CriterionResult,
@@ -70,8 +73,8 @@ from .freetext import (
     grade,
     picked_options,
 )
-from .rubric import Rubric
-from .text import AnswerIndex, Tokens, stem, tokenize
+from quizzes.grading.rubric import Rubric
+from quizzes.grading.text import AnswerIndex, Tokens, stem, tokenize
 
 __all__ = [
     "ANTONYMS",
@@ -87,11 +90,13 @@ __all__ = [
 SEM_MATCH = 0.75  # semantic strength at which a window awards a missed key idea
 SEM_SURE = 0.9  # an idea found by meaning below this strength that decides the level: review
 DOUBT = 0.65  # a missed idea this strong that would raise the level: review
-INSTALL_HINT = SEMANTIC_INSTALL_HINT
+INSTALL_HINT = "pip install wordllama==0.4.0.post1"
 _DIM = 256
 
 # Common antonyms of general English (matched by stem, both ways). Word embeddings put a word
 # next to its opposite, so a window's word must not stand in for its antonym.
+# A few pairs (series/parallel, push/pop, singly/doubly, ...) were added for the development
+# sets' subjects (Beetle's circuits, Mohler's data structures); this grader is bench-only.
 ANTONYMS: tuple[tuple[str, str], ...] = (
     ("same", "different"),
     ("open", "closed"),
@@ -659,11 +664,3 @@ class SemanticGrader:
         if padding:
             level = min(level, (len(cc.criterion.levels) - 1) // 2)
         return level
-
-
-def _semantic_grader(**options: Any) -> SemanticGrader:
-    return SemanticGrader(**options)
-
-
-# Registering imports neither wordllama nor numpy: the model loads at the first answer graded.
-register_grader("semantic", _semantic_grader)
