@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -483,11 +484,14 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         concepts_of.setdefault(link.question_id, []).append(link.concept)
     show = feedback_allowed(attempt)
     statuses = [a.status for item in items for a in item.answers.all()]
+    waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     return render(
         request,
         "quizzes/result.html",
         {
             "awaiting": statuses.count(Answer.Status.AWAITING),
+            # The grader has not come (its worker died?): the answers are in the review queue.
+            "grader_late": attempt.submitted_at is not None and attempt.submitted_at < waited,
             "in_review": statuses.count(Answer.Status.REVIEW),
             "attempt": attempt,
             "quiz": attempt.quiz,
