@@ -4,9 +4,10 @@ The query is split into words (letters and digits; a hyphen, quote or any operat
 separates words and is never passed on as syntax), so "fine tuning" and "fine-tuning" ask the
 same thing. Each database stems with its English rules ("transformers" finds "Transformer").
 
-PostgreSQL uses its full-text search (a weighted `tsvector`, title > summary > body, served by
-a GIN index); SQLite uses the FTS5 table `courses_concept_fts` that migration 0003 creates and
-its triggers keep in sync (porter stemming, bm25 with the same weights).
+PostgreSQL uses its full-text search (a weighted `tsvector`, title > summary > body, stored in
+`Concept.search_document` by a trigger and GIN-indexed); SQLite uses the FTS5 table
+`courses_concept_fts`; migration 0003 creates both, each on its own database, and the
+triggers that keep them in step (SQLite: porter stemming, bm25 with the same weights).
 
 Ranking, best first: concepts that contain every word, then those whose title contains every
 word, then whose title contains some word, then by relevance (ts_rank or bm25), then by title.
@@ -23,8 +24,7 @@ from functools import reduce
 from typing import Any
 
 from django.db import connection, connections, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.db.models.expressions import CombinedExpression
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from courses.models import Concept, Course
 
@@ -89,17 +89,6 @@ def _listed(concepts: QuerySet[Concept]) -> QuerySet[Concept]:
     )
 
 
-def _weighted_vector() -> CombinedExpression:
-    """Title A, summary B, body C. Migration 0003 indexes exactly this expression."""
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
-    )
-
-
 def _search_postgresql(
     concepts: QuerySet[Concept], words: list[str], limit: int
 ) -> list[SearchHit]:
@@ -109,15 +98,14 @@ def _search_postgresql(
     each = [SearchQuery(w, config="english", search_type="plain") for w in words]
     every, some = reduce(operator.and_, each), reduce(operator.or_, each)
     found = (
-        concepts.annotate(
-            document=_weighted_vector(), heading=SearchVector("title", config="english")
-        )
-        .filter(document=some)
+        # search_document: the weighted tsvector a trigger stores (migration 0003)
+        concepts.alias(heading=SearchVector("title", config="english"))
+        .filter(search_document=some)
         .annotate(
-            complete=ExpressionWrapper(Q(document=every), output_field=BooleanField()),
+            complete=ExpressionWrapper(Q(search_document=every), output_field=BooleanField()),
             title_every=ExpressionWrapper(Q(heading=every), output_field=BooleanField()),
             title_some=ExpressionWrapper(Q(heading=some), output_field=BooleanField()),
-            rank=SearchRank(_weighted_vector(), some),
+            rank=SearchRank(F("search_document"), some),
         )
         .order_by("-complete", "-title_every", "-title_some", "-rank", "title", "pk")
     )
@@ -126,7 +114,8 @@ def _search_postgresql(
 
 def _search_sqlite(concepts: QuerySet[Concept], words: list[str], limit: int) -> list[SearchHit]:
     # Each word as an FTS5 string: the words hold letters and digits only, so no quote or
-    # operator of the user's reaches FTS5 as syntax.
+    # operator of the user's reaches FTS5 as syntax. `+rowid` keeps SQLite from driving the
+    # FTS5 scan by the allowed ids (one MATCH per id: 1.2 s instead of 40 ms at 5,000 concepts).
     quoted = [f'"{w}"' for w in words]
     every, some = " ".join(quoted), " OR ".join(quoted)
     allowed, allowed_params = concepts.order_by().values("pk").query.sql_with_params()
@@ -137,7 +126,7 @@ def _search_sqlite(concepts: QuerySet[Concept], words: list[str], limit: int) ->
                rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) AS title_some,
                bm25({FTS_TABLE}, %s, %s, %s) AS rank
         FROM {FTS_TABLE}
-        WHERE {FTS_TABLE} MATCH %s AND rowid IN ({allowed})
+        WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({allowed})
         ORDER BY complete DESC, title_every DESC, title_some DESC, rank, title, rowid
         LIMIT %s
     """  # the table name is a constant; every value is a parameter

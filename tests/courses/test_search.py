@@ -273,7 +273,7 @@ def test_postgresql_filters_through_the_gin_index(library: Course) -> None:
     with CaptureQueriesContext(connection) as captured:
         search_concepts(None, "transformers")  # the site-wide search: no course filter
     with connection.cursor() as cursor:
-        # Too few rows for the planner to prefer an index on its own: leave it only bitmap scans.
+        # Too few rows for the planner to prefer an index on its own: leave it bitmap scans.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + captured.captured_queries[0]["sql"])
