@@ -23,7 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from quizzes import review
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Answer, Attempt, Quiz
+from quizzes.models import Answer, Attempt, Quiz, RegradeRun
 from quizzes.worker import MAX_CLAIMS, recover_stale_tasks
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +299,16 @@ def test_the_review_queue_runs_a_fixed_number_of_queries(
         response = client.get(reverse("quizzes:review_queue"))
 
     assert response.content.decode().count("waiting for the grader") == 2
+
+
+def test_a_regrade_run_twice_keeps_the_report_of_its_first_run(quiz: Quiz, student: User) -> None:
+    submit_scenario(quiz, student)
+    answer = Answer.objects.get(part_id="justify")
+    run = RegradeRun.objects.create(version=answer.item.version, part_id="justify")
+    Answer.objects.filter(pk=answer.pk).update(points=0)  # a grade the re-grade will change
+    first = review.regrade_part(run.pk)
+
+    again = review.regrade_part(run.pk)  # the same task, put back in the queue meanwhile
+
+    assert first.changed == again.changed == 1
+    assert RegradeRun.objects.get().changed_answers == [answer.pk]
