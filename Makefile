@@ -25,7 +25,7 @@ run: install
 	$(BIN)/python manage.py import_content content/ --if-empty
 	$(BIN)/python manage.py create_demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server and the worker)"
-	$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; \
+	$(BIN)/python manage.py task_worker --no-reload & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

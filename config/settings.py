@@ -222,3 +222,10 @@ STEPWISE_LLM_TIMEOUT = env.float("STEPWISE_LLM_TIMEOUT", default=30.0)
 
 # The course that `make run` imports and the home page shows first.
 STEPWISE_CONTENT_DIR = BASE_DIR / "content"
+
+# Background tasks (manage.py task_worker): a task RUNNING longer than this lost its worker and
+# goes back in the queue (checked at worker start and every SWEEP seconds); a written answer
+# still awaiting the grader this long after submit shows in the review queue for a person.
+STEPWISE_TASK_STALE_SECONDS = env.int("STEPWISE_TASK_STALE_SECONDS", default=300)
+STEPWISE_TASK_SWEEP_SECONDS = env.int("STEPWISE_TASK_SWEEP_SECONDS", default=60)
+STEPWISE_GRADER_WAIT_SECONDS = env.int("STEPWISE_GRADER_WAIT_SECONDS", default=600)

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
-from courses import actions
+from courses import actions, search
 from courses.actions import FILE_TAG_KINDS, SLUG_MAX, ConceptInput, slug_from
 from courses.models import SLUG_RE, Chapter, Concept, Course, Tag, max_length
 
@@ -384,3 +384,10 @@ class TagDeleteForm(forms.Form):
                 + "; merge it into another tag instead."
             )
         return super().clean() or {}
+
+
+class SearchForm(forms.Form):
+    """The concept search (GET). Too long or a NUL byte is refused with a message on the field;
+    everything else is words to look for, never query syntax (see `courses.search`)."""
+
+    q = forms.CharField(required=False, max_length=search.QUERY_MAX, label="Search")

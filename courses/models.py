@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -157,6 +158,10 @@ class Concept(models.Model):
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL only: title (A), summary (B) and body (C) as a weighted tsvector, written by a
+    # database trigger on every insert and update, GIN-indexed (migration 0003). Always NULL
+    # on SQLite, whose search uses the FTS5 table of the same migration (courses/search.py).
+    search_document = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["title"]

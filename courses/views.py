@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from courses import graph
 from courses.access import access_chapter, access_concept, access_course
+from courses.forms import SearchForm
 from courses.graphlayout import NodeIn, layout, render_svg
 from courses.models import Chapter, Concept, Course, Prerequisite, Tag
+from courses.search import search_concepts
 
-SEARCH_LIMIT = 50
 # Students and visitors see published concepts only; drafts live in the authoring pages.
 PUBLISHED = Concept.Status.PUBLISHED
 
@@ -311,27 +312,18 @@ def tag_detail(request: HttpRequest, tag_slug: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    results: list[Concept] = []
-    if query:
-        matches = (
-            Concept.objects.filter(
-                Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query),
-                status=PUBLISHED,
-            )
-            .select_related("course", "chapter")
-            .only("slug", "title", "summary", "course__slug", "chapter__title")
-        )
-        # Title matches first, then summary, then body; alphabetical within each group.
-        lowered = query.lower()
-        results = sorted(
-            matches[: SEARCH_LIMIT * 4],
-            key=lambda c: (
-                lowered not in c.title.lower(),
-                lowered not in c.summary.lower(),
-                c.title,
-            ),
-        )[:SEARCH_LIMIT]
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    hits = search_concepts(None, query)
     htmx = request.htmx  # type: ignore[attr-defined]
     template = "courses/search.html#results" if htmx else "courses/search.html"
-    return render(request, template, {"query": query, "results": results})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "query": query,
+            "hits": [h for h in hits if h.complete],
+            "partial_hits": [h for h in hits if not h.complete],
+        },
+    )

@@ -242,6 +242,9 @@ class NavForm(forms.Form):
     def problems(self) -> list[str]:
         return [str(message) for errors in self.errors.values() for message in errors]
 
+WAITING = "waiting"  # the status filter for answers the grader has not reached in time
+
+
 class ReviewFilterForm(forms.Form):
     """The review queue's filters, from its query string (or the grading form's copies of it).
 
@@ -258,6 +261,7 @@ class ReviewFilterForm(forms.Form):
         required=False,
         choices=[
             (Answer.Status.REVIEW, "Being reviewed"),
+            (WAITING, "Waiting for the grader"),
             (Answer.Status.GRADED, "Graded"),
             ("all", "All"),
         ],

@@ -203,8 +203,14 @@ def decide_answer(
 
 
 def regrade_part(run_id: int) -> RegradeRun:
-    """Re-grade every machine-graded answer of one free-text part after its rubric changed."""
+    """Re-grade every machine-graded answer of one free-text part after its rubric changed.
+
+    A run that finished is not run again: a task put back in the queue by
+    `quizzes.worker.recover_stale_tasks` while its first run was only slow would otherwise
+    overwrite the report with "nothing changed"."""
     run = RegradeRun.objects.select_related("version__question").get(pk=run_id)
+    if run.finished_at is not None:
+        return run
     grader = grader_for(run.version.question.course_id)
     answers = (
         Answer.objects.filter(item__version=run.version, part_id=run.part_id)

@@ -8,20 +8,23 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from courses.permissions import authored_courses
 from quizzes import review
-from quizzes.forms import ReviewFilterForm
+from quizzes.forms import WAITING, ReviewFilterForm
 from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, GradeDecision, Quiz, RegradeRun
@@ -29,17 +32,27 @@ from quizzes.models import Answer, GradeDecision, Quiz, RegradeRun
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
     """Free-text answers of submitted attempts in the user's courses, filtered; least
-    confident first."""
+    confident first. Answers still waiting for the grader past STEPWISE_GRADER_WAIT_SECONDS
+    (its worker died, say) come first: a person can grade them by hand."""
     status = params.get("status") or Answer.Status.REVIEW
-    answers = Answer.objects.filter(
-        item__attempt__submitted_at__isnull=False,
-        max_points__isnull=False,
-        confidence__isnull=False,
-        item__attempt__quiz__course__in=authored_courses(user),
-    ).select_related(
-        "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
+    waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
+    overdue = Q(status=Answer.Status.AWAITING, item__attempt__submitted_at__lt=waited)
+    answers = (
+        Answer.objects.filter(
+            item__attempt__submitted_at__isnull=False,
+            max_points__isnull=False,
+            item__attempt__quiz__course__in=authored_courses(user),
+        )
+        .filter(Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue)
+        .select_related(
+            "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
+        )
     )
-    if status != "all":
+    if status == Answer.Status.REVIEW:
+        answers = answers.filter(Q(status=Answer.Status.REVIEW) | overdue)
+    elif status == WAITING:
+        answers = answers.filter(overdue)
+    elif status != "all":
         answers = answers.filter(status=status)
     if params.get("course"):
         answers = answers.filter(item__attempt__quiz__course__slug=params["course"])
@@ -53,7 +66,7 @@ def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
     if params.get("max_confidence"):
         with suppress(ValueError):
             answers = answers.filter(confidence__lte=float(params["max_confidence"]))
-    return answers.order_by("confidence", "pk")
+    return answers.order_by(F("confidence").asc(nulls_first=True), "pk")
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
@@ -107,6 +120,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             ),
             "statuses": [
                 (Answer.Status.REVIEW, "Being reviewed"),
+                (WAITING, "Waiting for the grader"),
                 (Answer.Status.GRADED, "Graded"),
                 ("all", "All"),
             ],
@@ -117,6 +131,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             .select_related("version")
             .order_by("-enqueued_at")[:10],
             "first_url": _answer_url(answers[0], params) if answers else None,
+            "grader_wait_minutes": round(settings.STEPWISE_GRADER_WAIT_SECONDS / 60),
         },
     )
 

@@ -1,4 +1,4 @@
-"""Background work through Django's tasks API (django-tasks; database worker: `db_worker`)."""
+"""Background work through Django's tasks API (django-tasks; database worker: `task_worker`)."""
 
 from django_tasks import task
 

@@ -630,11 +630,14 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     answers = [a for item in items for a in item.answers.all()]
     statuses = [a.status for a in answers]
     graded = [a for a in answers if a.status not in PENDING]
+    waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     return render(
         request,
         "quizzes/result.html",
         {
             "awaiting": statuses.count(Answer.Status.AWAITING),
+            # The grader has not come (its worker died?): the answers are in the review queue.
+            "grader_late": attempt.submitted_at is not None and attempt.submitted_at < waited,
             "in_review": statuses.count(Answer.Status.REVIEW),
             # While answers are pending the score covers the graded points only (no percentage,
             # no pass or fail until everything is graded: docs/grading.md).
