@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from courses import markup
 from courses.graph import find_cycle, format_cycle
 from courses.models import SLUG_RE, Chapter, Concept, Course, Prerequisite, Tag
 
@@ -383,6 +384,8 @@ def _parse_concept(path: Path, root: Path, errors: Errors) -> ConceptData | None
         )
     if "\n" in summary:
         errors.add(file, "summary", "must be one line")
+    for problem in markup.problems(body):
+        errors.add(file, "body", problem)
     status = _text(data, "status", file, errors, required=False) or Concept.Status.PUBLISHED.value
     if status not in Concept.Status.values:
         errors.add(file, "status", f"{status!r} is not one of {', '.join(Concept.Status.values)}")

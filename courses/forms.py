@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
-from courses import actions
+from courses import actions, markup
 from courses.actions import FILE_TAG_KINDS, SLUG_MAX, ConceptInput, slug_from
 from courses.models import SLUG_RE, Chapter, Concept, Course, Tag
 
@@ -119,7 +119,10 @@ class ConceptForm(forms.Form):
 
     def clean_body(self) -> str:
         # As the content files store it: Unix line ends, no blank lines around the text.
-        return str(self.cleaned_data["body"]).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        body = str(self.cleaned_data["body"]).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        if problems := markup.problems(body):
+            raise forms.ValidationError(f"The text {problems[0]}.")
+        return body
 
     def _not_self(self, name: str, message: str) -> list[Concept]:
         chosen: list[Concept] = list(self.cleaned_data[name])

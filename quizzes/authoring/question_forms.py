@@ -21,6 +21,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.text import slugify
 
+from courses import markup
 from courses.bloom import BloomLevel
 from courses.models import SLUG_RE, Concept, Course, Tag
 from quizzes.content import check_question
@@ -121,6 +122,8 @@ class QuestionForm(forms.Form):
         stem = str(self.cleaned_data.get("stem") or "").replace("\r\n", "\n").strip("\n")
         if not stem.strip():
             raise forms.ValidationError("Write the stem: the scenario or context of the question.")
+        if problems := markup.problems(stem):
+            raise forms.ValidationError(f"The stem {problems[0]}.")
         return stem
 
     def clean_explanation(self) -> str:
