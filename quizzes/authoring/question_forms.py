@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from courses import markup
 from courses.bloom import BloomLevel
 from courses.models import SLUG_RE, Concept, Course, Tag
+from courses.tagpaths import TagChoices
 from quizzes.content import check_question
 from quizzes.models import CHOICE_KINDS, PART_KINDS, Question
 
@@ -68,7 +69,7 @@ class QuestionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The concepts this question assesses (at least one).",
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = TagChoices(
         queryset=Tag.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
     stem = forms.CharField(
@@ -93,11 +94,11 @@ class QuestionForm(forms.Form):
         concepts = self.fields["concepts"]
         tags = self.fields["tags"]
         assert isinstance(concepts, forms.ModelMultipleChoiceField)
-        assert isinstance(tags, forms.ModelMultipleChoiceField)
+        assert isinstance(tags, TagChoices)
         concepts.queryset = course.concepts.select_related("chapter").order_by(
             "chapter__position", "title"
         )
-        tags.queryset = course_tags(course)
+        tags.offer(course_tags(course))
 
     @classmethod
     def initial_for(cls, question: Question) -> dict[str, Any]:
