@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,10 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from courses.models import Chapter, Concept, Course, Prerequisite, Tag
+from courses.tagpaths import TagChoice
 
 
 class TagChoiceForm(forms.Form):
-    tag = forms.ModelChoiceField(queryset=Tag.objects.order_by("kind", "name"))
+    tag = TagChoice(queryset=Tag.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tag = self.fields["tag"]
+        assert isinstance(tag, TagChoice)
+        tag.offer(Tag.objects.all())
 
 
 def bulk_tag_action(add: bool) -> Callable[..., HttpResponse | None]:

@@ -203,6 +203,7 @@ def _editor(request: HttpRequest, course: Course, concept: Concept | None) -> Ht
             "picker_names": list(PICKERS),
             "previewing": previewing,
             "preview": markup.render(str(form["body"].value() or "")),
+            "preview_problems": markup.problems(str(form["body"].value() or "")),
             "history": history_rows(concept, HISTORY_ON_EDITOR) if concept else [],
         },
         status=status,
@@ -228,9 +229,12 @@ def concept_preview(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_authored_course(request.user, course_slug)
     form = PreviewForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
-    return render(
-        request, f"{EDITOR}#preview", {"course": course, "preview": markup.render(body or "")}
-    )
+    context = {
+        "course": course,
+        "preview": markup.render(body or ""),
+        "preview_problems": markup.problems(body or ""),
+    }
+    return render(request, f"{EDITOR}#preview", context)
 
 
 @login_required

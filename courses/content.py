@@ -20,7 +20,7 @@ import yaml
 from django.apps import apps
 from django.db import models, transaction
 
-from courses import provenance
+from courses import markup, provenance
 from courses.actions import own_chapter_tag, own_course_tag
 from courses.graph import find_cycle, format_cycle
 from courses.models import (
@@ -515,6 +515,8 @@ def _parse_concept(path: Path, root: Path, errors: Errors) -> ConceptData | None
         )
     if "\n" in summary:
         errors.add(file, "summary", "must be one line")
+    for problem in markup.problems(body):
+        errors.add(file, "body", problem)
     status = _text(data, "status", file, errors, required=False) or Concept.Status.PUBLISHED.value
     if status not in Concept.Status.values:
         errors.add(file, "status", f"{status!r} is not one of {', '.join(Concept.Status.values)}")

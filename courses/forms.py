@@ -9,9 +9,10 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
-from courses import actions, search
+from courses import actions, markup, search
 from courses.actions import FILE_TAG_KINDS, SLUG_MAX, ConceptInput, slug_from
 from courses.models import SLUG_RE, Chapter, Concept, Course, Tag, max_length
+from courses.tagpaths import TagChoice, TagChoices
 
 PICKERS = {
     "learn_before": "Learn before (prerequisites)",
@@ -46,11 +47,6 @@ class ConceptChoices(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.title)
-
-
-class TagChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.get_kind_display().lower()})"
 
 
 class ConceptForm(forms.Form):
@@ -91,7 +87,9 @@ class ConceptForm(forms.Form):
         concepts = course.concepts.only("pk", "title", "course_id")
         for name in PICKERS:
             self.fields[name].queryset = concepts  # type: ignore[attr-defined]
-        self.fields["tags"].queryset = file_tags()  # type: ignore[attr-defined]
+        tags = self.fields["tags"]
+        assert isinstance(tags, TagChoices)
+        tags.offer(file_tags())
         if concept is not None:
             self.fields["slug"].required = True
             self.fields[
@@ -120,7 +118,10 @@ class ConceptForm(forms.Form):
 
     def clean_body(self) -> str:
         # As the content files store it: Unix line ends, no blank lines around the text.
-        return str(self.cleaned_data["body"]).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        body = str(self.cleaned_data["body"]).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        if problems := markup.problems(body):
+            raise forms.ValidationError(f"The text {problems[0]}.")
+        return body
 
     def _not_self(self, name: str, message: str) -> list[Concept]:
         chosen: list[Concept] = list(self.cleaned_data[name])
@@ -233,7 +234,7 @@ class ConceptFilterForm(forms.Form):
     chapter = forms.ModelChoiceField(
         queryset=Chapter.objects.none(), required=False, empty_label="All", to_field_name="slug"
     )
-    tag = forms.ModelChoiceField(
+    tag = TagChoice(
         queryset=Tag.objects.none(), required=False, empty_label="All", to_field_name="slug"
     )
     status = forms.ChoiceField(choices=[("", "All"), *Concept.Status.choices], required=False)
@@ -241,7 +242,9 @@ class ConceptFilterForm(forms.Form):
     def __init__(self, course: Course, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["chapter"].queryset = course.chapters.order_by("position")  # type: ignore[attr-defined]
-        self.fields["tag"].queryset = file_tags()  # type: ignore[attr-defined]
+        tags = self.fields["tag"]
+        assert isinstance(tags, TagChoice)
+        tags.offer(file_tags())
 
     def filter(self, concepts: QuerySet[Concept]) -> QuerySet[Concept]:
         self.is_valid()
@@ -262,7 +265,7 @@ class ConceptFilterForm(forms.Form):
 class BulkTagForm(forms.Form):
     """Add a tag to, or remove it from, the ticked concepts of one course."""
 
-    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), empty_label="Choose a tag")
+    tag = TagChoice(queryset=Tag.objects.none(), empty_label="Choose a tag")
     concepts = ConceptChoices(
         queryset=Concept.objects.none(),
         error_messages={"required": "Tick at least one concept."},
@@ -271,7 +274,9 @@ class BulkTagForm(forms.Form):
 
     def __init__(self, course: Course, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = file_tags()  # type: ignore[attr-defined]
+        tags = self.fields["tag"]
+        assert isinstance(tags, TagChoice)
+        tags.offer(file_tags())
         self.fields["concepts"].queryset = course.concepts.all()  # type: ignore[attr-defined]
 
 
@@ -289,7 +294,7 @@ class TagForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(k.value, k.label) for k in FILE_TAG_KINDS], initial=FILE_TAG_KINDS[0].value
     )
-    parent = forms.ModelChoiceField(
+    parent = TagChoice(
         queryset=Tag.objects.none(), required=False, empty_label="— none (a top-level tag) —"
     )
 
@@ -306,7 +311,9 @@ class TagForm(forms.Form):
             # Shown read-only: the slug is the tag's name in content files and addresses.
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "The tag's name in content files; it does not change."
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        parent = self.fields["parent"]
+        assert isinstance(parent, TagChoice)
+        parent.offer(parents)
 
     def clean_name(self) -> str:
         return _one_line(self.cleaned_data["name"], "name")
@@ -342,7 +349,7 @@ class TagForm(forms.Form):
 
 
 class TagMergeForm(forms.Form):
-    survivor = forms.ModelChoiceField(
+    survivor = TagChoice(
         queryset=Tag.objects.none(),
         label="Merge into",
         empty_label="Choose the tag that stays",
@@ -352,7 +359,9 @@ class TagMergeForm(forms.Form):
     def __init__(self, tag: Tag, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tag = tag
-        self.fields["survivor"].queryset = file_tags().exclude(pk=tag.pk)  # type: ignore[attr-defined]
+        survivor = self.fields["survivor"]
+        assert isinstance(survivor, TagChoice)
+        survivor.offer(file_tags().exclude(pk=tag.pk))
 
     def clean(self) -> dict[str, Any]:
         if actions.is_reserved(self.tag):

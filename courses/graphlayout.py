@@ -432,7 +432,8 @@ def render_svg(
         if node.highlight:
             css += " is-current"
             fill, stroke, stroke_width = CURRENT_FILL, CURRENT_STROKE, "2"
-            extra = ' aria-current="true"'
+            # The target of a link to `#current-node`: the browser scrolls it into view.
+            extra = ' aria-current="true" id="current-node"'
         cx = _num(node.x + node.width / 2)
         first = node.y + (node.height - len(node.lines) * LINE_HEIGHT) / 2 + LINE_HEIGHT * 0.75
         spans = "".join(

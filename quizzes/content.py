@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch
 
+from courses import markup
 from courses.bloom import BloomLevel, parse_bloom
 from courses.content import (
     SLUG_RE,
@@ -405,6 +406,8 @@ def parse_question(
     parts = check_parts(data.get("parts"), file, errors)
     if not body.strip():
         errors.add(file, "stem", "the Markdown body (the question's stem) is empty")
+    for problem in markup.problems(body):
+        errors.add(file, "stem", problem)
     explanation = _str(data.get("explanation")) or ""
     waivers = _parse_waivers(data.get("waivers"), file, errors)
     return QuestionData(

@@ -27,7 +27,7 @@ from quizzes import review
 from quizzes.forms import WAITING, ReviewFilterForm
 from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
-from quizzes.models import Answer, GradeDecision, Quiz, RegradeRun
+from quizzes.models import Answer, GradeDecision, QuestionVersion, Quiz, RegradeRun
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -166,6 +166,19 @@ def _criteria(
     return rows
 
 
+def _chosen_options(
+    version: QuestionVersion, choices: dict[str, list[str]]
+) -> list[tuple[str, list[str]]]:
+    """What the student picked in each choice part, as the part's prompt and the options' texts
+    (an option the version no longer has keeps its id)."""
+    shown = []
+    for part_id, picked in choices.items():
+        part = version.part(part_id) or {}
+        texts = {str(o["id"]): str(o["text"]) for o in part.get("options", [])}
+        shown.append((str(part.get("prompt") or part_id), [texts.get(i, i) for i in picked]))
+    return shown
+
+
 @login_required
 @permission_required("quizzes.change_answer", raise_exception=True)
 def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
@@ -227,9 +240,11 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         "answer": answer,
         "version": answer.item.version,
         "part": answer.item.version.part(answer.part_id),
-        "choices": review.choices_of(answer.item),
+        "choices": _chosen_options(answer.item.version, review.choices_of(answer.item)),
         "highlighted": highlight(
-            text, [c.get("evidence", []) for c in answer.detail.get("criteria", [])]
+            text,
+            [c.get("evidence", []) for c in answer.detail.get("criteria", [])],
+            numbered=True,
         ),
         "criteria": criteria,
         "total": sum(

@@ -15,6 +15,12 @@ def markdown(text: str) -> SafeString:
 
 
 @register.filter
+def markdown_problems(text: str) -> list[str]:
+    """Why `text` would not render as written (too long, nested too deeply); empty if it does."""
+    return markup.problems(text or "")
+
+
+@register.filter
 def fields_for(form: Any, part_id: str) -> list[Any]:
     """The bound fields of one part of an item form (none when there is no form)."""
     return form.fields_of(part_id) if form is not None and hasattr(form, "fields_of") else []

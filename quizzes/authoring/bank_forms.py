@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
+from courses import tagpaths
 from courses.bloom import BloomLevel
 from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length, slug_validator
 from quizzes import draw
@@ -108,17 +109,17 @@ class CourseChoices:
         ]
 
     def tag_choices(self, tags: list[Tag] | None = None) -> list[tuple[str, str]]:
-        return [(t.slug, self.tag_label(t)) for t in (self.usable_tags if tags is None else tags)]
+        """The tags (the course's usable ones unless given) by their paths, sorted by path."""
+        offered = self.usable_tags if tags is None else tags
+        choices = [(t.slug, self.tag_label(t)) for t in offered]
+        return sorted(choices, key=lambda choice: tagpaths.sort_key(choice[1]))
 
     def tag_label(self, tag: Tag) -> str:
-        names = []
-        seen: set[int] = set()
-        t: Tag | None = tag
-        while t is not None and t.pk not in seen:
-            seen.add(t.pk)
-            names.append(t.name)
-            t = self.tags.by_pk.get(t.parent_id) if t.parent_id else None
-        return " / ".join(reversed(names))
+        return self.tag_paths[tag.pk]
+
+    @cached_property
+    def tag_paths(self) -> dict[int, str]:
+        return tagpaths.paths(self.tags.tags)
 
 
 def _slug_choice(label: str, choices: list[tuple[str, Any]], required: bool = False) -> Any:

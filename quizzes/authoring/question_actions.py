@@ -256,8 +256,9 @@ def try_answer(
                 "number": number,
                 "id": criterion.id,
                 "title": criterion.title,
-                "level": c.level_index,
-                "top": len(criterion.levels) - 1,
+                # Levels are numbered from 1 (the lowest), as on the review screen.
+                "level": c.level_index + 1,
+                "levels": len(criterion.levels),
                 "descriptor": criterion.levels[c.level_index].descriptor,
                 "points": c.points,
                 "max_points": c.max_points,

@@ -22,8 +22,10 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.text import slugify
 
+from courses import markup
 from courses.bloom import BloomLevel
 from courses.models import SLUG_MAX, SLUG_RE, Concept, Course, Tag, max_length
+from courses.tagpaths import TagChoices
 from quizzes.content import check_question
 from quizzes.models import CHOICE_KINDS, PART_KINDS, Question, QuestionVersion
 
@@ -67,7 +69,7 @@ class QuestionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The concepts this question assesses (at least one).",
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = TagChoices(
         queryset=Tag.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
     stem = forms.CharField(
@@ -92,11 +94,11 @@ class QuestionForm(forms.Form):
         concepts = self.fields["concepts"]
         tags = self.fields["tags"]
         assert isinstance(concepts, forms.ModelMultipleChoiceField)
-        assert isinstance(tags, forms.ModelMultipleChoiceField)
+        assert isinstance(tags, TagChoices)
         concepts.queryset = course.concepts.select_related("chapter").order_by(
             "chapter__position", "title"
         )
-        tags.queryset = course_tags(course)
+        tags.offer(course_tags(course))
 
     @classmethod
     def initial_for(cls, question: Question) -> dict[str, Any]:
@@ -121,6 +123,8 @@ class QuestionForm(forms.Form):
         stem = str(self.cleaned_data.get("stem") or "").replace("\r\n", "\n").strip("\n")
         if not stem.strip():
             raise forms.ValidationError("Write the stem: the scenario or context of the question.")
+        if problems := markup.problems(stem):
+            raise forms.ValidationError(f"The stem {problems[0]}.")
         return stem
 
     def clean_explanation(self) -> str:

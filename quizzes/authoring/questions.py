@@ -276,7 +276,7 @@ def _context(
         "question": question,
         "version": question.current if question else None,
         "form": form,
-        "meta_fields": [form[name] for name in ("title", "slug", "bloom", "status")],
+        "meta_fields": _meta_fields(course, question, form, checked=show_errors),
         "pick_fields": [form["concepts"], form["tags"]],
         "parts": parts.rows(tries),
         "parts_err": parts.errors.get("parts", []),
@@ -289,6 +289,20 @@ def _context(
         "part_kinds": [(k, KIND_LABELS[k]) for k in PART_KINDS],
         "bank_url": _url_or_none("quizzes_bank:questions", course.slug),
     }
+
+
+META_FIELDS = ("title", "slug", "bloom", "status")
+
+
+def _meta_fields(
+    course: Course, question: Question | None, form: QuestionForm, *, checked: bool
+) -> list[Any]:
+    """The title, slug, Bloom level and status fields as typed. Unless the form's errors are
+    shown, from an unchecked copy: a checked field's input names its error message
+    (`aria-describedby=…_error`), which the page then would not have."""
+    if not checked:
+        form = QuestionForm(course, question, initial={n: form[n].value() for n in META_FIELDS})
+    return [form[name] for name in META_FIELDS]
 
 
 def _render(

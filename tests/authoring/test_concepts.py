@@ -293,8 +293,8 @@ def test_the_list_runs_the_same_queries_however_many_concepts(
         actions.duplicate_concept(None, concept(course, "beta"))
 
     # session, user; the user's roles (once, however many checks); the course; user and group permissions (the header's Review link);
-    # chapters (filter); tags (filter); tags (bulk form); concepts; their tags (prefetch)
-    with django_assert_num_queries(11):
+    # chapters (filter); every tag's path and the tags (filter); every tag's path and the tags (bulk form); concepts; their tags (prefetch)
+    with django_assert_num_queries(13):
         response = author.get(url("concepts", "demo-course"))
 
     assert response.status_code == 200
@@ -771,6 +771,41 @@ def test_the_preview_button_works_without_javascript_and_saves_nothing(
     assert "&lt;script&gt;alert(&#x27;s&#x27;)&lt;/script&gt;" in html
     assert "<script>alert" not in html
     assert concept(course, "beta").body == beta.body
+
+
+def test_a_body_nested_too_deeply_is_refused_with_the_text_kept(
+    author: Client, course: Course
+) -> None:
+    beta = concept(course, "beta")
+    deep = "> " * 2000 + "innermost thought"
+
+    response = author.post(
+        url("concept_edit", "demo-course", "beta"), form_data(course, beta, body=deep)
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "The text is nested too deeply: lists, quotes or HTML tags 2,001 levels deep" in html
+    assert "&gt; &gt; &gt;" in html and "innermost thought" in html  # the textarea keeps it
+    assert concept(course, "beta").body == beta.body
+
+
+def test_a_body_over_the_length_limit_is_refused_and_its_preview_says_why(
+    author: Client, course: Course
+) -> None:
+    long_body = "A sentence about attention heads.\n" * 1000  # saved without its last line end
+
+    saved = author.post(url("concept_new", "demo-course"), form_data(course, body=long_body))
+    preview = author.post(
+        url("concept_preview", "demo-course"), {"body": long_body}, headers={"HX-Request": "true"}
+    )
+
+    assert saved.status_code == 422
+    assert "The text is too long: 33,999 characters (at most 20,000)." in saved.content.decode()
+    assert not Concept.objects.filter(slug="delta-concept").exists()
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "This text is too long: 34,000 characters" in html
+    assert "more characters) is not shown" in html
 
 
 def test_a_published_concept_written_in_the_editor_is_harmless_on_the_student_page(

@@ -394,6 +394,15 @@ def test_a_single_choice_without_a_correct_option_is_refused_with_its_options_ma
     assert 'value="It is the root."' in html and 'value="Alpha"' in html  # nothing lost
 
 
+def test_a_stem_nested_too_deeply_is_refused_and_kept(author: Client) -> None:
+    stem = "1. " * 2000 + "the case"
+
+    html = refused(author, [SINGLE], stem=stem)
+
+    assert "The stem is nested too deeply: lists, quotes or HTML tags" in html
+    assert "1. 1. 1. " in html and "the case" in html  # the textarea keeps what was typed
+
+
 def test_a_matching_part_with_a_repeated_pair_is_refused(author: Client) -> None:
     pairs = [MATCHING["pairs"][0], {**MATCHING["pairs"][1], "left": "SFT"}]
 

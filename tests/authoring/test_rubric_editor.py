@@ -243,7 +243,7 @@ def test_try_an_answer_shows_evidence_level_and_confidence(author: Client) -> No
     assert html.lstrip().startswith('<div id="try-parts-1"') and "<html" not in html
     assert '<mark class="ev ev-1" data-criteria="1">cheap</mark>' in html
     assert '<mark class="ev ev-1" data-criteria="1">retraining</mark>' in html
-    assert "<strong>2 / 2</strong>" in html and "level 2 of 2 (Both reasons.)" in html
+    assert "<strong>2 / 2</strong>" in html and "level 3 of 3 (Both reasons.)" in html
     assert "confidence 0.9" in html and "graded automatically" in html
 
 
@@ -273,7 +273,7 @@ def test_try_simulating_the_other_choice_earns_no_credit_for_arguing_option_b(
         **{"parts-1-try_choice-0": "a"},
     )
 
-    assert "<strong>0 / 2</strong>" in html and "level 0 of 2" in html
+    assert "<strong>0 / 2</strong>" in html and "level 1 of 3" in html
 
 
 def test_try_without_a_simulated_choice_says_so(author: Client) -> None:

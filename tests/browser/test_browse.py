@@ -85,3 +85,58 @@ def test_search_works_with_javascript_off(browser, live_server, real_course) -> 
 
     assert page.locator("#results a").count() >= 2
     context.close()
+
+
+# Whether the current concept's box is inside both the graph's scroll box and the window.
+CURRENT_IN_VIEW = """() => {
+  const box = document.querySelector('.graph-scroll').getBoundingClientRect();
+  const node = document.querySelector('.graph .is-current rect').getBoundingClientRect();
+  const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1
+                        && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  const win = {left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight};
+  return inside(node, box) && inside(node, win);
+}"""
+DEEP = ["kv-cache", "rlhf", "direct-preference-optimization", "in-context-learning"]
+
+
+@pytest.mark.parametrize("viewer", ["page", "phone"])
+def test_a_concepts_graph_opens_with_the_concept_in_view(
+    viewer: str, request: pytest.FixtureRequest, real_course
+) -> None:
+    browser_page = request.getfixturevalue(viewer)
+    out_of_view = []
+    for slug in DEEP:
+        browser_page.goto(f"/courses/foundations-of-llms/concepts/{slug}/")
+        browser_page.get_by_role("link", name="See this neighbourhood as a graph").click()
+        browser_page.wait_for_url(f"**/concepts/{slug}/graph/**")
+        browser_page.wait_for_load_state("load")
+        if not browser_page.evaluate(CURRENT_IN_VIEW):
+            out_of_view.append(slug)
+
+    assert out_of_view == []
+
+
+def test_without_javascript_the_graph_link_still_brings_the_concept_into_view(
+    browser, live_server, real_course
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 740}, java_script_enabled=False
+    )
+    nojs = context.new_page()
+    out_of_view = []
+    for slug in DEEP:
+        nojs.goto(f"/courses/foundations-of-llms/concepts/{slug}/")
+        nojs.get_by_role("link", name="See this neighbourhood as a graph").click()
+        nojs.wait_for_url(f"**/concepts/{slug}/graph/**")
+        box = nojs.locator(".graph-scroll").bounding_box()
+        node = nojs.locator(".graph .is-current rect").bounding_box()
+        assert box is not None and node is not None
+        visible_x = (
+            box["x"] - 1 <= node["x"] and node["x"] + node["width"] <= box["x"] + box["width"] + 1
+        )
+        visible_y = node["y"] >= -1 and node["y"] + node["height"] <= 741
+        if not (visible_x and visible_y):
+            out_of_view.append(slug)
+    context.close()
+
+    assert out_of_view == []

@@ -156,6 +156,19 @@ def test_a_malformed_concept_file_names_file_and_field_and_writes_nothing(
     assert not Concept.objects.exists() and not Course.objects.exists()
 
 
+def test_a_body_too_long_or_nested_too_deeply_is_refused_with_file_and_field(
+    content_dir: Path,
+) -> None:
+    write_concept(content_dir, "beta", learn_before=["alpha"], body="Tokens and more. " * 1500)
+    write_concept(content_dir, "gamma", chapter="advanced", body="- " * 2000 + "x")
+
+    errors = errors_of(content_dir)
+
+    assert "concepts/beta.md: body: is too long: 25,500 characters (at most 20,000)" in errors
+    assert any(e.startswith("concepts/gamma.md: body: is nested too deeply") for e in errors)
+    assert not Concept.objects.exists()
+
+
 def test_a_file_without_front_matter_is_refused(content_dir: Path) -> None:
     (content_dir / "concepts" / "beta.md").write_text("Just text.\n", encoding="utf-8")
 

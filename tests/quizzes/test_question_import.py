@@ -134,6 +134,16 @@ def test_a_malformed_question_names_file_and_field_and_writes_nothing(
     assert not Question.objects.exists() and not Course.objects.exists()
 
 
+def test_a_stem_nested_too_deeply_is_refused_with_file_and_field(content_dir: Path) -> None:
+    text = SINGLE.format(slug="first", bloom="remember", second="false")
+    write(content_dir, "first", text.replace("A team must choose", "> " * 2000 + "A team"))
+
+    errors = errors_of(content_dir)
+
+    assert any(e.startswith("questions/first.md: stem: is nested too deeply") for e in errors)
+    assert not Question.objects.exists()
+
+
 def test_a_matching_part_with_a_repeated_pair_is_refused(content_dir: Path) -> None:
     write(
         content_dir,

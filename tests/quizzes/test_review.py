@@ -274,3 +274,61 @@ def test_the_queue_filters_follow_the_grader_from_answer_to_answer(
     assert f'href="{link}?quiz={unsure.slug}&amp;status=all"' in queue
     assert f"?quiz={unsure.slug}&amp;status=all" in html  # Skip, Previous and the breadcrumb
     assert 'href="/review/?quiz=' in html
+
+
+def test_the_grading_screen_shows_the_chosen_option_by_its_text(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    answer = Answer.objects.get(part_id="justify")
+    client.force_login(course_instructor)
+
+    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+
+    assert "The student chose, for “Which engineer?”: <strong>Engineer B</strong>" in html
+    assert "b = " not in html and "choice = " not in html
+
+
+def test_each_criterions_evidence_is_numbered_and_listed_in_a_legend(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    answer = Answer.objects.get(part_id="justify")
+    client.force_login(course_instructor)
+
+    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+
+    evidence = html.split('id="answer-text">')[1].split("</blockquote>")[0]
+    assert (
+        '<mark class="ev ev-1" data-criteria="1">retraining</mark><sup class="ev-num">1</sup>'
+        in evidence
+    )
+    legend = html.split('class="ev-legend"')[1].split("</ul>")[0]
+    assert '<mark class="ev ev-1">Gives the reason</mark><sup class="ev-num">1</sup>' in legend
+
+
+def test_levels_are_numbered_from_one_of_how_many_as_in_the_try_box(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    answer = Answer.objects.get(part_id="justify")
+    client.force_login(course_instructor)
+
+    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+
+    assert "<kbd>1</kbd> level 1 of 2: 0 pts — Nothing." in html
+    assert "<kbd>2</kbd> level 2 of 2: 2 pts — The reason." in html
+    assert "machine: level 2 of 2" in html
+
+
+def test_the_keyboard_shortcuts_are_documented_with_a_switch(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "cheap")
+    answer = Answer.objects.get(part_id="justify")
+    client.force_login(course_instructor)
+
+    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+
+    assert '<input type="checkbox" id="keys-on" checked> Keyboard shortcuts' in html
+    assert "<kbd>a</kbd> accept and next" in html and "remembered in this browser" in html
