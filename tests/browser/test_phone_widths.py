@@ -80,7 +80,7 @@ def test_every_concept_page_of_the_course_fits_a_phone(phone, transactional_db: 
         if found := overflow(phone, f"/courses/{course.slug}/concepts/{slug}/"):
             wide[slug] = found
 
-    assert course.concepts.count() == 55
+    assert course.concepts.count() == len(list((CONTENT / "concepts").glob("*.md")))
     assert wide == {}
 
 
@@ -106,5 +106,5 @@ def test_the_rubric_editor_fits_a_phone(
         if found := overflow(phone, f"/author/courses/{course.slug}/questions/{slug}/"):
             wide[slug] = found
 
-    assert len(with_rubric) == 44
+    assert len(with_rubric) >= 57  # every rubric of the course was visited
     assert wide == {}
