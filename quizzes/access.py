@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from courses.permissions import authored_courses, can_author_anything
-from quizzes.actions import finish_overdue
 from quizzes.models import Attempt, Quiz
 
 
@@ -19,7 +18,8 @@ def access_quiz(course_slug: str, quiz_slug: str) -> Quiz:
 
 
 def access_attempt(user: AbstractBaseUser | AnonymousUser, attempt_id: int) -> Attempt:
-    """The student's own attempt, brought up to date with the clock (overdue → submitted)."""
+    """The student's own attempt. It never writes: the views that must bring an overdue
+    attempt up to date with the clock call `actions.finish_overdue` themselves."""
     if not user.is_authenticated:
         raise Http404
     attempt = (
@@ -29,7 +29,7 @@ def access_attempt(user: AbstractBaseUser | AnonymousUser, attempt_id: int) -> A
     )
     if attempt is None:
         raise Http404("No such attempt.")
-    return finish_overdue(attempt)
+    return attempt
 
 
 def access_results(

@@ -260,7 +260,7 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
 
 @login_required
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.is_submitted and request.method == "GET":
         return redirect(_over_url(attempt))
     items = _items(attempt)
@@ -448,7 +448,7 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
     204 saved · 422 some questions refused (`problems`; the rest saved) · 409 nothing saved
     (`message`, and `redirect` when the attempt is over)."""
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     stored = _store(attempt, _items(attempt), request.POST)
     if stored.refused:
         attempt.refresh_from_db()
@@ -462,7 +462,7 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Where an attempt ended by its deadline lands: what was saved was submitted."""
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt.pk)
     if not attempt.timed_out:
@@ -572,7 +572,7 @@ def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int)
 
 @login_required
 def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.is_submitted:
         return redirect(_over_url(attempt))
     rows = []
@@ -599,7 +599,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.timed_out:
         return redirect("quizzes:time_up", attempt.pk)
     if attempt.is_submitted:
@@ -615,7 +615,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt.pk)
     items = _items(attempt)
