@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -21,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import user_of
 from courses import actions, markup
 from courses.access import access_authored_concept, access_authored_course
 from courses.forms import (
@@ -42,12 +42,6 @@ from courses.permissions import authored_courses, can_author_anything, is_admin
 EDITOR = "authoring/concept_edit.html"
 HISTORY_ON_EDITOR = 10
 SEARCH_RESULTS = 50
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user of a @login_required view."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,7 +118,7 @@ def concepts(request: HttpRequest, course_slug: str) -> HttpResponse:
             tag = bulk.cleaned_data["tag"]
             add = bulk.cleaned_data["action"] == "tag"
             changed = actions.tag_concepts(
-                _user(request), bulk.cleaned_data["concepts"], tag, add=add
+                user_of(request), bulk.cleaned_data["concepts"], tag, add=add
             )
             verb = "added to" if add else "removed from"
             messages.success(request, f"Tag “{tag.name}” {verb} {changed} concept(s).")
@@ -183,9 +177,9 @@ def _editor(request: HttpRequest, course: Course, concept: Concept | None) -> Ht
         if form.is_valid():
             try:
                 if concept is None:
-                    saved = actions.create_concept(_user(request), course, form.to_input())
+                    saved = actions.create_concept(user_of(request), course, form.to_input())
                 else:
-                    saved = actions.update_concept(_user(request), concept, form.to_input())
+                    saved = actions.update_concept(user_of(request), concept, form.to_input())
             except ValidationError as exc:  # the graph changed since the form checked it
                 form.add_error(None, exc)
             else:
@@ -263,7 +257,7 @@ def concept_search(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_POST
 def concept_duplicate(request: HttpRequest, course_slug: str, concept_slug: str) -> HttpResponse:
     concept = access_authored_concept(request.user, course_slug, concept_slug)
-    copy = actions.duplicate_concept(_user(request), concept)
+    copy = actions.duplicate_concept(user_of(request), concept)
     messages.success(request, f"Made “{copy.title}”, a draft. Edit it below.")
     return redirect("courses_author:concept_edit", course_slug, copy.slug)
 
@@ -308,7 +302,7 @@ def tag_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             tag = actions.create_tag(
-                _user(request), name=d["name"], slug=d["slug"], kind=d["kind"], parent=d["parent"]
+                user_of(request), name=d["name"], slug=d["slug"], kind=d["kind"], parent=d["parent"]
             )
             messages.success(request, f"Created the tag “{tag.name}”.")
             return redirect("courses_author:tags")
@@ -326,7 +320,7 @@ def tag_edit(request: HttpRequest, tag_slug: str) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             actions.update_tag(
-                _user(request), tag, name=d["name"], kind=d["kind"], parent=d["parent"]
+                user_of(request), tag, name=d["name"], kind=d["kind"], parent=d["parent"]
             )
             messages.success(request, f"Saved the tag “{tag.name}”.")
             return redirect("courses_author:tag_edit", tag.slug)
@@ -349,7 +343,7 @@ def tag_merge(request: HttpRequest, tag_slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             survivor = form.cleaned_data["survivor"]
-            report = actions.merge_tags(_user(request), tag, survivor)
+            report = actions.merge_tags(user_of(request), tag, survivor)
             moved = ", ".join(f"{n} {label}" for label, n in report.moved.items() if n)
             messages.success(
                 request,
@@ -379,7 +373,7 @@ def tag_delete(request: HttpRequest, tag_slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            moved = actions.delete_tag(_user(request), tag)
+            moved = actions.delete_tag(user_of(request), tag)
             messages.success(
                 request,
                 f"Deleted the tag “{tag.name}”"

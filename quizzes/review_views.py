@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import User
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.http import user_of
 from courses.permissions import authored_courses
 from quizzes import review
 from quizzes.forms import WAITING, ReviewFilterForm
@@ -203,7 +203,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
             error = "Comment: Null characters are not allowed."
         elif request.POST.get("action") == "accept":
             try:
-                review.decide_answer(answer, _user(request), levels, comment)
+                review.decide_answer(answer, user_of(request), levels, comment)
             except review.DecisionError as exc:
                 error = str(exc)
             else:
@@ -250,11 +250,6 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
             request, "quizzes/review_answer.html#grade-panel", context, status=422 if error else 200
         )
     return render(request, "quizzes/review_answer.html", context, status=422 if error else 200)
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required

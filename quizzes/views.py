@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.http import user_of
 from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions, review
@@ -35,12 +35,6 @@ from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
 from quizzes.parts import is_answered, right_choices
 from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user of a @login_required view."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @dataclass
@@ -67,9 +61,9 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
         # continue an attempt that is over (a closed quiz ends its attempts at closing time).
         attempts = [
             actions.finish_overdue(a, now=now)
-            for a in quiz.attempts.filter(student=_user(request)).order_by("number")
+            for a in quiz.attempts.filter(student=user_of(request)).order_by("number")
         ]
-        left = actions.attempts_left(quiz, _user(request))
+        left = actions.attempts_left(quiz, user_of(request))
         grade = _visible_grade(request, quiz, attempts, now)
     return render(
         request,
@@ -118,7 +112,7 @@ def _visible_grade(
 def start(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_quiz(course_slug, quiz_slug)
     try:
-        attempt = actions.start_attempt(quiz, _user(request))
+        attempt = actions.start_attempt(quiz, user_of(request))
     except actions.QuizError as exc:
         messages.error(request, str(exc))
         return redirect(quiz)
@@ -659,7 +653,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 def my_attempts(request: HttpRequest) -> HttpResponse:
     attempts = list(
-        Attempt.objects.filter(student=_user(request))
+        Attempt.objects.filter(student=user_of(request))
         .select_related("quiz__course")
         .order_by("-started_at")
     )

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from accounts.http import user_of
 from courses.access import access_authored_course
 from courses.bloom import BloomLevel
 from courses.history import history_of
@@ -61,7 +62,7 @@ def questions(request: HttpRequest, course_slug: str) -> HttpResponse:
     )
     if bulk.is_valid():
         result = actions.bulk_update_questions(
-            request.user,
+            user_of(request),
             bulk.cleaned_data["ids"],
             bulk.cleaned_data["action"],
             tag=bulk.cleaned_data.get("tag"),
@@ -165,7 +166,7 @@ def _builder_page(
         valid = builder.is_valid()
         if valid and request.POST.get("do", "save") == "save":
             saved = actions.save_quiz(
-                request.user,
+                user_of(request),
                 course,
                 quiz,
                 builder.values(),
@@ -263,7 +264,7 @@ def needs_tagging(request: HttpRequest, course_slug: str) -> HttpResponse:
     form = DisciplineTagForm(choices, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         questions_done, concepts_done = actions.bulk_add_discipline_tag(
-            request.user,
+            user_of(request),
             form.cleaned_data["tag"],
             form.cleaned_data["questions"],
             form.cleaned_data["concepts"],

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import user_of
 from courses.access import access_authored_course
 from courses.history import history_of
 from courses.models import Course
@@ -124,10 +125,10 @@ def _editor_post(
             parts=parts.parts,
         )
         if question is None:
-            question = actions.create_question(course, request.user, values)
+            question = actions.create_question(course, user_of(request), values)
             messages.success(request, f"“{values.title}” is created ({question.status}).")
         else:
-            result = actions.save_question(question, request.user, values)
+            result = actions.save_question(question, user_of(request), values)
             question = result.question
             messages.success(request, _saved_message(result))
         return redirect("quizzes_author:question_edit", course.slug, question.slug)
@@ -377,7 +378,7 @@ def question_status(request: HttpRequest, course_slug: str, question_slug: str) 
     status = request.POST.get("status", "")
     if status not in Question.Status.values:
         messages.error(request, "Choose draft or published.")
-    elif actions.set_status(question, request.user, status):
+    elif actions.set_status(question, user_of(request), status):
         messages.success(
             request,
             "Published: quizzes may now give it to students."
@@ -391,7 +392,7 @@ def question_status(request: HttpRequest, course_slug: str, question_slug: str) 
 @require_POST
 def question_duplicate(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
     question = _access_question(request.user, course_slug, question_slug)
-    copied = actions.duplicate_question(question, request.user)
+    copied = actions.duplicate_question(question, user_of(request))
     messages.success(request, f"This is a draft copy of “{question.slug}”.")
     return redirect("quizzes_author:question_edit", copied.course.slug, copied.slug)
 
