@@ -17,12 +17,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import user_of
 from courses import actions, markup
-from courses.access import access_authored_concept, access_authored_course
+from courses.access import (
+    access_authored_concept,
+    access_authored_course,
+    access_tag_for_admin,
+    require_admin,
+)
 from courses.forms import (
     PICKERS,
     BulkTagForm,
@@ -277,26 +282,17 @@ def concept_history(request: HttpRequest, course_slug: str, concept_slug: str) -
 # Tags (admins only)
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied
-
-
-def _tag(tag_slug: str) -> Tag:
-    return get_object_or_404(Tag.objects.select_related("parent"), slug=tag_slug)
-
-
 @login_required
 @require_GET
 def tags(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     tree = actions.tag_tree(Tag.objects.all(), actions.usage_counts())
     return render(request, "authoring/tags.html", {"tree": tree})
 
 
 @login_required
 def tag_new(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     form = TagForm(None, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
@@ -312,8 +308,7 @@ def tag_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tag_edit(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    _require_admin(request)
-    tag = _tag(tag_slug)
+    tag = access_tag_for_admin(request.user, tag_slug)
     form = TagForm(tag, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -336,8 +331,7 @@ def tag_edit(request: HttpRequest, tag_slug: str) -> HttpResponse:
 
 @login_required
 def tag_merge(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    _require_admin(request)
-    tag = _tag(tag_slug)
+    tag = access_tag_for_admin(request.user, tag_slug)
     form = TagMergeForm(tag, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -366,8 +360,7 @@ def tag_merge(request: HttpRequest, tag_slug: str) -> HttpResponse:
 
 @login_required
 def tag_delete(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    _require_admin(request)
-    tag = _tag(tag_slug)
+    tag = access_tag_for_admin(request.user, tag_slug)
     usage = actions.tag_usage(tag)
     form = TagDeleteForm(tag, usage, request.POST if request.method == "POST" else None)
     status = 200

@@ -6,11 +6,11 @@ from collections.abc import Collection, Iterable
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from courses import graph
-from courses.access import access_chapter, access_concept, access_course
+from courses.access import access_chapter, access_concept, access_course, access_tag
 from courses.forms import SearchForm
 from courses.graphlayout import NodeIn, layout, render_svg
 from courses.models import Chapter, Concept, Course, Prerequisite, Tag
@@ -274,7 +274,7 @@ def concept_graph(request: HttpRequest, course_slug: str, concept_slug: str) -> 
 
 
 def tag_detail(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag.objects.select_related("parent"), slug=tag_slug)
+    tag = access_tag(tag_slug)
     all_tags = {t.pk: t for t in Tag.objects.only("slug", "name", "kind", "parent_id")}
     children: dict[int | None, list[Tag]] = {}
     for t in all_tags.values():

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from courses.access import access_authored_course
 from courses.permissions import authored_courses, can_author_anything
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Answer, Attempt, Question, Quiz, RegradeRun
 
 
 def access_quiz(course_slug: str, quiz_slug: str) -> Quiz:
@@ -43,4 +44,47 @@ def access_results(
         Quiz.objects.select_related("course", "chapter").filter(course__in=authored_courses(user)),
         course__slug=course_slug,
         slug=quiz_slug,
+    )
+
+
+def access_quiz_for_author(
+    user: AbstractBaseUser | AnonymousUser, course_slug: str, quiz_slug: str
+) -> Quiz:
+    """A quiz of a course the user authors, for the quiz builder (403 for students, 404 for
+    another course's quiz)."""
+    course = access_authored_course(user, course_slug)
+    return get_object_or_404(
+        Quiz.objects.select_related("course", "chapter"), course=course, slug=quiz_slug
+    )
+
+
+def access_question_for_author(
+    user: AbstractBaseUser | AnonymousUser, course_slug: str, question_slug: str
+) -> Question:
+    """A question of a course the user authors (403 for students, 404 for another course's)."""
+    course = access_authored_course(user, course_slug)
+    return get_object_or_404(
+        Question.objects.select_related("current", "course"), course=course, slug=question_slug
+    )
+
+
+def access_answer_for_review(user: AbstractBaseUser | AnonymousUser, answer_id: int) -> Answer:
+    """A graded-by-rubric answer of a submitted attempt in a course the user authors."""
+    return get_object_or_404(
+        Answer.objects.select_related(
+            "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
+        ),
+        pk=answer_id,
+        max_points__isnull=False,
+        item__attempt__submitted_at__isnull=False,
+        item__attempt__quiz__course__in=authored_courses(user),
+    )
+
+
+def access_regrade_run(user: AbstractBaseUser | AnonymousUser, run_id: int) -> RegradeRun:
+    """A re-grading run of a question in a course the user authors."""
+    return get_object_or_404(
+        RegradeRun.objects.select_related("version__question"),
+        pk=run_id,
+        version__question__course__in=authored_courses(user),
     )

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from accounts.http import user_of
 from courses.permissions import authored_courses
 from quizzes import review
+from quizzes.access import access_answer_for_review, access_regrade_run
 from quizzes.forms import WAITING, ReviewFilterForm
 from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
@@ -169,15 +170,7 @@ def _criteria(
 @login_required
 @permission_required("quizzes.change_answer", raise_exception=True)
 def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
-    answer = get_object_or_404(
-        Answer.objects.select_related(
-            "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
-        ),
-        pk=answer_id,
-        max_points__isnull=False,
-        item__attempt__submitted_at__isnull=False,
-        item__attempt__quiz__course__in=authored_courses(request.user),
-    )
+    answer = access_answer_for_review(request.user, answer_id)
     params = _params(request)
     try:
         rubric = review.rubric_of(answer.item, answer.part_id)
@@ -255,11 +248,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
 @login_required
 @permission_required("quizzes.change_answer", raise_exception=True)
 def regrade_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(
-        RegradeRun.objects.select_related("version__question"),
-        pk=run_id,
-        version__question__course__in=authored_courses(request.user),
-    )
+    run = access_regrade_run(request.user, run_id)
     answers = Answer.objects.filter(pk__in=run.changed_answers).select_related(
         "item__attempt__student", "item__attempt__quiz"
     )

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -25,6 +25,7 @@ from courses.access import access_authored_course
 from courses.bloom import BloomLevel
 from courses.history import history_of
 from courses.models import Concept, Course
+from quizzes.access import access_quiz_for_author
 from quizzes.actions import draw_shortfall
 from quizzes.authoring import bank_actions as actions
 from quizzes.authoring.bank_actions import RuleSpec
@@ -199,9 +200,8 @@ def quiz_new(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @login_required
 def quiz_edit(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
-    course = access_authored_course(request.user, course_slug)
-    quiz = get_object_or_404(Quiz.objects.select_related("chapter"), course=course, slug=quiz_slug)
-    return _builder_page(request, course, quiz)
+    quiz = access_quiz_for_author(request.user, course_slug, quiz_slug)
+    return _builder_page(request, quiz.course, quiz)
 
 
 @login_required

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +26,7 @@ from courses.access import access_authored_course
 from courses.history import history_of
 from courses.models import Course
 from quizzes import scoring
+from quizzes.access import access_question_for_author
 from quizzes.authoring import question_actions as actions
 from quizzes.authoring.item_checks import editor_findings
 from quizzes.authoring.question_forms import (
@@ -40,14 +41,6 @@ from quizzes.forms import ItemForm
 from quizzes.models import CHOICE_KINDS, PART_KINDS, AttemptItem, Question, QuestionVersion
 
 TEMPLATE = "authoring/question_edit.html"
-
-
-def _access_question(user: Any, course_slug: str, question_slug: str) -> Question:
-    """A question of a course the user authors; 404 for another course's question."""
-    course = access_authored_course(user, course_slug)
-    return get_object_or_404(
-        Question.objects.select_related("current", "course"), course=course, slug=question_slug
-    )
 
 
 def _url_or_none(name: str, *args: Any) -> str | None:
@@ -76,7 +69,7 @@ def question_new(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @login_required
 def question_edit(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     if request.method == "POST":
         return _editor_post(request, question.course, question)
     assert question.current is not None
@@ -91,7 +84,7 @@ def question_edit(request: HttpRequest, course_slug: str, question_slug: str) ->
 def question_try(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
     """Grade a sample answer: against the rubric as typed when the editor's fields are posted,
     else against the saved one."""
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     op = Op.parse(request.POST.get("op") or "try:parts-0")
     return _editor_post(request, question.course, question, Op("try", op.path))
 
@@ -341,7 +334,7 @@ def _preview_order(parts: list[dict[str, Any]], seed: int) -> dict[str, list[str
 @require_GET
 def question_preview(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
     """The current version exactly as the attempt page shows it: no feedback, no answers."""
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     version = question.current
     if version is None:
         raise Http404("this question has no content yet")
@@ -374,7 +367,7 @@ def _student_view(
 @login_required
 @require_POST
 def question_status(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     status = request.POST.get("status", "")
     if status not in Question.Status.values:
         messages.error(request, "Choose draft or published.")
@@ -391,7 +384,7 @@ def question_status(request: HttpRequest, course_slug: str, question_slug: str) 
 @login_required
 @require_POST
 def question_duplicate(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     copied = actions.duplicate_question(question, user_of(request))
     messages.success(request, f"This is a draft copy of “{question.slug}”.")
     return redirect("quizzes_author:question_edit", copied.course.slug, copied.slug)
@@ -435,7 +428,7 @@ def _history(question: Question, limit: int | None = None) -> list[dict[str, Any
 @login_required
 @require_GET
 def question_history(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     return render(
         request,
         "authoring/question_history.html",
