@@ -28,7 +28,7 @@ from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
-from quizzes.feedback import PENDING, breakdown, item_shown
+from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
@@ -41,7 +41,7 @@ from quizzes.visibility import summary as review_summary
 class ResultRow:
     attempt: Attempt
     duration: timedelta | None
-    per_question: list[str]
+    per_question: list[Mark]
 
 
 def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
@@ -498,11 +498,10 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
         cells: dict[str, object] = {}
         for item in a.items.all():
             answers = list(item.answers.all())
-            pending = any(
-                x.status in (Answer.Status.AWAITING, Answer.Status.REVIEW) for x in answers
-            )
             cells[item.version.question.slug] = (
-                "pending" if pending else round(sum(x.points or 0 for x in answers), 4)
+                "pending"
+                if mark_of(answers) == "pending"
+                else round(sum(x.points or 0 for x in answers), 4)
             )
         writer.writerow(
             [
@@ -703,19 +702,7 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
     rows = []
     for a in attempts:
         duration = (a.submitted_at - a.started_at) if a.submitted_at else None
-        per_question = []
-        for item in a.items.all():
-            answers = list(item.answers.all())
-            if any(x.status == Answer.Status.AWAITING for x in answers):
-                per_question.append("pending")
-            elif answers and all(
-                x.points is not None and x.points >= (x.max_points or 0) for x in answers
-            ):
-                per_question.append("right")
-            elif answers and any((x.points or 0) > 0 for x in answers):
-                per_question.append("partial")
-            else:
-                per_question.append("wrong")
+        per_question = [mark_of(list(item.answers.all())) for item in a.items.all()]
         rows.append(ResultRow(a, duration, per_question))
     if request.GET.get("format") == "csv":
         return _results_csv(quiz, rows)
