@@ -9,12 +9,10 @@ the quizzes app; the links to its authoring pages are resolved by name in the te
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,48 +38,13 @@ from courses.forms import (
     TagMergeForm,
     file_tags,
 )
-from courses.history import history_of
-from courses.models import ChangeRecord, Concept, Course, Tag
+from courses.history import history_rows
+from courses.models import Concept, Course, Tag
 from courses.permissions import authored_courses, can_author_anything, is_admin
 
 EDITOR = "authoring/concept_edit.html"
 HISTORY_ON_EDITOR = 10
 SEARCH_RESULTS = 50
-
-
-# ---------------------------------------------------------------------------------------------
-# History, as the editor pages show it
-
-
-@dataclass
-class HistoryRow:
-    record: ChangeRecord
-    changes: list[tuple[str, str, str]]  # field, before, after (shortened for display)
-
-
-def _shown(value: Any, limit: int = 120) -> str:
-    if value is None or value == [] or value == "":
-        return "—"
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def history_rows(item: models.Model, limit: int | None = None) -> list[HistoryRow]:
-    """The item's change history, newest first: who, when, what (one query)."""
-    records = history_of(item)
-    if limit is not None:
-        records = records[:limit]
-    return [
-        HistoryRow(
-            r,
-            [
-                (name.replace("_", " "), _shown(values[0]), _shown(values[1]))
-                for name, values in r.changes.items()
-                if isinstance(values, list) and len(values) == 2
-            ],
-        )
-        for r in records
-    ]
 
 
 # ---------------------------------------------------------------------------------------------

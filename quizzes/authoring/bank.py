@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import user_of
 from courses.access import access_authored_course
 from courses.bloom import BloomLevel
-from courses.history import history_of
+from courses.history import history_rows
 from courses.models import Concept, Course
 from quizzes.access import access_quiz_for_author
 from quizzes.actions import draw_shortfall
@@ -186,7 +186,7 @@ def _builder_page(
             "quiz": quiz,
             "builder": builder,
             **found,
-            "history": history_of(quiz) if quiz is not None else [],
+            "history": history_rows(quiz) if quiz is not None else [],
         },
         status=status,
     )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import user_of
 from courses.access import access_authored_course
-from courses.history import history_of
+from courses.history import history_rows
 from courses.models import Course
 from quizzes import scoring
 from quizzes.access import access_question_for_author
@@ -299,7 +299,7 @@ def _render(
     context = _context(request, course, question, form, parts, tries=tries, show_errors=show_errors)
     if question is not None:
         context["answered"] = actions.is_answered(question)
-        context["history"] = _history(question, limit=5)
+        context["history"] = history_rows(question, limit=5)
         context["item_findings"] = editor_findings(course, question)
     return render(request, TEMPLATE, context, status=status)
 
@@ -390,41 +390,6 @@ def question_duplicate(request: HttpRequest, course_slug: str, question_slug: st
     return redirect("quizzes_author:question_edit", copied.course.slug, copied.slug)
 
 
-def _short(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "(part)"
-    text = str(value)
-    return text if len(text) <= 120 else f"{text[:117]}…"
-
-
-def _change_rows(changes: dict[str, Any]) -> list[dict[str, str]]:
-    """One row per changed field; a changed part names what changed in it."""
-    rows = []
-    for name, pair in changes.items():
-        before, after = [*pair, None, None][:2]
-        if isinstance(before, dict) and isinstance(after, dict):
-            keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-            rows.append({"field": name, "before": "", "after": f"changed {', '.join(keys)}"})
-        elif isinstance(after, dict) and before is None:
-            rows.append({"field": name, "before": "", "after": f"added ({after.get('kind')})"})
-        elif isinstance(before, dict) and after is None:
-            rows.append({"field": name, "before": f"({before.get('kind')})", "after": "removed"})
-        else:
-            rows.append({"field": name, "before": _short(before), "after": _short(after)})
-    return rows
-
-
-def _history(question: Question, limit: int | None = None) -> list[dict[str, Any]]:
-    records = history_of(question)
-    if limit is not None:
-        records = records[:limit]
-    return [{"record": r, "rows": _change_rows(r.changes or {})} for r in records]
-
-
 @login_required
 @require_GET
 def question_history(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
@@ -437,6 +402,6 @@ def question_history(request: HttpRequest, course_slug: str, question_slug: str)
             "question": question,
             "version": question.current,
             "versions": question.versions.order_by("-number"),
-            "history": _history(question),
+            "history": history_rows(question),
         },
     )
