@@ -30,7 +30,6 @@ from quizzes.actions import draw_shortfall
 from quizzes.authoring import bank_actions as actions
 from quizzes.authoring.bank_actions import RuleSpec
 from quizzes.authoring.bank_forms import (
-    KIND_LABELS,
     BankFilterForm,
     BulkForm,
     CourseChoices,
@@ -41,7 +40,7 @@ from quizzes.authoring.bank_forms import (
 )
 from quizzes.authoring.item_checks import course_report
 from quizzes.itemcheck import Finding
-from quizzes.models import Question, Quiz
+from quizzes.models import KIND_LABELS, Question, Quiz
 
 PER_PAGE = 50
 SEARCH_LIMIT = 20

@@ -30,7 +30,6 @@ from quizzes.access import access_question_for_author
 from quizzes.authoring import question_actions as actions
 from quizzes.authoring.item_checks import editor_findings
 from quizzes.authoring.question_forms import (
-    KIND_LABELS,
     KINDS,
     Op,
     PartsEditor,
@@ -38,7 +37,14 @@ from quizzes.authoring.question_forms import (
 )
 from quizzes.content import ContentSaved
 from quizzes.forms import ItemForm
-from quizzes.models import CHOICE_KINDS, PART_KINDS, AttemptItem, Question, QuestionVersion
+from quizzes.models import (
+    CHOICE_KINDS,
+    KIND_LABELS,
+    PART_KINDS,
+    AttemptItem,
+    Question,
+    QuestionVersion,
+)
 
 TEMPLATE = "authoring/question_edit.html"
 
