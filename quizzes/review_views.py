@@ -24,11 +24,18 @@ from django.utils.http import urlencode
 from accounts.http import user_of
 from courses.permissions import authored_courses
 from quizzes import review
-from quizzes.access import access_answer_for_review, access_regrade_run
+from quizzes.access import (
+    access_answer_for_review,
+    access_regrade_run,
+    answers_for_review,
+    decisions_for_review,
+    quizzes_for_review,
+    regrade_runs_for_review,
+)
 from quizzes.forms import WAITING, ReviewFilterForm
 from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
-from quizzes.models import Answer, GradeDecision, Quiz, RegradeRun
+from quizzes.models import Answer
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -38,16 +45,8 @@ def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
     status = params.get("status") or Answer.Status.REVIEW
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     overdue = Q(status=Answer.Status.AWAITING, item__attempt__submitted_at__lt=waited)
-    answers = (
-        Answer.objects.filter(
-            item__attempt__submitted_at__isnull=False,
-            max_points__isnull=False,
-            item__attempt__quiz__course__in=authored_courses(user),
-        )
-        .filter(Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue)
-        .select_related(
-            "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
-        )
+    answers = answers_for_review(user).filter(
+        Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue
     )
     if status == Answer.Status.REVIEW:
         answers = answers.filter(Q(status=Answer.Status.REVIEW) | overdue)
@@ -90,9 +89,7 @@ def override_rates(user: Any) -> list[OverrideRate]:
     """How often people changed the machine's level, per criterion."""
     decisions: Counter[str] = Counter()
     changed: Counter[str] = Counter()
-    decided = GradeDecision.objects.filter(
-        answer__item__attempt__quiz__course__in=authored_courses(user)
-    )
+    decided = decisions_for_review(user)
     for d in decided.select_related("answer").only("before", "after", "answer__detail"):
         machine = {c["criterion"]: c["level"] for c in d.answer.detail.get("criteria", [])}
         for criterion, level in (d.after.get("levels") or {}).items():
@@ -116,9 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filter_errors": filters.messages(),
             "query": urlencode(params),
             "courses": authored_courses(request.user).order_by("title"),
-            "quizzes": Quiz.objects.filter(course__in=authored_courses(request.user)).order_by(
-                "title"
-            ),
+            "quizzes": quizzes_for_review(request.user).order_by("title"),
             "statuses": [
                 (Answer.Status.REVIEW, "Being reviewed"),
                 (WAITING, "Waiting for the grader"),
@@ -126,9 +121,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 ("all", "All"),
             ],
             "rates": override_rates(request.user),
-            "regrades": RegradeRun.objects.filter(
-                version__question__course__in=authored_courses(request.user)
-            )
+            "regrades": regrade_runs_for_review(request.user)
             .select_related("version")
             .order_by("-enqueued_at")[:10],
             "first_url": _answer_url(answers[0], params) if answers else None,
