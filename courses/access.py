@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from courses.models import Chapter, Concept, Course
+from courses.models import Chapter, Concept, Course, Tag
 
 
 def access_course(slug: str) -> Course:
@@ -44,3 +44,22 @@ def access_authored_concept(
     return get_object_or_404(
         Concept.objects.select_related("course", "chapter"), course=course, slug=slug
     )
+
+
+def access_tag(slug: str) -> Tag:
+    """A tag, as its public page shows it."""
+    return get_object_or_404(Tag.objects.select_related("parent"), slug=slug)
+
+
+def access_tag_for_admin(user: AbstractBaseUser | AnonymousUser, slug: str) -> Tag:
+    """A tag to edit, merge or delete: admins only (403 for anyone else), 404 if missing."""
+    require_admin(user)
+    return access_tag(slug)
+
+
+def require_admin(user: AbstractBaseUser | AnonymousUser) -> None:
+    """Refuse (403) anyone but an admin: the tag pages that fetch no tag check this alone."""
+    from courses.permissions import is_admin
+
+    if not is_admin(user):
+        raise PermissionDenied

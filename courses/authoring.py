@@ -9,20 +9,23 @@ the quizzes app; the links to its authoring pages are resolved by name in the te
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import user_of
 from courses import actions, markup
-from courses.access import access_authored_concept, access_authored_course
+from courses.access import (
+    access_authored_concept,
+    access_authored_course,
+    access_tag_for_admin,
+    require_admin,
+)
 from courses.forms import (
     PICKERS,
     BulkTagForm,
@@ -35,54 +38,13 @@ from courses.forms import (
     TagMergeForm,
     file_tags,
 )
-from courses.history import history_of
-from courses.models import ChangeRecord, Concept, Course, Tag
+from courses.history import history_rows
+from courses.models import Concept, Course, Tag
 from courses.permissions import authored_courses, can_author_anything, is_admin
 
 EDITOR = "authoring/concept_edit.html"
 HISTORY_ON_EDITOR = 10
 SEARCH_RESULTS = 50
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user of a @login_required view."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
-# ---------------------------------------------------------------------------------------------
-# History, as the editor pages show it
-
-
-@dataclass
-class HistoryRow:
-    record: ChangeRecord
-    changes: list[tuple[str, str, str]]  # field, before, after (shortened for display)
-
-
-def _shown(value: Any, limit: int = 120) -> str:
-    if value is None or value == [] or value == "":
-        return "—"
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def history_rows(item: models.Model, limit: int | None = None) -> list[HistoryRow]:
-    """The item's change history, newest first: who, when, what (one query)."""
-    records = history_of(item)
-    if limit is not None:
-        records = records[:limit]
-    return [
-        HistoryRow(
-            r,
-            [
-                (name.replace("_", " "), _shown(values[0]), _shown(values[1]))
-                for name, values in r.changes.items()
-                if isinstance(values, list) and len(values) == 2
-            ],
-        )
-        for r in records
-    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,7 +86,7 @@ def concepts(request: HttpRequest, course_slug: str) -> HttpResponse:
             tag = bulk.cleaned_data["tag"]
             add = bulk.cleaned_data["action"] == "tag"
             changed = actions.tag_concepts(
-                _user(request), bulk.cleaned_data["concepts"], tag, add=add
+                user_of(request), bulk.cleaned_data["concepts"], tag, add=add
             )
             verb = "added to" if add else "removed from"
             messages.success(request, f"Tag “{tag.name}” {verb} {changed} concept(s).")
@@ -183,9 +145,9 @@ def _editor(request: HttpRequest, course: Course, concept: Concept | None) -> Ht
         if form.is_valid():
             try:
                 if concept is None:
-                    saved = actions.create_concept(_user(request), course, form.to_input())
+                    saved = actions.create_concept(user_of(request), course, form.to_input())
                 else:
-                    saved = actions.update_concept(_user(request), concept, form.to_input())
+                    saved = actions.update_concept(user_of(request), concept, form.to_input())
             except ValidationError as exc:  # the graph changed since the form checked it
                 form.add_error(None, exc)
             else:
@@ -267,7 +229,7 @@ def concept_search(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_POST
 def concept_duplicate(request: HttpRequest, course_slug: str, concept_slug: str) -> HttpResponse:
     concept = access_authored_concept(request.user, course_slug, concept_slug)
-    copy = actions.duplicate_concept(_user(request), concept)
+    copy = actions.duplicate_concept(user_of(request), concept)
     messages.success(request, f"Made “{copy.title}”, a draft. Edit it below.")
     return redirect("courses_author:concept_edit", course_slug, copy.slug)
 
@@ -287,32 +249,23 @@ def concept_history(request: HttpRequest, course_slug: str, concept_slug: str) -
 # Tags (admins only)
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied
-
-
-def _tag(tag_slug: str) -> Tag:
-    return get_object_or_404(Tag.objects.select_related("parent"), slug=tag_slug)
-
-
 @login_required
 @require_GET
 def tags(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     tree = actions.tag_tree(Tag.objects.all(), actions.usage_counts())
     return render(request, "authoring/tags.html", {"tree": tree})
 
 
 @login_required
 def tag_new(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     form = TagForm(None, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
             tag = actions.create_tag(
-                _user(request), name=d["name"], slug=d["slug"], kind=d["kind"], parent=d["parent"]
+                user_of(request), name=d["name"], slug=d["slug"], kind=d["kind"], parent=d["parent"]
             )
             messages.success(request, f"Created the tag “{tag.name}”.")
             return redirect("courses_author:tags")
@@ -322,15 +275,14 @@ def tag_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tag_edit(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    _require_admin(request)
-    tag = _tag(tag_slug)
+    tag = access_tag_for_admin(request.user, tag_slug)
     form = TagForm(tag, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
             actions.update_tag(
-                _user(request), tag, name=d["name"], kind=d["kind"], parent=d["parent"]
+                user_of(request), tag, name=d["name"], kind=d["kind"], parent=d["parent"]
             )
             messages.success(request, f"Saved the tag “{tag.name}”.")
             return redirect("courses_author:tag_edit", tag.slug)
@@ -346,14 +298,13 @@ def tag_edit(request: HttpRequest, tag_slug: str) -> HttpResponse:
 
 @login_required
 def tag_merge(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    _require_admin(request)
-    tag = _tag(tag_slug)
+    tag = access_tag_for_admin(request.user, tag_slug)
     form = TagMergeForm(tag, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             survivor = form.cleaned_data["survivor"]
-            report = actions.merge_tags(_user(request), tag, survivor)
+            report = actions.merge_tags(user_of(request), tag, survivor)
             moved = ", ".join(f"{n} {label}" for label, n in report.moved.items() if n)
             messages.success(
                 request,
@@ -376,14 +327,13 @@ def tag_merge(request: HttpRequest, tag_slug: str) -> HttpResponse:
 
 @login_required
 def tag_delete(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    _require_admin(request)
-    tag = _tag(tag_slug)
+    tag = access_tag_for_admin(request.user, tag_slug)
     usage = actions.tag_usage(tag)
     form = TagDeleteForm(tag, usage, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            moved = actions.delete_tag(_user(request), tag)
+            moved = actions.delete_tag(user_of(request), tag)
             messages.success(
                 request,
                 f"Deleted the tag “{tag.name}”"

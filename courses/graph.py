@@ -7,7 +7,7 @@ edge set with `find_cycle`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import networkx as nx
@@ -86,10 +86,13 @@ class PathStep(NamedTuple):
 
 
 def path_to(concept: Concept) -> list[PathStep]:
-    """Every prerequisite of `concept`, direct or indirect, in an order that respects the graph.
+    """Every published prerequisite of `concept`, direct or indirect, in an order that respects
+    the graph.
 
-    Ties are broken by chapter position and then title, so the path reads like the course.
-    Runs three queries whatever the number of prerequisites; rows stay tuples, not models,
+    Ancestors are found through all links, drafts included, but only published ones are
+    listed: a published concept reached through a draft keeps its place, the draft is never
+    named. Ties are broken by chapter position and then title, so the path reads like the
+    course. Three queries whatever the number of ancestors; rows stay tuples, not models,
     because a deep concept can have a thousand ancestors.
     """
     from courses.models import Concept, Prerequisite
@@ -99,15 +102,60 @@ def path_to(concept: Concept) -> list[PathStep]:
         return []
     steps = {
         row[0]: PathStep(*row)
-        for row in Concept.objects.filter(pk__in=ids, status="published").values_list(
+        for row in Concept.objects.filter(pk__in=ids, status=Concept.Status.PUBLISHED).values_list(
             "pk", "slug", "title", "chapter__position"
         )
     }
     edges = Prerequisite.objects.filter(after_id__in=ids).values_list("before_id", "after_id")
     order = ordered(
-        steps, edges, key=lambda pk: (steps[pk].chapter_position, steps[pk].title.lower(), pk)
+        steps,
+        student_edges(edges, steps.keys()),
+        key=lambda pk: (steps[pk].chapter_position, steps[pk].title.lower(), pk),
     )
     return [steps[pk] for pk in order]
+
+
+def student_edges(
+    edges: Iterable[tuple[int, int]], visible: Collection[int]
+) -> list[tuple[int, int]]:
+    """The links a student sees among the `visible` (published) concepts.
+
+    Direct links between visible concepts are kept. A chain a → draft → … → b through drafts
+    only is drawn as a → b, so that a published prerequisite reached through a draft keeps its
+    place before b, unless b already follows a through visible links. Drafts never appear.
+    """
+    edges = list(edges)
+    succs: dict[int, list[int]] = {}
+    for a, b in edges:
+        succs.setdefault(a, []).append(b)
+    direct = sorted({(a, b) for a, b in edges if a in visible and b in visible})
+    visible_succs: dict[int, list[int]] = {}
+    for a, b in direct:
+        visible_succs.setdefault(a, []).append(b)
+
+    def reachable(start: int, goal: int) -> bool:
+        stack, seen = [start], {start}
+        while stack:
+            for n in visible_succs.get(stack.pop(), []):
+                if n == goal:
+                    return True
+                if n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+        return False
+
+    bridges: set[tuple[int, int]] = set()
+    for a in visible:
+        stack = [n for n in succs.get(a, []) if n not in visible]
+        seen = set(stack)
+        while stack:
+            for n in succs.get(stack.pop(), []):
+                if n in visible:
+                    bridges.add((a, n))
+                elif n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+    return direct + [(a, b) for a, b in sorted(bridges) if not reachable(a, b)]
 
 
 def ordered(nodes: Iterable[N], edges: Iterable[tuple[N, N]], key: Callable[[N], Any]) -> list[N]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from courses import graph
-from courses.access import access_chapter, access_concept, access_course
+from courses.access import access_chapter, access_concept, access_course, access_tag
 from courses.forms import SearchForm
 from courses.graphlayout import NodeIn, layout, render_svg
 from courses.models import Chapter, Concept, Course, Prerequisite, Tag
@@ -27,49 +27,6 @@ def _published_edges(**filters: object) -> list[tuple[int, int]]:
             before__status=PUBLISHED, after__status=PUBLISHED, **filters
         ).values_list("before_id", "after_id")
     )
-
-
-def _student_edges(
-    edges: Iterable[tuple[int, int]], visible: Collection[int]
-) -> list[tuple[int, int]]:
-    """The links a student sees among the `visible` (published) concepts.
-
-    Direct links between visible concepts are kept. A chain a → draft → … → b through drafts
-    only is drawn as a → b, so that a published prerequisite reached through a draft keeps its
-    place before b, unless b already follows a through visible links. Drafts never appear.
-    """
-    edges = list(edges)
-    succs: dict[int, list[int]] = {}
-    for a, b in edges:
-        succs.setdefault(a, []).append(b)
-    direct = sorted({(a, b) for a, b in edges if a in visible and b in visible})
-    visible_succs: dict[int, list[int]] = {}
-    for a, b in direct:
-        visible_succs.setdefault(a, []).append(b)
-
-    def reachable(start: int, goal: int) -> bool:
-        stack, seen = [start], {start}
-        while stack:
-            for n in visible_succs.get(stack.pop(), []):
-                if n == goal:
-                    return True
-                if n not in seen:
-                    seen.add(n)
-                    stack.append(n)
-        return False
-
-    bridges: set[tuple[int, int]] = set()
-    for a in visible:
-        stack = [n for n in succs.get(a, []) if n not in visible]
-        seen = set(stack)
-        while stack:
-            for n in succs.get(stack.pop(), []):
-                if n in visible:
-                    bridges.add((a, n))
-                elif n not in seen:
-                    seen.add(n)
-                    stack.append(n)
-    return direct + [(a, b) for a, b in sorted(bridges) if not reachable(a, b)]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -160,36 +117,11 @@ def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) ->
         # tags
         "tags": list(concept.tags.order_by("kind", "name")),
         # path to here: recursive query + concepts + edges among them
-        "path": _path_to(concept),
+        "path": graph.path_to(concept),
         # A deep concept has a thousand ancestors: build their URLs without reverse() each.
         "concept_url_prefix": reverse("courses:concept", args=[concept.course.slug, "x"])[:-2],
     }
     return render(request, "courses/concept.html", context)
-
-
-def _path_to(concept: Concept) -> list[graph.PathStep]:
-    """Every published prerequisite of `concept`, direct or indirect, in an order that works.
-
-    Ancestors are found through all links, drafts included, but only published ones are
-    listed: a published concept reached through a draft keeps its place, the draft is never
-    named. Three queries whatever the number of ancestors; rows stay tuples, not models.
-    """
-    ids = graph.ancestor_ids(concept.pk)
-    if not ids:
-        return []
-    steps = {
-        row[0]: graph.PathStep(*row)
-        for row in Concept.objects.filter(pk__in=ids, status=PUBLISHED).values_list(
-            "pk", "slug", "title", "chapter__position"
-        )
-    }
-    edges = Prerequisite.objects.filter(after_id__in=ids).values_list("before_id", "after_id")
-    order = graph.ordered(
-        steps,
-        _student_edges(edges, steps.keys()),
-        key=lambda pk: (steps[pk].chapter_position, steps[pk].title.lower(), pk),
-    )
-    return [steps[pk] for pk in order]
 
 
 def _graph_svg(
@@ -252,7 +184,7 @@ def concept_graph(request: HttpRequest, course_slug: str, concept_slug: str) -> 
         .only("slug", "title", "course__slug", "chapter__slug", "chapter__position")
     )
     by_pk = {c.pk: c for c in concepts}
-    edges = _student_edges(
+    edges = graph.student_edges(
         Prerequisite.objects.filter(before_id__in=ids, after_id__in=ids).values_list(
             "before_id", "after_id"
         ),
@@ -274,7 +206,7 @@ def concept_graph(request: HttpRequest, course_slug: str, concept_slug: str) -> 
 
 
 def tag_detail(request: HttpRequest, tag_slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag.objects.select_related("parent"), slug=tag_slug)
+    tag = access_tag(tag_slug)
     all_tags = {t.pk: t for t in Tag.objects.only("slug", "name", "kind", "parent_id")}
     children: dict[int | None, list[Tag]] = {}
     for t in all_tags.values():

@@ -5,13 +5,28 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from courses.bloom import BloomLevel
 from quizzes.models import Answer, Attempt, AttemptItem
 from quizzes.visibility import NOTHING, Shown, moment_of
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
+
+Mark = Literal["pending", "right", "partial", "wrong"]
+
+
+def mark_of(answers: list[Answer]) -> Mark:
+    """How one question of an attempt went, for the results table and its CSV alike: pending
+    while any answer waits for the grader or a person (AWAITING or REVIEW), right with full
+    points on every part, partial with some points, wrong otherwise (unanswered too)."""
+    if any(a.status in PENDING for a in answers):
+        return "pending"
+    if answers and all(a.points is not None and a.points >= (a.max_points or 0) for a in answers):
+        return "right"
+    if any((a.points or 0) > 0 for a in answers):
+        return "partial"
+    return "wrong"
 
 
 def item_shown(attempt: Attempt, item: AttemptItem) -> Shown:

@@ -22,6 +22,17 @@ from quizzes.visibility import MatrixError, ReviewMatrix, preset
 
 PART_KINDS = ("single", "multiple", "true_false", "matching", "ordering", "free_text")
 CHOICE_KINDS = ("single", "multiple", "true_false")
+# What authors read for each part kind, and for a question of several parts: the one set of
+# labels, used by the question editor and the bank's lists and filters alike.
+KIND_LABELS = {
+    "single": "Single choice",
+    "multiple": "Multiple response",
+    "true_false": "True / false",
+    "matching": "Matching",
+    "ordering": "Ordering",
+    "free_text": "Free text",
+    "scenario": "Scenario (several parts)",
+}
 
 
 class Question(models.Model):

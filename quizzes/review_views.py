@@ -14,20 +14,28 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import User
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.http import user_of
 from courses.permissions import authored_courses
 from quizzes import review
+from quizzes.access import (
+    access_answer_for_review,
+    access_regrade_run,
+    answers_for_review,
+    decisions_for_review,
+    quizzes_for_review,
+    regrade_runs_for_review,
+)
 from quizzes.forms import WAITING, ReviewFilterForm
 from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
-from quizzes.models import Answer, GradeDecision, QuestionVersion, Quiz, RegradeRun
+from quizzes.models import Answer, QuestionVersion
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -37,16 +45,8 @@ def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
     status = params.get("status") or Answer.Status.REVIEW
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     overdue = Q(status=Answer.Status.AWAITING, item__attempt__submitted_at__lt=waited)
-    answers = (
-        Answer.objects.filter(
-            item__attempt__submitted_at__isnull=False,
-            max_points__isnull=False,
-            item__attempt__quiz__course__in=authored_courses(user),
-        )
-        .filter(Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue)
-        .select_related(
-            "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
-        )
+    answers = answers_for_review(user).filter(
+        Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue
     )
     if status == Answer.Status.REVIEW:
         answers = answers.filter(Q(status=Answer.Status.REVIEW) | overdue)
@@ -89,9 +89,7 @@ def override_rates(user: Any) -> list[OverrideRate]:
     """How often people changed the machine's level, per criterion."""
     decisions: Counter[str] = Counter()
     changed: Counter[str] = Counter()
-    decided = GradeDecision.objects.filter(
-        answer__item__attempt__quiz__course__in=authored_courses(user)
-    )
+    decided = decisions_for_review(user)
     for d in decided.select_related("answer").only("before", "after", "answer__detail"):
         machine = {c["criterion"]: c["level"] for c in d.answer.detail.get("criteria", [])}
         for criterion, level in (d.after.get("levels") or {}).items():
@@ -115,9 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filter_errors": filters.messages(),
             "query": urlencode(params),
             "courses": authored_courses(request.user).order_by("title"),
-            "quizzes": Quiz.objects.filter(course__in=authored_courses(request.user)).order_by(
-                "title"
-            ),
+            "quizzes": quizzes_for_review(request.user).order_by("title"),
             "statuses": [
                 (Answer.Status.REVIEW, "Being reviewed"),
                 (WAITING, "Waiting for the grader"),
@@ -125,9 +121,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 ("all", "All"),
             ],
             "rates": override_rates(request.user),
-            "regrades": RegradeRun.objects.filter(
-                version__question__course__in=authored_courses(request.user)
-            )
+            "regrades": regrade_runs_for_review(request.user)
             .select_related("version")
             .order_by("-enqueued_at")[:10],
             "first_url": _answer_url(answers[0], params) if answers else None,
@@ -182,15 +176,7 @@ def _chosen_options(
 @login_required
 @permission_required("quizzes.change_answer", raise_exception=True)
 def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
-    answer = get_object_or_404(
-        Answer.objects.select_related(
-            "item__version__question", "item__attempt__quiz__course", "item__attempt__student"
-        ),
-        pk=answer_id,
-        max_points__isnull=False,
-        item__attempt__submitted_at__isnull=False,
-        item__attempt__quiz__course__in=authored_courses(request.user),
-    )
+    answer = access_answer_for_review(request.user, answer_id)
     params = _params(request)
     try:
         rubric = review.rubric_of(answer.item, answer.part_id)
@@ -216,7 +202,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
             error = "Comment: Null characters are not allowed."
         elif request.POST.get("action") == "accept":
             try:
-                review.decide_answer(answer, _user(request), levels, comment)
+                review.decide_answer(answer, user_of(request), levels, comment)
             except review.DecisionError as exc:
                 error = str(exc)
             else:
@@ -267,19 +253,10 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     return render(request, "quizzes/review_answer.html", context, status=422 if error else 200)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @permission_required("quizzes.change_answer", raise_exception=True)
 def regrade_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(
-        RegradeRun.objects.select_related("version__question"),
-        pk=run_id,
-        version__question__course__in=authored_courses(request.user),
-    )
+    run = access_regrade_run(request.user, run_id)
     answers = Answer.objects.filter(pk__in=run.changed_answers).select_related(
         "item__attempt__student", "item__attempt__quiz"
     )

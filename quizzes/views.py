@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -24,11 +23,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.http import user_of
 from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
-from quizzes.feedback import PENDING, breakdown, item_shown
+from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
@@ -37,17 +37,11 @@ from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
 
 
-def _user(request: HttpRequest) -> User:
-    """The logged-in user of a @login_required view."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @dataclass
 class ResultRow:
     attempt: Attempt
     duration: timedelta | None
-    per_question: list[str]
+    per_question: list[Mark]
 
 
 def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
@@ -67,9 +61,9 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
         # continue an attempt that is over (a closed quiz ends its attempts at closing time).
         attempts = [
             actions.finish_overdue(a, now=now)
-            for a in quiz.attempts.filter(student=_user(request)).order_by("number")
+            for a in quiz.attempts.filter(student=user_of(request)).order_by("number")
         ]
-        left = actions.attempts_left(quiz, _user(request))
+        left = actions.attempts_left(quiz, user_of(request))
         grade = _visible_grade(request, quiz, attempts, now)
     return render(
         request,
@@ -118,7 +112,7 @@ def _visible_grade(
 def start(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_quiz(course_slug, quiz_slug)
     try:
-        attempt = actions.start_attempt(quiz, _user(request))
+        attempt = actions.start_attempt(quiz, user_of(request))
     except actions.QuizError as exc:
         messages.error(request, str(exc))
         return redirect(quiz)
@@ -260,7 +254,7 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
 
 @login_required
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.is_submitted and request.method == "GET":
         return redirect(_over_url(attempt))
     items = _items(attempt)
@@ -448,7 +442,7 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
     204 saved · 422 some questions refused (`problems`; the rest saved) · 409 nothing saved
     (`message`, and `redirect` when the attempt is over)."""
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     stored = _store(attempt, _items(attempt), request.POST)
     if stored.refused:
         attempt.refresh_from_db()
@@ -462,7 +456,7 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Where an attempt ended by its deadline lands: what was saved was submitted."""
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt.pk)
     if not attempt.timed_out:
@@ -504,11 +498,10 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
         cells: dict[str, object] = {}
         for item in a.items.all():
             answers = list(item.answers.all())
-            pending = any(
-                x.status in (Answer.Status.AWAITING, Answer.Status.REVIEW) for x in answers
-            )
             cells[item.version.question.slug] = (
-                "pending" if pending else round(sum(x.points or 0 for x in answers), 4)
+                "pending"
+                if mark_of(answers) == "pending"
+                else round(sum(x.points or 0 for x in answers), 4)
             )
         writer.writerow(
             [
@@ -572,7 +565,7 @@ def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int)
 
 @login_required
 def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.is_submitted:
         return redirect(_over_url(attempt))
     rows = []
@@ -599,7 +592,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.timed_out:
         return redirect("quizzes:time_up", attempt.pk)
     if attempt.is_submitted:
@@ -615,7 +608,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt.pk)
     items = _items(attempt)
@@ -659,7 +652,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 def my_attempts(request: HttpRequest) -> HttpResponse:
     attempts = list(
-        Attempt.objects.filter(student=_user(request))
+        Attempt.objects.filter(student=user_of(request))
         .select_related("quiz__course")
         .order_by("-started_at")
     )
@@ -709,19 +702,7 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
     rows = []
     for a in attempts:
         duration = (a.submitted_at - a.started_at) if a.submitted_at else None
-        per_question = []
-        for item in a.items.all():
-            answers = list(item.answers.all())
-            if any(x.status == Answer.Status.AWAITING for x in answers):
-                per_question.append("pending")
-            elif answers and all(
-                x.points is not None and x.points >= (x.max_points or 0) for x in answers
-            ):
-                per_question.append("right")
-            elif answers and any((x.points or 0) > 0 for x in answers):
-                per_question.append("partial")
-            else:
-                per_question.append("wrong")
+        per_question = [mark_of(list(item.answers.all())) for item in a.items.all()]
         rows.append(ResultRow(a, duration, per_question))
     if request.GET.get("format") == "csv":
         return _results_csv(quiz, rows)

@@ -15,20 +15,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from accounts.http import user_of
 from courses.access import access_authored_course
 from courses.bloom import BloomLevel
-from courses.history import history_of
+from courses.history import history_rows
 from courses.models import Concept, Course
+from quizzes.access import access_quiz_for_author
 from quizzes.actions import draw_shortfall
 from quizzes.authoring import bank_actions as actions
 from quizzes.authoring.bank_actions import RuleSpec
 from quizzes.authoring.bank_forms import (
-    KIND_LABELS,
     BankFilterForm,
     BulkForm,
     CourseChoices,
@@ -39,7 +40,7 @@ from quizzes.authoring.bank_forms import (
 )
 from quizzes.authoring.item_checks import course_report
 from quizzes.itemcheck import Finding
-from quizzes.models import Question, Quiz
+from quizzes.models import KIND_LABELS, Question, Quiz
 
 PER_PAGE = 50
 SEARCH_LIMIT = 20
@@ -61,7 +62,7 @@ def questions(request: HttpRequest, course_slug: str) -> HttpResponse:
     )
     if bulk.is_valid():
         result = actions.bulk_update_questions(
-            request.user,
+            user_of(request),
             bulk.cleaned_data["ids"],
             bulk.cleaned_data["action"],
             tag=bulk.cleaned_data.get("tag"),
@@ -165,7 +166,7 @@ def _builder_page(
         valid = builder.is_valid()
         if valid and request.POST.get("do", "save") == "save":
             saved = actions.save_quiz(
-                request.user,
+                user_of(request),
                 course,
                 quiz,
                 builder.values(),
@@ -184,7 +185,7 @@ def _builder_page(
             "quiz": quiz,
             "builder": builder,
             **found,
-            "history": history_of(quiz) if quiz is not None else [],
+            "history": history_rows(quiz) if quiz is not None else [],
         },
         status=status,
     )
@@ -198,9 +199,8 @@ def quiz_new(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @login_required
 def quiz_edit(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
-    course = access_authored_course(request.user, course_slug)
-    quiz = get_object_or_404(Quiz.objects.select_related("chapter"), course=course, slug=quiz_slug)
-    return _builder_page(request, course, quiz)
+    quiz = access_quiz_for_author(request.user, course_slug, quiz_slug)
+    return _builder_page(request, quiz.course, quiz)
 
 
 @login_required
@@ -263,7 +263,7 @@ def needs_tagging(request: HttpRequest, course_slug: str) -> HttpResponse:
     form = DisciplineTagForm(choices, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         questions_done, concepts_done = actions.bulk_add_discipline_tag(
-            request.user,
+            user_of(request),
             form.cleaned_data["tag"],
             form.cleaned_data["questions"],
             form.cleaned_data["concepts"],

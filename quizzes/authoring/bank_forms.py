@@ -33,6 +33,7 @@ from quizzes.authoring.bank_actions import (
 )
 from quizzes.itemcheck import CHECKS, ITEM_CHECKS
 from quizzes.models import (
+    KIND_LABELS,
     MAX_ATTEMPTS,
     MAX_DRAW_COUNT,
     MAX_TIME_LIMIT_MINUTES,
@@ -51,15 +52,6 @@ from quizzes.visibility import (
     preset,
 )
 
-KIND_LABELS = {
-    "single": "Single choice",
-    "multiple": "Multiple choice",
-    "true_false": "True/false",
-    "matching": "Matching",
-    "ordering": "Ordering",
-    "free_text": "Free text",
-    "scenario": "Scenario (several parts)",
-}
 ANY = [("", "Any")]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

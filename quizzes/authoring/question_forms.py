@@ -30,15 +30,6 @@ from quizzes.content import check_question
 from quizzes.models import CHOICE_KINDS, PART_KINDS, Question, QuestionVersion
 
 KINDS = (*PART_KINDS, "scenario")  # what ?kind= may ask for: a part kind, or a scenario
-KIND_LABELS = {
-    "single": "Single choice",
-    "multiple": "Multiple response",
-    "true_false": "True / false",
-    "matching": "Matching",
-    "ordering": "Ordering",
-    "free_text": "Free text",
-    "scenario": "Scenario (choice + justification)",
-}
 MAX_ENTRIES = 60  # per list: more rows than any question needs, fewer than a flood
 _slug_re = re.compile(SLUG_RE)
 

@@ -17,18 +17,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import user_of
 from courses.access import access_authored_course
-from courses.history import history_of
+from courses.history import history_rows
 from courses.models import Course
 from quizzes import scoring
+from quizzes.access import access_question_for_author
 from quizzes.authoring import question_actions as actions
 from quizzes.authoring.item_checks import editor_findings
 from quizzes.authoring.question_forms import (
-    KIND_LABELS,
     KINDS,
     Op,
     PartsEditor,
@@ -36,17 +37,16 @@ from quizzes.authoring.question_forms import (
 )
 from quizzes.content import ContentSaved
 from quizzes.forms import ItemForm
-from quizzes.models import CHOICE_KINDS, PART_KINDS, AttemptItem, Question, QuestionVersion
+from quizzes.models import (
+    CHOICE_KINDS,
+    KIND_LABELS,
+    PART_KINDS,
+    AttemptItem,
+    Question,
+    QuestionVersion,
+)
 
 TEMPLATE = "authoring/question_edit.html"
-
-
-def _access_question(user: Any, course_slug: str, question_slug: str) -> Question:
-    """A question of a course the user authors; 404 for another course's question."""
-    course = access_authored_course(user, course_slug)
-    return get_object_or_404(
-        Question.objects.select_related("current", "course"), course=course, slug=question_slug
-    )
 
 
 def _url_or_none(name: str, *args: Any) -> str | None:
@@ -75,7 +75,7 @@ def question_new(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @login_required
 def question_edit(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     if request.method == "POST":
         return _editor_post(request, question.course, question)
     assert question.current is not None
@@ -90,7 +90,7 @@ def question_edit(request: HttpRequest, course_slug: str, question_slug: str) ->
 def question_try(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
     """Grade a sample answer: against the rubric as typed when the editor's fields are posted,
     else against the saved one."""
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     op = Op.parse(request.POST.get("op") or "try:parts-0")
     return _editor_post(request, question.course, question, Op("try", op.path))
 
@@ -124,10 +124,10 @@ def _editor_post(
             parts=parts.parts,
         )
         if question is None:
-            question = actions.create_question(course, request.user, values)
+            question = actions.create_question(course, user_of(request), values)
             messages.success(request, f"“{values.title}” is created ({question.status}).")
         else:
-            result = actions.save_question(question, request.user, values)
+            result = actions.save_question(question, user_of(request), values)
             question = result.question
             messages.success(request, _saved_message(result))
         return redirect("quizzes_author:question_edit", course.slug, question.slug)
@@ -319,7 +319,7 @@ def _render(
     context = _context(request, course, question, form, parts, tries=tries, show_errors=show_errors)
     if question is not None:
         context["answered"] = actions.is_answered(question)
-        context["history"] = _history(question, limit=5)
+        context["history"] = history_rows(question, limit=5)
         context["item_findings"] = editor_findings(course, question)
     return render(request, TEMPLATE, context, status=status)
 
@@ -354,7 +354,7 @@ def _preview_order(parts: list[dict[str, Any]], seed: int) -> dict[str, list[str
 @require_GET
 def question_preview(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
     """The current version exactly as the attempt page shows it: no feedback, no answers."""
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     version = question.current
     if version is None:
         raise Http404("this question has no content yet")
@@ -387,11 +387,11 @@ def _student_view(
 @login_required
 @require_POST
 def question_status(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     status = request.POST.get("status", "")
     if status not in Question.Status.values:
         messages.error(request, "Choose draft or published.")
-    elif actions.set_status(question, request.user, status):
+    elif actions.set_status(question, user_of(request), status):
         messages.success(
             request,
             "Published: quizzes may now give it to students."
@@ -404,51 +404,16 @@ def question_status(request: HttpRequest, course_slug: str, question_slug: str) 
 @login_required
 @require_POST
 def question_duplicate(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
-    copied = actions.duplicate_question(question, request.user)
+    question = access_question_for_author(request.user, course_slug, question_slug)
+    copied = actions.duplicate_question(question, user_of(request))
     messages.success(request, f"This is a draft copy of “{question.slug}”.")
     return redirect("quizzes_author:question_edit", copied.course.slug, copied.slug)
-
-
-def _short(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "(part)"
-    text = str(value)
-    return text if len(text) <= 120 else f"{text[:117]}…"
-
-
-def _change_rows(changes: dict[str, Any]) -> list[dict[str, str]]:
-    """One row per changed field; a changed part names what changed in it."""
-    rows = []
-    for name, pair in changes.items():
-        before, after = [*pair, None, None][:2]
-        if isinstance(before, dict) and isinstance(after, dict):
-            keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-            rows.append({"field": name, "before": "", "after": f"changed {', '.join(keys)}"})
-        elif isinstance(after, dict) and before is None:
-            rows.append({"field": name, "before": "", "after": f"added ({after.get('kind')})"})
-        elif isinstance(before, dict) and after is None:
-            rows.append({"field": name, "before": f"({before.get('kind')})", "after": "removed"})
-        else:
-            rows.append({"field": name, "before": _short(before), "after": _short(after)})
-    return rows
-
-
-def _history(question: Question, limit: int | None = None) -> list[dict[str, Any]]:
-    records = history_of(question)
-    if limit is not None:
-        records = records[:limit]
-    return [{"record": r, "rows": _change_rows(r.changes or {})} for r in records]
 
 
 @login_required
 @require_GET
 def question_history(request: HttpRequest, course_slug: str, question_slug: str) -> HttpResponse:
-    question = _access_question(request.user, course_slug, question_slug)
+    question = access_question_for_author(request.user, course_slug, question_slug)
     return render(
         request,
         "authoring/question_history.html",
@@ -457,6 +422,6 @@ def question_history(request: HttpRequest, course_slug: str, question_slug: str)
             "question": question,
             "version": question.current,
             "versions": question.versions.order_by("-number"),
-            "history": _history(question),
+            "history": history_rows(question),
         },
     )

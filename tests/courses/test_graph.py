@@ -56,6 +56,12 @@ def test_the_path_to_a_concept_lists_every_prerequisite_in_graph_order(course: C
     assert [c.slug for c in path_to(gamma)] == ["alpha", "beta"]
 
 
+def test_the_path_leaves_out_a_draft_but_keeps_what_lies_behind_it(course: Course) -> None:
+    Concept.objects.filter(slug="beta").update(status=Concept.Status.DRAFT)
+
+    assert [c.slug for c in path_to(Concept.objects.get(slug="gamma"))] == ["alpha"]
+
+
 def test_a_concept_without_prerequisites_has_an_empty_path(course: Course) -> None:
     assert path_to(Concept.objects.get(slug="alpha")) == []
 

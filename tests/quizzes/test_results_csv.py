@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.roles import STUDENT
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Quiz
+from quizzes.models import Answer, Quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,26 @@ def test_a_username_a_spreadsheet_would_run_is_quoted(
     ).content.decode()
 
     assert text.splitlines()[1].startswith("'+cmd,1,")
+
+
+def test_the_table_and_the_csv_both_count_an_answer_being_reviewed_as_pending(
+    client: Client, quiz: Quiz, student: User, course_instructor: User
+) -> None:
+    attempt = start_attempt(quiz, student)
+    submit_attempt(attempt)
+    scenario = attempt.items.get(version__question__slug="scenario")
+    answers = list(scenario.answers.all())
+    assert answers
+    for answer in answers:  # full marks so far, but a person has yet to decide one of them
+        answer.points = answer.max_points
+        answer.status = Answer.Status.GRADED
+        answer.save()
+    Answer.objects.filter(pk=answers[-1].pk).update(status=Answer.Status.REVIEW)
+    client.force_login(course_instructor)
+    url = reverse("quizzes:results", args=[quiz.course.slug, quiz.slug])
+
+    table = client.get(url).context["rows"][0].per_question
+    text = client.get(url, {"format": "csv"}).content.decode()
+
+    assert table[scenario.position - 1] == "pending"
+    assert next(csv.DictReader(io.StringIO(text)))["scenario"] == "pending"

@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.actions import start_attempt, submit_attempt
+from quizzes.access import access_attempt
+from quizzes.actions import finish_overdue, start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, Quiz
 from tests.quiz_data import position
 
@@ -249,3 +250,16 @@ def test_a_time_names_its_zone(zone: str, shown: str) -> None:
     moment = datetime(2026, 12, 8, 15, 30, tzinfo=ZoneInfo("UTC"))
     with timezone.override(ZoneInfo(zone)):
         assert zoned(moment) == shown
+
+
+def test_fetching_an_overdue_attempt_writes_nothing_until_the_view_calls_the_action(
+    student: User, timed: Attempt
+) -> None:
+    run_out(timed)
+
+    fetched = access_attempt(student, timed.pk)
+
+    assert fetched.submitted_at is None
+    assert Attempt.objects.get(pk=timed.pk).submitted_at is None
+    assert finish_overdue(fetched).timed_out
+    assert Attempt.objects.get(pk=timed.pk).submitted_at is not None
