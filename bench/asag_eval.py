@@ -17,7 +17,7 @@ An answer is `correct` when its score reaches half of the maximum; otherwise it 
 `contradictory` when the grader found a misconception or a key idea stated with the opposite
 polarity, else `incorrect`.
 
-Two modes: `derived` (rubric derived from the reference answers only, quizzes/grading/derive.py)
+Two modes: `derived` (rubric derived from the reference answers only, grading/derive.py)
 and `rubric` (hand-written rubrics in bench/rubrics/<set>.yaml).
 
 `--grader semantic` grades with the benchmark-only wordllama grader (bench/semantic_grader.py,
@@ -43,9 +43,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from quizzes.grading.derive import rubric_from_model_answers  # noqa: E402
-from quizzes.grading.freetext import GradeResult, grade  # noqa: E402
-from quizzes.grading.rubric import Rubric, rubric_from_dict  # noqa: E402
+from grading.derive import rubric_from_model_answers  # noqa: E402
+from grading.freetext import GradeResult, grade  # noqa: E402
+from grading.rubric import Rubric, rubric_from_dict  # noqa: E402
 
 DEV_SETS = ("mohler", "semeval2013_beetle")
 RUBRIC_FILES = {"mohler": "mohler.yaml", "semeval2013_beetle": "beetle.yaml"}

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizzes.grading.freetext import grade
-from quizzes.grading.rubric import rubric_from_dict
+from grading.freetext import grade
+from grading.rubric import rubric_from_dict
 
 RUBRIC = {
     "model_answers": [

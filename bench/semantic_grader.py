@@ -59,7 +59,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from quizzes.grading.freetext import (
+from grading.freetext import (
     MATCH,
     PARTIAL,
     CriterionResult,
@@ -73,8 +73,8 @@ from quizzes.grading.freetext import (
     grade,
     picked_options,
 )
-from quizzes.grading.rubric import Rubric
-from quizzes.grading.text import AnswerIndex, Tokens, stem, tokenize
+from grading.rubric import Rubric
+from grading.text import AnswerIndex, Tokens, stem, tokenize
 
 __all__ = [
     "ANTONYMS",

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import dateformat, timezone
 
-from quizzes import draw, scoring
+from grading import draw, scoring
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz
 from quizzes.parts import part_points, response_of, spec_of
 from quizzes.tasks import grade_free_text
@@ -63,7 +63,7 @@ def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
 
     Each rule draws at random from what earlier rules left. When overlapping rules make that
     greedy draw fail although a draw exists (rule 1 took the questions rule 2 needed), the draw
-    falls back to a seeded maximum-flow assignment (quizzes.draw), so a quiz that the builder
+    falls back to a seeded maximum-flow assignment (grading.draw), so a quiz that the builder
     accepted can always be started."""
     rng = random.Random(seed)
     chosen = [

@@ -35,8 +35,9 @@ from courses.content import (
     read_text,
 )
 from courses.models import SLUG_MAX, Course, Tag, max_length
+from grading.rubric import MAX_POINTS, RubricError, rubric_from_dict, rubric_to_dict
+from grading.scoring import distractor_id
 from quizzes.actions import draw_shortfall
-from quizzes.grading.rubric import MAX_POINTS, RubricError, rubric_from_dict, rubric_to_dict
 from quizzes.itemcheck import ITEM_CHECKS, BankReport, Item, check_bank, index_concepts
 from quizzes.models import (
     CHOICE_KINDS,
@@ -55,7 +56,6 @@ from quizzes.models import (
     RegradeRun,
     quiz_time_in_window,
 )
-from quizzes.scoring import distractor_id
 from quizzes.tasks import regrade
 from quizzes.visibility import SHORT, MatrixError, ReviewMatrix, normalize, preset
 

@@ -26,9 +26,9 @@ from typing import Any
 import snowballstemmer
 
 from courses.bloom import BloomLevel
-from quizzes.grading.freetext import grade
-from quizzes.grading.rubric import RubricError, rubric_from_dict
-from quizzes.grading.text import STOP_WORDS
+from grading.freetext import grade
+from grading.rubric import RubricError, rubric_from_dict
+from grading.text import STOP_WORDS
 
 # ------------------------------------------------------------------------------- the checks
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizzes import scoring
-from quizzes.grading.rubric import rubric_from_dict
+from grading import scoring
+from grading.rubric import rubric_from_dict
 from quizzes.models import CHOICE_KINDS
 
 

@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from quizzes.grading.base import Grader, get_grader
-from quizzes.grading.freetext import GradeResult
-from quizzes.grading.rubric import Rubric, rubric_from_dict
+from grading.base import Grader, get_grader
+from grading.freetext import GradeResult
+from grading.rubric import Rubric, rubric_from_dict
 from quizzes.models import Answer, Attempt, AttemptItem, GradeDecision, GradingPolicy, RegradeRun
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)

@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 
 from accounts.http import user_of
 from courses.permissions import authored_courses
+from grading.rubric import Rubric
 from quizzes import review
 from quizzes.access import (
     access_answer_for_review,
@@ -33,7 +34,6 @@ from quizzes.access import (
     regrade_runs_for_review,
 )
 from quizzes.forms import WAITING, ReviewFilterForm
-from quizzes.grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, QuestionVersion
 

@@ -1,8 +1,15 @@
-"""Apps depend one way: courses knows nothing of quizzes."""
+"""Rooms depend one way: courses knows nothing of quizzes, and grading knows nothing of Django."""
 
+import ast
+import subprocess
+import sys
 from pathlib import Path
 
-COURSES = Path(__file__).resolve().parents[1] / "courses"
+ROOT = Path(__file__).resolve().parents[1]
+COURSES = ROOT / "courses"
+GRADING = ROOT / "grading"
+FORBIDDEN_IN_GRADING = {"django", "courses", "quizzes", "accounts", "config"}
+ABOVE = "<a relative import above the package>"
 
 
 def test_nothing_under_courses_imports_quizzes() -> None:
@@ -13,3 +20,67 @@ def test_nothing_under_courses_imports_quizzes() -> None:
     ]
 
     assert offenders == []
+
+
+def imported_modules(path: Path, package: str) -> set[str]:
+    """Every module `path` imports, relative imports resolved against `package`."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            if node.level > len(parts):
+                names.add(ABOVE)
+                continue
+            base = parts[: len(parts) - node.level + 1] if node.level else []
+            module = ".".join([*base, node.module] if node.module else base)
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def grading_offenders(root: Path) -> list[str]:
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root.parent).with_suffix("")
+        package = ".".join(rel.parts[:-1])
+        for name in sorted(imported_modules(path, package)):
+            if name == ABOVE or name.split(".")[0] in FORBIDDEN_IN_GRADING:
+                offenders.append(f"{path.relative_to(root.parent)}: {name}")
+    return offenders
+
+
+def test_nothing_under_grading_imports_django_courses_or_quizzes() -> None:
+    assert grading_offenders(GRADING) == []
+
+
+def test_the_grading_check_catches_plain_from_and_relative_imports(tmp_path: Path) -> None:
+    package = tmp_path / "grading"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("import django.conf\n")
+    (package / "a.py").write_text("from quizzes.models import Answer\n")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "b.py").write_text("from ... import courses\n")
+    (package / "sub" / "c.py").write_text("from .. import text\nfrom .d import x\n")
+
+    assert grading_offenders(package) == [
+        "grading/__init__.py: django.conf",
+        "grading/a.py: quizzes.models",
+        "grading/a.py: quizzes.models.Answer",
+        f"grading/sub/b.py: {ABOVE}",
+    ]
+
+
+def test_importing_grading_leaves_django_unloaded() -> None:
+    code = (
+        "import sys\n"
+        "import grading, grading.batch, grading.draw, grading.llm, grading.scoring\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'django', 'courses', 'quizzes', 'accounts', 'config'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "[]"

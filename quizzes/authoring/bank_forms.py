@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from courses import tagpaths
 from courses.bloom import BloomLevel
 from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length, slug_validator
-from quizzes import draw
+from grading import draw
 from quizzes.actions import rule_pools, rule_queryset
 from quizzes.authoring.bank_actions import (
     ANY_CHECK,

@@ -23,10 +23,10 @@ from django.utils.safestring import SafeString
 from courses.bloom import BloomLevel
 from courses.history import diff, record_change
 from courses.models import SLUG_MAX, Concept, Course, Tag, max_length
+from grading.base import get_grader
+from grading.derive import rubric_from_model_answers
+from grading.rubric import rubric_from_dict, rubric_to_dict
 from quizzes.content import ContentSaved, store_content
-from quizzes.grading.base import get_grader
-from quizzes.grading.derive import rubric_from_model_answers
-from quizzes.grading.rubric import rubric_from_dict, rubric_to_dict
 from quizzes.highlight import highlight
 from quizzes.models import AttemptItem, GradingPolicy, Question, QuestionVersion
 

@@ -25,7 +25,7 @@ from accounts.http import user_of
 from courses.access import access_authored_course
 from courses.history import history_rows
 from courses.models import Course
-from quizzes import scoring
+from grading import scoring
 from quizzes.access import access_question_for_author
 from quizzes.authoring import question_actions as actions
 from quizzes.authoring.item_checks import editor_findings

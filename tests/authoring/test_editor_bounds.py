@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from courses.models import SLUG_MAX, max_length
-from quizzes.grading.rubric import MAX_POINTS
+from grading.rubric import MAX_POINTS
 from quizzes.models import Answer, Question, QuestionVersion, Quiz
 from tests.authoring.test_questions import FREE_TEXT, SINGLE, editor_post, url
 from tests.authoring.test_quiz_builder import rules, settings

@@ -13,7 +13,7 @@ import pytest
 
 from courses.content import ContentInvalid, import_tree
 from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length
-from quizzes.grading.rubric import MAX_POINTS
+from grading.rubric import MAX_POINTS
 from quizzes.models import Answer, Question, QuestionVersion, Quiz
 from tests.quiz_data import QUESTIONS, write_questions
 

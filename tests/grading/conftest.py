@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from quizzes.grading.rubric import Rubric, rubric_from_dict
+from grading.rubric import Rubric, rubric_from_dict
 
 # The example of docs/rubrics.md, completed.
 DOCS_EXAMPLE: dict[str, Any] = {

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from quizzes.grading.base import (
+from grading.base import (
     Grader,
     KeywordGrader,
     available_graders,
     get_grader,
     register_grader,
 )
-from quizzes.grading.freetext import grade
-from quizzes.grading.rubric import rubric_from_dict
+from grading.freetext import grade
+from grading.rubric import rubric_from_dict
 
 from .conftest import DOCS_EXAMPLE
 
@@ -43,6 +43,6 @@ def test_graders_can_be_registered() -> None:
         assert "strict" in available_graders()
         assert get_grader("strict").name == "strict"
     finally:
-        from quizzes.grading import base
+        from grading import base
 
         base._REGISTRY.pop("strict")

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from quizzes.grading.batch import BatchError, grade_file, grade_lines, load_rubric
-from quizzes.grading.rubric import RubricError, rubric_from_dict
+from grading.batch import BatchError, grade_file, grade_lines, load_rubric
+from grading.rubric import RubricError, rubric_from_dict
 
 from .conftest import DOCS_EXAMPLE
 
@@ -67,7 +67,7 @@ def test_without_a_rubric_each_line_brings_its_question_and_model_answer() -> No
 
 
 def test_derived_rubrics_are_made_once_per_question(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizzes.grading.batch as batch
+    import grading.batch as batch
 
     calls: list[str] = []
     real = batch.rubric_from_model_answers

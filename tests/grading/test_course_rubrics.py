@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from courses.content import split_front_matter
-from quizzes.grading.freetext import GradeResult, grade
-from quizzes.grading.rubric import Rubric, rubric_from_dict
+from grading.freetext import GradeResult, grade
+from grading.rubric import Rubric, rubric_from_dict
 
 QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "content" / "questions"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import yaml
 
-from quizzes.grading.derive import propose_key_ideas, rubric_from_model_answers
-from quizzes.grading.freetext import grade
-from quizzes.grading.rubric import rubric_from_dict, rubric_to_dict
+from grading.derive import propose_key_ideas, rubric_from_model_answers
+from grading.freetext import grade
+from grading.rubric import rubric_from_dict, rubric_to_dict
 
 QUESTION = "What is the main advantage of steering one model with prompts over fine-tuning?"
 MODEL = "No additional training run is needed, so the startup saves compute cost and time."

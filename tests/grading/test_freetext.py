@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzes.grading.freetext import check_model_answers, grade
-from quizzes.grading.rubric import Rubric, rubric_from_dict
-from quizzes.grading.text import tokenize
+from grading.freetext import check_model_answers, grade
+from grading.rubric import Rubric, rubric_from_dict
+from grading.text import tokenize
 
 from .conftest import DOCS_EXAMPLE, simple_rubric
 

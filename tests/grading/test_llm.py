@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from quizzes.grading.base import get_grader
-from quizzes.grading.llm import ChatCompletionsGrader, quote_span
-from quizzes.grading.rubric import Rubric, rubric_from_dict
+from grading.base import get_grader
+from grading.llm import ChatCompletionsGrader, quote_span
+from grading.rubric import Rubric, rubric_from_dict
 
 from .conftest import DOCS_EXAMPLE
 

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzes.grading.rubric import (
+from grading.rubric import (
     Rubric,
     RubricError,
     default_min_ideas,

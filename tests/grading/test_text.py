@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzes.grading.text import AnswerIndex, compile_phrase, match_phrase, stem, tokenize
+from grading.text import AnswerIndex, compile_phrase, match_phrase, stem, tokenize
 
 
 def strength(phrase: str, answer: str) -> float:

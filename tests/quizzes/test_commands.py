@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from quizzes.grading.rubric import rubric_from_dict
+from grading.rubric import rubric_from_dict
 
 
 def test_a_rubric_is_drafted_from_a_model_answer_as_valid_yaml(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from courses.bloom import BloomLevel
 from courses.content import import_tree
 from courses.models import Chapter, Course
-from quizzes import draw
+from grading import draw
 from quizzes.actions import QuizError, draw_questions, draw_shortfall
 from quizzes.models import DrawRule, Quiz
 from tests.quiz_data import write_questions

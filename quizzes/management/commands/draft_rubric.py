@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courses.content import dump_yaml
-from quizzes.grading.derive import rubric_from_model_answers
-from quizzes.grading.rubric import rubric_to_dict
+from grading.derive import rubric_from_model_answers
+from grading.rubric import rubric_to_dict
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
     python manage.py grade_answers --answers IN.jsonl --out OUT.jsonl [--rubric RUBRIC_FILE]
 
-The line formats are described in quizzes/grading/batch.py and docs/rubrics.md.
+The line formats are described in grading/batch.py and docs/rubrics.md.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quizzes.grading.batch import BatchError, grade_file
-from quizzes.grading.rubric import RubricError
+from grading.batch import BatchError, grade_file
+from grading.rubric import RubricError
 
 
 class Command(BaseCommand):

@@ -1,4 +1,13 @@
-"""Automatic grading of free-text answers against rubrics (pure Python, no Django).
+"""Grading, pure Python: this package never imports Django, `courses` or `quizzes`.
+
+tests/test_layering.py enforces that; callers (quizzes.review, the management commands, the
+editors) read settings and the database and pass plain values in.
+
+- `scoring`: exact scoring of the objective parts (single, true/false, multiple, matching,
+  ordering).
+- `draw`: whether a quiz's draw rules can all be met at once, and a draw that meets them.
+
+Free-text answers are graded against rubrics by:
 
 - `rubric`: the rubric dataclasses, validation (`rubric_from_dict`) and export (`rubric_to_dict`).
 - `text`: tokenising with offsets, stemming, stop words, fuzzy matching, negation.

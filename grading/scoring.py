@@ -1,7 +1,7 @@
 """Exact scoring of the objective question parts (pure Python, no Django).
 
 Part kinds `single`, `true_false`, `multiple`, `matching` and `ordering` (docs/content-format.md)
-are scored here; `free_text` parts are graded against their rubric by `quizzes.grading`.
+are scored here; `free_text` parts are graded against their rubric by `grading.freetext`.
 
     spec = ChoiceSpec("multiple", (OptionSpec("a", True), OptionSpec("b", False)), points=2)
     result = score(spec, ChoiceResponse(frozenset({"a"})))     # PartScore(points=2.0, ...)

@@ -1,4 +1,4 @@
-"""Exact scoring of objective parts (quizzes/scoring.py); the worked examples of docs/grading.md."""
+"""Exact scoring of objective parts (grading/scoring.py); the worked examples of docs/grading.md."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes.scoring import (
+from grading.scoring import (
     ChoiceResponse,
     ChoiceSpec,
     MatchingResponse,
