@@ -229,3 +229,7 @@ STEPWISE_CONTENT_DIR = BASE_DIR / "content"
 STEPWISE_TASK_STALE_SECONDS = env.int("STEPWISE_TASK_STALE_SECONDS", default=300)
 STEPWISE_TASK_SWEEP_SECONDS = env.int("STEPWISE_TASK_SWEEP_SECONDS", default=60)
 STEPWISE_GRADER_WAIT_SECONDS = env.int("STEPWISE_GRADER_WAIT_SECONDS", default=600)
+
+# Links other apps add to the course and chapter pages (courses/extensions.py): dotted paths of
+# classes following courses.extensions.CoursePageLinks, shown in this order.
+STEPWISE_COURSE_PAGE_EXTENSIONS = ["quizzes.extensions.QuizLinks"]

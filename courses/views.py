@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from courses import graph
 from courses.access import access_chapter, access_concept, access_course, access_tag
+from courses.extensions import chapter_links, course_links
 from courses.forms import SearchForm
 from courses.graphlayout import NodeIn, layout, render_svg
 from courses.models import Chapter, Concept, Course, Prerequisite, Tag
@@ -67,6 +68,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
             "starting_points": starting_points,
             "concept_count": len(concepts),
             "edge_count": len(edge_list),
+            "links": course_links(course),
         },
     )
 
@@ -90,6 +92,7 @@ def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) ->
             "concepts": _chapter_order(concepts, edges),
             "previous_chapter": siblings[index - 1] if index > 0 else None,
             "next_chapter": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "links": chapter_links(chapter),
         },
     )
 

@@ -1,12 +1,15 @@
 """Rooms depend one way: courses knows nothing of quizzes, and grading knows nothing of Django."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSES = ROOT / "courses"
+COURSE_TEMPLATES = [ROOT / "templates" / "courses", COURSES / "templates"]
+QUIZ_IN_TEMPLATE = re.compile(r"""load\s+quiz|['"]quizzes:""")
 GRADING = ROOT / "grading"
 FORBIDDEN_IN_GRADING = {"django", "courses", "quizzes", "accounts", "config"}
 ABOVE = "<a relative import above the package>"
@@ -20,6 +23,34 @@ def test_nothing_under_courses_imports_quizzes() -> None:
     ]
 
     assert offenders == []
+
+
+def template_offenders(folders: list[Path]) -> list[str]:
+    """Templates that load a quiz tag library or name a quiz URL."""
+    return [
+        f"{path.relative_to(folder.parent)}: {match.group()}"
+        for folder in folders
+        for path in sorted(folder.rglob("*.html"))
+        for match in QUIZ_IN_TEMPLATE.finditer(path.read_text())
+    ]
+
+
+def test_no_course_template_loads_quiz_tags_or_names_quiz_urls() -> None:
+    assert template_offenders(COURSE_TEMPLATES) == []
+
+
+def test_the_template_check_catches_quiz_tags_and_quiz_urls(tmp_path: Path) -> None:
+    folder = tmp_path / "courses"
+    folder.mkdir()
+    (folder / "a.html").write_text("{% load quiz_links %}{% chapter_quizzes chapter %}")
+    (folder / "b.html").write_text("""<a href="{% url 'quizzes:quiz_list' c %}">""")
+    (folder / "c.html").write_text("""{% url "quizzes:quiz" c q %} {% load static %}""")
+
+    assert template_offenders([folder, tmp_path / "absent"]) == [
+        "courses/a.html: load quiz",
+        "courses/b.html: 'quizzes:",
+        'courses/c.html: "quizzes:',
+    ]
 
 
 def imported_modules(path: Path, package: str) -> set[str]:

@@ -160,6 +160,7 @@ def test_list_pages_run_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         client.get(reverse("courses:course", args=["demo-course"]))
     # chapter: chapter with course, concepts, edges, sibling chapters, the chapter's quizzes
+    # (the quizzes' link through courses.extensions)
     with django_assert_num_queries(5):
         client.get(reverse("courses:chapter", args=["demo-course", "basics"]))
     # graph: course, chapters, concepts, edges

@@ -1,0 +1,56 @@
+"""The one extension point of the course pages: links that other apps add to them.
+
+`courses` knows nothing of the apps built on it, yet the course page offers the course's quizzes
+and a chapter page its chapter's quizzes. Each app that wants links there names a class in the
+setting `STEPWISE_COURSE_PAGE_EXTENSIONS` (dotted paths, read with `import_string`); the class is
+instantiated with no arguments and follows `CoursePageLinks`. The course views collect the links
+with `course_links` / `chapter_links`, and the templates render plain `PageLink`s, so no course
+template loads another app's tags or reverses another app's URLs (tests/test_layering.py).
+
+Chosen over a signal because the order of the links is the order of the setting, and the types
+are checked: a signal's receivers return `Any` and their order is the order of imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from courses.models import Chapter, Course
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One link on a course or chapter page."""
+
+    title: str
+    url: str
+
+
+class CoursePageLinks(Protocol):
+    """What an app adds to the course pages. Each method should run at most one query."""
+
+    def for_course(self, course: Course) -> Sequence[PageLink]:
+        """Links shown after the course page's own (graph, tag)."""
+        ...
+
+    def for_chapter(self, chapter: Chapter) -> Sequence[PageLink]:
+        """Links shown as buttons under the chapter's summary; `chapter.course` is loaded."""
+        ...
+
+
+def course_page_extensions() -> list[CoursePageLinks]:
+    """The extensions named in `STEPWISE_COURSE_PAGE_EXTENSIONS`, in the order listed."""
+    return [import_string(path)() for path in settings.STEPWISE_COURSE_PAGE_EXTENSIONS]
+
+
+def course_links(course: Course) -> list[PageLink]:
+    return [link for ext in course_page_extensions() for link in ext.for_course(course)]
+
+
+def chapter_links(chapter: Chapter) -> list[PageLink]:
+    return [link for ext in course_page_extensions() for link in ext.for_chapter(chapter)]
