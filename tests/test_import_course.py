@@ -89,3 +89,15 @@ def test_importing_the_course_alone_keeps_the_import_records_of_its_questions(
 
     assert ImportedFile.objects.filter(path="questions/which.md").exists()
     assert import_course(content_dir).changes == 0  # and no question reads as edited
+
+
+def test_neither_app_imports_the_orchestrator() -> None:
+    project = Path(__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(project))
+        for app in ("courses", "quizzes")
+        for path in (project / app).rglob("*.py")
+        if "import content_io" in (text := path.read_text()) or "from content_io" in text
+    ]
+
+    assert offenders == []
