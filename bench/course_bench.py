@@ -95,8 +95,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from content_io.course import import_course
     from courses import graph
-    from courses.content import import_tree
     from courses.models import Concept, Course
 
     setup_test_environment()
@@ -115,12 +115,12 @@ def main() -> None:
     )
 
     start = time.perf_counter()
-    report = import_tree(content)
+    report = import_course(content)
     print(
         f"import (first run):                  {time.perf_counter() - start:6.1f} s   {report.changes} changes"
     )
     start = time.perf_counter()
-    report = import_tree(content)
+    report = import_course(content)
     print(
         f"import (second run, no change):      {time.perf_counter() - start:6.1f} s   {report.changes} changes"
     )
@@ -160,7 +160,7 @@ def main() -> None:
         sub = tmp / f"content-{n}"
         generate(sub, n, n * 4)
         Course.objects.filter(slug="bench-course").delete()  # cascades to chapters and concepts
-        import_tree(sub)
+        import_course(sub)
         ms = timed(lambda: client.get("/courses/bench-course/graph/"), 3)
         print(
             f"graph page at {n:5d} concepts / {n * 4:5d} edges: {statistics.median(ms):7.1f} ms   "

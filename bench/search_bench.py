@@ -88,7 +88,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from courses.content import import_tree
+    from content_io.course import import_course
     from courses.models import Course
 
     setup_test_environment()
@@ -101,7 +101,7 @@ def main() -> None:
     content = tmp / "content"
     generate(content, args.concepts)
     start = time.perf_counter()
-    import_tree(content)
+    import_course(content)
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"engine: {engine}; {args.concepts} concepts of about 275 words")
     print(f"import (with the search index): {time.perf_counter() - start:6.1f} s")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "content_io",  # the course as files: import_content/export_content over courses and quizzes
 ]
 
 MIDDLEWARE = [

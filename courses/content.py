@@ -1,9 +1,13 @@
-"""The course as files: `import_tree` and `export_tree`.
+"""The course as files: the course, its chapters, tags and concepts (`parse_tree`,
+`write_tree`, `export_tree`), and `import_tree`, the import of those alone.
 
 The format is documented in docs/content-format.md. Import is all-or-nothing: every file is
 parsed and checked first, every error is collected (file, field, message), and the database is
 written in one transaction only when there is none. `check=True` runs the whole import and rolls
 it back, so it reports exactly what a real run would change.
+
+This module knows nothing of questions and quizzes: `content_io.course.import_course` reads a
+whole content directory, this module's parts and the quizzes app's, in one transaction.
 """
 
 from __future__ import annotations
@@ -11,14 +15,13 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
-from django.apps import apps
-from django.db import models, transaction
+from django.db import transaction
 
 from courses import markup, provenance
 from courses.actions import own_chapter_tag, own_course_tag
@@ -34,7 +37,7 @@ from courses.models import (
     Tag,
     max_length,
 )
-from courses.provenance import Conflict
+from courses.provenance import Conflict, ItemModels
 
 COURSE_FILE = "course.yaml"
 TAGS_FILE = "tags.yaml"
@@ -98,15 +101,19 @@ class ImportReport:
     updated: Counter[str] = field(default_factory=Counter)
     deleted: Counter[str] = field(default_factory=Counter)
     missing: list[str] = field(default_factory=list)  # concepts in the database, not in files
-    missing_items: dict[str, list[str]] = field(default_factory=dict)  # the same, for sections
+    missing_items: dict[str, list[str]] = field(default_factory=dict)  # the same, for other items
     warnings: list[str] = field(default_factory=list)  # written, but worth a look
     checked_only: bool = False
+    skipped: bool = False  # --if-empty found a course already: nothing was read or written
 
     @property
     def changes(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
     def lines(self) -> Iterator[str]:
+        if self.skipped:
+            yield "nothing imported: the database already holds a course"
+            return
         for verb, counts in (
             ("created", self.created),
             ("updated", self.updated),
@@ -175,12 +182,11 @@ class CourseTree:
     course: CourseData
     tags: list[TagData]
     concepts: list[ConceptData]
-    sections: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class WriteContext:
-    """What a section's writer gets: the rows the course import has just written."""
+    """The rows `write_tree` has just written, for writing the items that refer to them."""
 
     course: Course
     concepts: dict[str, Concept]
@@ -190,30 +196,8 @@ class WriteContext:
     prune: bool
 
 
-@dataclass(frozen=True)
-class ContentSection:
-    """Another app's part of the content tree (the quizzes app registers its questions).
-
-    `parse(root, tree, errors)` reads and checks its files, reporting through `errors`;
-    `write(data, context)` writes them inside the import's transaction;
-    `export(course, root) -> files` writes them back in canonical form;
-    `item_models` names the model of the items in each of its folders ("app.Model", with a
-    `course` and a `slug`), so an import conflict can say what was edited, by whom and when.
-    The courses app calls these without knowing the app behind them.
-    """
-
-    name: str
-    parse: Callable[[Path, CourseTree, Errors], Any]
-    write: Callable[[Any, WriteContext], None]
-    export: Callable[[Course, Path], list[Path]]
-    item_models: dict[str, str] = field(default_factory=dict)
-
-
-_SECTIONS: dict[str, ContentSection] = {}
-
-
-def register_section(section: ContentSection) -> None:
-    _SECTIONS[section.name] = section
+# Content folder → the model of the items its files hold (an import conflict names them).
+ITEM_MODELS: ItemModels = {CONCEPTS_DIR: Concept}
 
 
 class Errors:
@@ -553,12 +537,7 @@ def parse_tree(root: Path) -> CourseTree:
         _check_references(course, tags, concepts, errors, unreadable)
     if errors.items or course is None:
         raise ContentInvalid(errors.items)
-    tree = CourseTree(course=course, tags=tags, concepts=concepts)
-    for section in _SECTIONS.values():
-        tree.sections[section.name] = section.parse(root, tree, errors)
-    if errors.items:
-        raise ContentInvalid(errors.items)
-    return tree
+    return CourseTree(course=course, tags=tags, concepts=concepts)
 
 
 def _check_references(
@@ -615,10 +594,6 @@ def _check_references(
 # Writing: plain data → database, counting changes
 
 
-class _Rollback(Exception):
-    pass
-
-
 class ImportConflicts(Exception):
     """The import would overwrite items edited in the browser since their last import."""
 
@@ -630,43 +605,47 @@ class ImportConflicts(Exception):
 def import_tree(
     root: Path | str, *, check: bool = False, prune: bool = False, force: bool = False
 ) -> ImportReport:
-    """Import the course under `root`; all-or-nothing. Raises ContentInvalid on any error, and
-    ImportConflicts when it would change an item edited in the browser since its last import
-    (`force=True` overwrites those, each named in the report's warnings)."""
+    """Import the course, its chapters, tags and concepts under `root`, and nothing else (the
+    whole content directory, questions and quizzes too, is `content_io.course.import_course`);
+    all-or-nothing. Raises ContentInvalid on any error, and ImportConflicts when it would change
+    an item edited in the browser since its last import (`force=True` overwrites those, each
+    named in the report's warnings)."""
     root = Path(root)
     tree = parse_tree(root)
     report = ImportReport(checked_only=check)
-    try:
-        with transaction.atomic():
-            course = Course.objects.filter(slug=tree.course.slug).first()
-            before = canonical_files(course) if course else {}
-            items = provenance.Items.of(course, item_models())
-            _write(tree, report, prune=prune)
-            _keep_browser_edits(root, tree, before, items, report, check=check, force=force)
-            if check:
-                raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        course = Course.objects.filter(slug=tree.course.slug).first()
+        before = canonical_files(course, export_tree) if course else {}
+        items = provenance.Items.of(course, ITEM_MODELS)
+        written = write_tree(tree, report, prune=prune)
+        # An import that changed nothing left every item as it was (the report counts each
+        # write); rendering the course again would cost as much as the first rendering.
+        unchanged = bool(before) and report.changes == 0
+        after = before if unchanged else canonical_files(written.course, export_tree)
+        keep_browser_edits(
+            root, written.course, before, after, items, report, check=check, force=force
+        )
+        if check:
+            transaction.set_rollback(True)
     return report
 
 
-def _keep_browser_edits(
+def keep_browser_edits(
     root: Path,
-    tree: CourseTree,
-    before: dict[str, str],
+    course: Course,
+    before: Mapping[str, str],
+    after: Mapping[str, str],
     items: provenance.Items,
     report: ImportReport,
     *,
     check: bool,
     force: bool,
 ) -> None:
-    """Refuse (roll back) an import that changed items edited in the browser, unless forced;
-    then remember what this import left, so the next one can tell."""
-    course = Course.objects.get(slug=tree.course.slug)
-    # An import that changed nothing left every item as it was (the report counts each write);
-    # rendering the course again would cost as much as the first rendering (YAML).
-    after = before if before and report.changes == 0 else canonical_files(course)
-    records = provenance.import_records(course)
+    """Refuse (raise ImportConflicts, so the transaction rolls back) an import that changed
+    items edited in the browser, unless forced; then remember what this import left, so the next
+    one can tell. `before` and `after` are the canonical files of the items the import handles,
+    `items.item_models` their folders: records of other files are left alone."""
+    records = provenance.import_records(course, items.item_models)
     conflicts = provenance.find_conflicts(course, before, after, records, items)
     if conflicts and not force:
         raise ImportConflicts(conflicts)
@@ -678,14 +657,6 @@ def _keep_browser_edits(
             if p.is_file()
         }
         provenance.record_import(course, after, imported, records)
-
-
-def item_models() -> dict[str, type[models.Model]]:
-    """Content folder → the model of the items its files hold."""
-    labels = {CONCEPTS_DIR: "courses.Concept"}
-    for section in _SECTIONS.values():
-        labels.update(section.item_models)
-    return {folder: apps.get_model(label) for folder, label in labels.items()}
 
 
 def _sync_fields(obj: Any, values: dict[str, Any]) -> bool:
@@ -730,7 +701,10 @@ def _sync_rows(
     report.deleted[kind] += len(to_delete)
 
 
-def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
+def write_tree(tree: CourseTree, report: ImportReport, *, prune: bool) -> WriteContext:
+    """Write the course, its chapters, tags and concepts, counting changes in `report`; return
+    the rows written, for the items that refer to them. Raises ContentInvalid when a tag's slug
+    belongs to another course."""
     errors = Errors()
     _check_tag_owners(tree.course, tree.tags, errors)  # against the database, so not in parse
     if errors.items:
@@ -879,9 +853,7 @@ def _write(tree: CourseTree, report: ImportReport, *, prune: bool) -> None:
         ConceptTag, existing_tags, wanted_tags, ("concept_id", "tag_id"), "concept tags", report
     )
 
-    context = WriteContext(course, concepts, tags, chapters, report, prune)
-    for section in _SECTIONS.values():
-        section.write(tree.sections[section.name], context)
+    return WriteContext(course, concepts, tags, chapters, report, prune)
 
 
 def own_tag_names(tree: CourseTree) -> set[str]:
@@ -983,7 +955,8 @@ def render_concept_file(
 
 
 def export_tree(course: Course, root: Path | str) -> list[Path]:
-    """Write `course` under `root` in the content format; return the files written."""
+    """Write `course`, its chapters, tags and concepts under `root` in the content format;
+    return the files written (`content_io.course.export_course` writes its questions too)."""
     root = Path(root)
     (root / CONCEPTS_DIR).mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -1044,22 +1017,23 @@ def export_tree(course: Course, root: Path | str) -> list[Path]:
             root / CONCEPTS_DIR / f"{c.slug}.md",
             render_concept_file(c, learn_before[c.pk], related[c.pk], tags[c.pk]),
         )
-    for section in _SECTIONS.values():
-        written.extend(section.export(course, root))
     return written
 
 
-def canonical_files(course: Course) -> dict[str, str]:
-    """Every file of `course` as `export_tree` writes it: {"concepts/alpha.md": text, ...}.
+Export = Callable[[Course, Path], list[Path]]  # writes a course's files, returns them
 
-    Rendered through `export_tree` itself (into a temporary directory), so the canonical form
-    has one definition and a section added later is covered without more code.
+
+def canonical_files(course: Course, export: Export) -> dict[str, str]:
+    """Every file `export` writes for `course`: {"concepts/alpha.md": text, ...}.
+
+    Rendered through the export itself (into a temporary directory), so the canonical form
+    has one definition.
     """
     with tempfile.TemporaryDirectory(prefix="stepwise-canonical-") as tmp:
         root = Path(tmp)
         return {
             path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
-            for path in export_tree(course, root)
+            for path in export(course, root)
         }
 
 
@@ -1069,12 +1043,15 @@ class EditedExport:
     deleted: list[str]  # files of items imported once and deleted in the browser since
 
 
-def export_edited(course: Course, root: Path | str) -> EditedExport:
+def export_edited(
+    course: Course, root: Path | str, export: Export = export_tree, items: ItemModels = ITEM_MODELS
+) -> EditedExport:
     """Write only the files of items edited (or made) in the browser since their last import,
-    in the content format, over what `root` holds; the rest of `root` is left alone."""
+    in the content format, over what `root` holds; the rest of `root` is left alone. `export`
+    writes the whole course and `items` names its item folders (the course's own by default)."""
     root = Path(root)
-    current = canonical_files(course)
-    changed, deleted = provenance.edited_paths(provenance.import_records(course), current)
+    current = canonical_files(course, export)
+    changed, deleted = provenance.edited_paths(provenance.import_records(course, items), current)
     written = []
     for name in changed:
         path = root / name

@@ -49,8 +49,18 @@ class Conflict:
         return f"{self.file}: {self.item}: {self.message}"
 
 
-def import_records(course: Course) -> dict[str, ImportedFile]:
-    return {r.path: r for r in ImportedFile.objects.filter(course=course)}
+def import_records(course: Course, item_models: ItemModels) -> dict[str, ImportedFile]:
+    """The course's import records of the course file, the tags file and the files in the
+    folders of `item_models` (an import of part of the content leaves the rest alone)."""
+    return {
+        r.path: r
+        for r in ImportedFile.objects.filter(course=course)
+        if _covered(r.path, item_models)
+    }
+
+
+def _covered(path: str, item_models: ItemModels) -> bool:
+    return path in (COURSE_FILE, TAGS_FILE) or path.split("/", 1)[0] in item_models
 
 
 def _edited(form: str | None, record: ImportedFile | None) -> bool:

@@ -2,8 +2,8 @@
 
 `content/questions/<slug>.md`: front matter + the stem in Markdown (docs/content-format.md).
 `content/quizzes/<slug>.yaml`: quiz settings, fixed questions and draw rules.
-Registered as sections of `courses.content`, so `import_content` stays all-or-nothing across
-concepts, questions and quizzes.
+`content_io.course` reads and writes them with the course (`import_course`, `export_course`), so
+`import_content` stays all-or-nothing across concepts, questions and quizzes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from courses import markup
 from courses.bloom import BloomLevel, parse_bloom
 from courses.content import (
     SLUG_RE,
-    ContentSection,
+    ContentInvalid,
     CourseTree,
     Errors,
     WriteContext,
@@ -35,6 +35,7 @@ from courses.content import (
     read_text,
 )
 from courses.models import SLUG_MAX, Course, Tag, max_length
+from courses.provenance import ItemModels
 from grading.rubric import MAX_POINTS, RubricError, rubric_from_dict, rubric_to_dict
 from grading.scoring import distractor_id
 from quizzes.actions import draw_shortfall
@@ -435,9 +436,7 @@ def _parse_waivers(raw: Any, file: str, errors: Errors) -> dict[str, str]:
     waivers: dict[str, str] = {}
     for code, reason in raw.items():
         if code not in ITEM_CHECKS:
-            errors.add(
-                file, f"waivers.{code}", f"unknown check (one of {', '.join(ITEM_CHECKS)})"
-            )
+            errors.add(file, f"waivers.{code}", f"unknown check (one of {', '.join(ITEM_CHECKS)})")
         elif not isinstance(reason, str) or not reason.strip():
             errors.add(file, f"waivers.{code}", "give the reason the check does not apply")
         else:
@@ -1044,12 +1043,15 @@ class QuizContent:
     quizzes: list[QuizData]
 
 
-def parse_section(root: Path, tree: CourseTree, errors: Errors) -> QuizContent:
+def parse_quiz_content(root: Path, tree: CourseTree, errors: Errors) -> QuizContent:
+    """The questions and quizzes under `root`, checked against the course `tree`; problems go
+    to `errors`."""
     questions = parse_questions(root, tree, errors)
     return QuizContent(questions, parse_quizzes(root, tree, questions, errors))
 
 
-def write_section(data: QuizContent, ctx: WriteContext) -> None:
+def write_quiz_content(data: QuizContent, ctx: WriteContext) -> None:
+    """Write the questions and quizzes, inside the import's transaction, after the course."""
     write_questions(data.questions, ctx)
     write_quizzes(data.quizzes, ctx)
     if ctx.report.checked_only:
@@ -1060,7 +1062,10 @@ def check_tree_items(root: Path) -> tuple[BankReport, dict[str, str]]:
     """The item-writing checker over a content directory, without a database: the report and
     each question's file. Raises ContentInvalid when the files do not import."""
     tree = parse_tree(root)
-    data: QuizContent = tree.sections[QUIZ_SECTION.name]
+    errors = Errors()
+    data = parse_quiz_content(root, tree, errors)
+    if errors.items:
+        raise ContentInvalid(errors.items)
     concepts = index_concepts({c.slug: f"{c.title}\n\n{c.body}" for c in tree.concepts})
     items = [
         Item(q.slug, q.title, q.bloom, q.stem, q.parts, tuple(q.concepts), q.waivers)
@@ -1071,9 +1076,7 @@ def check_tree_items(root: Path) -> tuple[BankReport, dict[str, str]]:
 
 def item_writing_warnings(data: QuestionsData, ctx: WriteContext) -> list[str]:
     """The item-writing checker's unwaived findings, as `file: field: what and why` lines."""
-    concepts = index_concepts(
-        {slug: f"{c.title}\n\n{c.body}" for slug, c in ctx.concepts.items()}
-    )
+    concepts = index_concepts({slug: f"{c.title}\n\n{c.body}" for slug, c in ctx.concepts.items()})
     items = [
         Item(q.slug, q.title, q.bloom, q.stem, q.parts, tuple(q.concepts), q.waivers)
         for q in data.questions
@@ -1089,14 +1092,9 @@ def item_writing_warnings(data: QuestionsData, ctx: WriteContext) -> list[str]:
     return lines
 
 
-def export_section(course: Course, root: Path) -> list[Path]:
+def export_quiz_content(course: Course, root: Path) -> list[Path]:
     return export_questions(course, root) + export_quizzes(course, root)
 
 
-QUIZ_SECTION = ContentSection(
-    name="quizzes",
-    parse=parse_section,
-    write=write_section,
-    export=export_section,
-    item_models={QUESTIONS_DIR: "quizzes.Question", QUIZZES_DIR: "quizzes.Quiz"},
-)
+# Content folder → the model of the items its files hold (an import conflict names them).
+ITEM_MODELS: ItemModels = {QUESTIONS_DIR: Question, QUIZZES_DIR: Quiz}

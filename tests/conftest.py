@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 
 from accounts.actions import sign_up_student
 from accounts.roles import ADMIN, INSTRUCTOR, ensure_groups
-from courses.content import import_tree
+from content_io.course import import_course
 from courses.models import Course
 from quizzes.models import Quiz
 from tests.quiz_data import write_questions
@@ -107,7 +107,7 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def course(db: None, content_dir: Path) -> Course:
-    import_tree(content_dir)
+    import_course(content_dir)
     return Course.objects.get(slug="demo-course")
 
 
@@ -150,7 +150,7 @@ def admin_user(make_user: Callable[..., User]) -> User:
 def quiz(db: None, content_dir: Path) -> Quiz:
     """The demo course plus a quiz holding one question of every kind (tests/quiz_data.py)."""
     write_questions(content_dir)
-    import_tree(content_dir)
+    import_course(content_dir)
     return Quiz.objects.get(slug="every-kind")
 
 

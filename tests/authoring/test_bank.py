@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import INSTRUCTOR
-from courses.content import import_tree
+from content_io.course import import_course
 from courses.history import history_of
 from courses.models import ChangeRecord, Course, Tag
 from quizzes.authoring import bank
@@ -56,7 +56,7 @@ def write_simple_questions(root: Path, count: int, *, concept: str = "alpha") ->
 def bank_course(db: None, content_dir: Path) -> Course:
     """The demo course with one question of every kind (and the quiz `every-kind`)."""
     write_questions(content_dir)
-    import_tree(content_dir)
+    import_course(content_dir)
     return Course.objects.get(slug="demo-course")
 
 
@@ -101,7 +101,7 @@ def other_course(tmp_path: Path, bank_course: Course) -> Course:
         ),
         encoding="utf-8",
     )
-    import_tree(root)
+    import_course(root)
     return Course.objects.get(slug="other-course")
 
 
@@ -303,7 +303,7 @@ def test_the_bank_runs_the_same_queries_for_few_or_many_questions(
     django_assert_num_queries: Any,
 ) -> None:
     write_simple_questions(content_dir, extra)
-    import_tree(content_dir)
+    import_course(content_dir)
     client.force_login(author)
     post_bulk(client, {"ids": ids("pick-one"), "action": "unpublish"})  # one with an author
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from accounts.roles import INSTRUCTOR
+from content_io.course import export_course, import_course
 from courses import actions
-from courses.content import export_tree, import_tree
 from courses.history import history_of
 from courses.models import ChangeRecord, Chapter, Concept, Course, Prerequisite, Tag
 
@@ -851,9 +851,9 @@ def test_a_concept_written_in_the_editor_survives_export_and_import_unchanged(
         form_data(course, beta, chapter=gamma.chapter_id, status="draft"),
     )
 
-    export_tree(course, tmp_path / "out")
-    report = import_tree(tmp_path / "out")
-    export_tree(course, tmp_path / "again")
+    export_course(course, tmp_path / "out")
+    report = import_course(tmp_path / "out")
+    export_course(course, tmp_path / "again")
 
     assert report.changes == 0, list(report.lines())
     first = (tmp_path / "out" / "concepts" / "delta.md").read_text(encoding="utf-8")

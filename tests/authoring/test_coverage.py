@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from courses.content import import_tree
+from content_io.course import import_course
 from courses.history import history_of
 from courses.models import ChangeRecord, Concept, Course, Tag
 from quizzes.models import Question
@@ -62,7 +62,7 @@ def test_a_question_counts_in_every_chapter_of_its_concepts_but_once_in_the_tota
     client: Client, content_dir: Path, author: User
 ) -> None:
     write_simple_questions(content_dir, 1)  # concepts alpha (basics) and gamma (advanced)
-    import_tree(content_dir)
+    import_course(content_dir)
     client.force_login(author)
 
     response = client.get(COVERAGE)
@@ -117,7 +117,7 @@ def test_coverage_runs_the_same_queries_for_few_or_many_questions(
     client: Client, content_dir: Path, author: User, extra: int, django_assert_num_queries: Any
 ) -> None:
     write_simple_questions(content_dir, extra)
-    import_tree(content_dir)
+    import_course(content_dir)
     client.force_login(author)
 
     # 1 session, 2 user, 3 roles, 4 the course, 5 counts per chapter and level,
@@ -238,7 +238,7 @@ def test_the_report_runs_the_same_queries_for_few_or_many_items(
     client: Client, content_dir: Path, author: User, extra: int, django_assert_num_queries: Any
 ) -> None:
     write_simple_questions(content_dir, extra)
-    import_tree(content_dir)
+    import_course(content_dir)
     client.force_login(author)
 
     # 1 session, 2 user, 3 roles, 4 the course, 5 chapters, 6 concepts (for choices),

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from courses.content import ContentInvalid, export_tree, import_tree
+from content_io.course import export_course, import_course
+from courses.content import ContentInvalid
 from courses.models import Course
 from quizzes.authoring.item_checks import editor_anchor
 from quizzes.models import Question
@@ -51,7 +52,7 @@ def write_long_key(root: Path, waivers: str = "") -> None:
 @pytest.fixture
 def flagged_course(content_dir: Path) -> Course:
     write_long_key(content_dir)
-    import_tree(content_dir)
+    import_course(content_dir)
     return Course.objects.get(slug="demo-course")
 
 
@@ -81,7 +82,7 @@ def test_import_check_lists_each_finding_with_its_file_and_field(content_dir: Pa
 def test_a_plain_import_does_not_run_the_checker(content_dir: Path) -> None:
     write_long_key(content_dir)
 
-    report = import_tree(content_dir)
+    report = import_course(content_dir)
 
     assert not any("longest" in w for w in report.warnings)
 
@@ -93,13 +94,13 @@ def test_a_waiver_silences_its_check_and_survives_export_and_reimport(
         content_dir,
         "waivers:\n  longest-is-key: The long option spells out a schedule on purpose.\n",
     )
-    import_tree(content_dir)
+    import_course(content_dir)
     exported = tmp_path / "out"
-    export_tree(Course.objects.get(), exported)
+    export_course(Course.objects.get(), exported)
 
-    report = import_tree(exported, check=True)
+    report = import_course(exported, check=True)
     again = tmp_path / "again"
-    export_tree(Course.objects.get(), again)
+    export_course(Course.objects.get(), again)
 
     assert Question.objects.get(slug="long-key").waivers == {
         "longest-is-key": "The long option spells out a schedule on purpose."
@@ -127,7 +128,7 @@ def test_a_malformed_waiver_is_refused_with_its_field(
     write_long_key(content_dir, waivers)
 
     with pytest.raises(ContentInvalid) as exc:
-        import_tree(content_dir)
+        import_course(content_dir)
 
     assert any(message in str(e) for e in exc.value.errors), exc.value.errors
     assert not Question.objects.exists()

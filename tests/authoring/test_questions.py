@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import INSTRUCTOR
-from courses.content import export_tree, import_tree
+from content_io.course import export_course, import_course
 from courses.models import ChangeRecord, Concept, Course, Tag
 from quizzes.actions import save_answers, start_attempt, submit_attempt
 from quizzes.authoring.question_forms import draft_of
@@ -834,10 +834,10 @@ def test_questions_authored_in_the_browser_export_and_import_unchanged(
         )
     course = Course.objects.get(slug=COURSE)
     first, second = tmp_path / "one", tmp_path / "two"
-    export_tree(course, first)
+    export_course(course, first)
 
-    report = import_tree(first)
-    export_tree(course, second)
+    report = import_course(first)
+    export_course(course, second)
 
     assert report.changes == 0, list(report.lines())
     for path in sorted((first / "questions").iterdir()):

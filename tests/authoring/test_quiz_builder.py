@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from courses.content import export_tree, import_tree
+from content_io.course import export_course, import_course
 from courses.history import history_of
 from courses.models import Course
 from quizzes.actions import draw_questions, rule_queryset
@@ -440,8 +440,8 @@ def test_a_quiz_built_here_is_exported_and_reimported_with_no_change(
     )
     course = Course.objects.get(slug="demo-course")
 
-    export_tree(course, tmp_path / "out")
-    report = import_tree(tmp_path / "out")
+    export_course(course, tmp_path / "out")
+    report = import_course(tmp_path / "out")
 
     written = yaml.safe_load((tmp_path / "out" / "quizzes" / "basics-check.yaml").read_text())
     assert written == {

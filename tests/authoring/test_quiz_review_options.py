@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from courses.content import ContentInvalid, export_tree, import_tree
+from content_io.course import export_course, import_course
+from courses.content import ContentInvalid
 from courses.models import Course
 from quizzes.models import Quiz
 from quizzes.visibility import EVERYTHING, Moment, ReviewMatrix, Shown, preset
@@ -207,14 +208,14 @@ def test_a_review_block_is_imported_exported_canonically_and_reimported_unchange
         "  later_while_open: [correctness, marks]\n"
         "  immediately_after: [marks]\n",
     )
-    import_tree(content_dir)
+    import_course(content_dir)
     quiz = Quiz.objects.get(slug="every-kind")
     assert quiz.review == FINAL
 
-    export_tree(bank_course, tmp_path / "one")
+    export_course(bank_course, tmp_path / "one")
     first = (tmp_path / "one" / "quizzes" / "every-kind.yaml").read_text()
-    report = import_tree(tmp_path / "one")
-    export_tree(bank_course, tmp_path / "two")
+    report = import_course(tmp_path / "one")
+    export_course(bank_course, tmp_path / "two")
     second = (tmp_path / "two" / "quizzes" / "every-kind.yaml").read_text()
 
     assert yaml.safe_load(first)["review"] == {
@@ -238,9 +239,9 @@ def test_a_review_block_equal_to_a_preset_exports_as_that_preset(
             for m in ("immediately_after", "later_while_open", "after_close")
         ),
     )
-    import_tree(content_dir)
+    import_course(content_dir)
 
-    export_tree(bank_course, tmp_path / "out")
+    export_course(bank_course, tmp_path / "out")
 
     written = yaml.safe_load((tmp_path / "out" / "quizzes" / "every-kind.yaml").read_text())
     assert written["feedback"] == "each" and "review" not in written
@@ -251,7 +252,7 @@ def test_old_feedback_settings_keep_working_in_files(
 ) -> None:
     write_quiz(content_dir, "feedback: close\ncloses_at: '2030-01-01T09:00:00+00:00'\n")
 
-    import_tree(content_dir)
+    import_course(content_dir)
 
     quiz = Quiz.objects.get(slug="every-kind")
     assert quiz.review is None and quiz.review_matrix == preset("close")
@@ -286,7 +287,7 @@ def test_a_broken_review_block_is_named_with_its_file_and_field(
     write_quiz(content_dir, extra)
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(content_dir)
+        import_course(content_dir)
 
     errors = [str(e) for e in caught.value.errors]
     assert any(e.startswith(message) for e in errors), errors

@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from content_io.course import export_course, import_course
 from courses import actions
-from courses.content import ImportConflicts, export_tree, import_tree
+from courses.content import ImportConflicts
 from courses.models import Concept, Course, ImportedFile, Tag
 from quizzes.authoring.bank_actions import BulkAction, RuleSpec, bulk_update_questions, save_quiz
 from quizzes.models import Question, Quiz
@@ -40,13 +41,13 @@ def files(content_dir: Path) -> Path:
     draw rule, imported once."""
     write_questions(content_dir)
     (content_dir / "quizzes" / "checkpoint.yaml").write_text(CHECKPOINT, encoding="utf-8")
-    import_tree(content_dir)
+    import_course(content_dir)
     return content_dir
 
 
 def conflicts_of(root: Path, **options: bool) -> list[str]:
     with pytest.raises(ImportConflicts) as caught:
-        import_tree(root, **options)
+        import_course(root, **options)
     return [str(c) for c in caught.value.conflicts]
 
 
@@ -292,7 +293,7 @@ def test_force_overwrites_the_edits_and_names_each_one(files: Path, instructor: 
     edit_concept(instructor, "beta", title="Beta, Rewritten")
     add_fixed_question_in_the_builder(instructor, "checkpoint", "true-or-false")
 
-    report = import_tree(files, force=True)
+    report = import_course(files, force=True)
 
     assert Concept.objects.get(slug="beta").title == "Beta"
     assert list(
@@ -300,11 +301,11 @@ def test_force_overwrites_the_edits_and_names_each_one(files: Path, instructor: 
     ) == ["pick-one"]
     warnings = [line for line in report.lines() if line.startswith("warning: overwrote")]
     assert [w.split(": ")[2] for w in warnings] == ["concepts/beta.md", "quizzes/checkpoint.yaml"]
-    assert import_tree(files).changes == 0  # and the next import has nothing to say
+    assert import_course(files).changes == 0  # and the next import has nothing to say
 
 
 def test_an_unedited_course_reimports_with_no_change(files: Path) -> None:
-    report = import_tree(files)
+    report = import_course(files)
 
     assert list(report.lines())[-1] == "0 change(s)"
 
@@ -316,11 +317,11 @@ def test_file_changes_go_in_once_the_browser_edits_are_exported_first(
     rename_in_file(files, "gamma", "Gamma Again")
 
     with pytest.raises(ImportConflicts):
-        import_tree(files)  # the quiz file would still undo the builder's change
+        import_course(files)  # the quiz file would still undo the builder's change
     assert Concept.objects.get(slug="gamma").title == "Gamma"
 
     call_command("export_content", str(files), "--edited-only")
-    report = import_tree(files)
+    report = import_course(files)
 
     assert report.changes == 1 and report.updated["concepts"] == 1
     assert Concept.objects.get(slug="gamma").title == "Gamma Again"
@@ -335,7 +336,7 @@ def test_a_browser_edit_the_import_leaves_alone_does_not_block_it(
     make_concept_in_the_browser(instructor, "delta")
     rename_in_file(files, "gamma", "Gamma Again")
 
-    report = import_tree(files)
+    report = import_course(files)
 
     assert report.updated["concepts"] == 1
     assert Concept.objects.get(slug="gamma").title == "Gamma Again"
@@ -385,11 +386,11 @@ def test_edited_only_export_writes_the_edited_files_and_then_the_import_keeps_th
         "questions/pick-one.md",
     ]
     call_command("export_content", str(files), "--edited-only")
-    report = import_tree(files)
+    report = import_course(files)
     assert report.changes == 0
     assert Concept.objects.get(slug="beta").title == "Beta, Rewritten"
     full = tmp_path / "full"
-    export_tree(Course.objects.get(), full)
+    export_course(Course.objects.get(), full)
     assert (full / "concepts" / "beta.md").read_text() == (
         files / "concepts" / "beta.md"
     ).read_text()

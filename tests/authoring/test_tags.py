@@ -15,8 +15,8 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from accounts.roles import INSTRUCTOR
+from content_io.course import export_course, import_course
 from courses import actions
-from courses.content import export_tree, import_tree
 from courses.history import history_of
 from courses.models import ChangeRecord, Concept, Course, Tag
 from quizzes.models import DrawRule, Question
@@ -94,7 +94,7 @@ def tagged(content_dir: Path) -> Course:
     (content_dir / "quizzes" / "by-tag.yaml").write_text(
         "slug: by-tag\ntitle: By tag\ndraw:\n  - count: 1\n    tag: computing\n", encoding="utf-8"
     )
-    import_tree(content_dir)
+    import_course(content_dir)
     return Course.objects.get(slug="demo-course")
 
 
@@ -400,8 +400,8 @@ def test_a_merged_course_still_exports_and_reimports_unchanged(
 ) -> None:
     admin_client.post(url("tag_merge", "computing"), {"survivor": tag("physics").pk})
 
-    export_tree(tagged, tmp_path / "out")
-    report = import_tree(tmp_path / "out")
+    export_course(tagged, tmp_path / "out")
+    report = import_course(tmp_path / "out")
 
     assert report.changes == 0, list(report.lines())
     assert "computing" not in (tmp_path / "out" / "tags.yaml").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from courses.content import import_tree
+from content_io.course import import_course
 from courses.models import Course, Tag
 from quizzes.models import Attempt, Question
 from tests.browser.conftest import screenshot
@@ -26,7 +26,7 @@ EDITOR = f"/author/courses/demo-course/questions/{SLUG}/"
 
 @pytest.fixture
 def course(transactional_db: None, content_dir: Path, instructor: User) -> Course:
-    import_tree(content_dir)
+    import_course(content_dir)
     course = Course.objects.get(slug="demo-course")
     course.staff.add(instructor)
     return course

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from courses.content import import_tree
+from content_io.course import import_course
 from tests.browser.conftest import screenshot
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def real_course(transactional_db: None) -> None:
-    import_tree(CONTENT)
+    import_course(CONTENT)
 
 
 def test_a_student_browses_from_home_to_a_concept_and_on_through_the_graph(

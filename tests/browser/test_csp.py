@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from courses.content import import_tree
+from content_io.course import import_course
 from courses.models import Course
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def course(transactional_db: None, content_dir: Path, instructor: User) -> Course:
-    import_tree(content_dir)
+    import_course(content_dir)
     course = Course.objects.get(slug="demo-course")
     course.staff.add(instructor)
     return course

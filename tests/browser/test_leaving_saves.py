@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from courses.content import import_tree
+from content_io.course import import_course
 from quizzes.actions import start_attempt
 from quizzes.models import Answer, Attempt, QuestionVersion, Quiz
 from tests.browser.conftest import screenshot
@@ -70,7 +70,7 @@ CHANGES: dict[int, tuple[str, Callable[..., object], dict[str, object]]] = {
 @pytest.fixture
 def attempt(transactional_db: None, content_dir: Path, student: User) -> Attempt:
     write_questions(content_dir)
-    import_tree(content_dir)
+    import_course(content_dir)
     quiz = Quiz.objects.get(slug="every-kind")
     # A link in every question's text, to leave by.
     QuestionVersion.objects.update(stem="Read [the course home](/) first.")

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from accounts.roles import INSTRUCTOR
-from courses.content import import_tree
+from content_io.course import import_course
 from courses.models import Course
 from quizzes.models import Question
 
@@ -36,7 +36,7 @@ PAGES = [
 def test_instructor_pages_fit_a_phone(
     phone, transactional_db: None, make_user: Callable[..., User]
 ) -> None:
-    import_tree(CONTENT)
+    import_course(CONTENT)
     course = Course.objects.get()
     course.staff.add(make_user("tess", INSTRUCTOR, is_staff=True))
     phone.goto("/accounts/login/")
@@ -72,7 +72,7 @@ def overflow(phone, url: str) -> dict[str, object]:
 
 
 def test_every_concept_page_of_the_course_fits_a_phone(phone, transactional_db: None) -> None:
-    import_tree(CONTENT)
+    import_course(CONTENT)
     course = Course.objects.get()
 
     wide = {}
@@ -87,7 +87,7 @@ def test_every_concept_page_of_the_course_fits_a_phone(phone, transactional_db: 
 def test_the_rubric_editor_fits_a_phone(
     phone, transactional_db: None, make_user: Callable[..., User]
 ) -> None:
-    import_tree(CONTENT)
+    import_course(CONTENT)
     course = Course.objects.get()
     course.staff.add(make_user("tess", INSTRUCTOR, is_staff=True))
     phone.goto("/accounts/login/")

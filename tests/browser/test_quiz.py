@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from courses.content import import_tree
+from content_io.course import import_course
 from quizzes.models import Answer, Attempt, Quiz
 from tests.browser.conftest import screenshot
 from tests.quiz_data import write_questions
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def quiz(transactional_db: None, content_dir: Path) -> Quiz:
     write_questions(content_dir)
-    import_tree(content_dir)
+    import_course(content_dir)
     return Quiz.objects.get(slug="every-kind")
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from courses.content import ContentInvalid, import_tree
+from content_io.course import import_course
+from courses.content import ContentInvalid
 from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length
 from grading.rubric import MAX_POINTS
 from quizzes.models import Answer, Question, QuestionVersion, Quiz
@@ -209,7 +210,7 @@ def test_a_malformed_file_is_named_with_its_field_and_nothing_is_written(
     (tree / file).write_text(text, encoding="utf-8", errors="surrogatepass")
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(tree)
+        import_course(tree)
 
     errors = [str(e) for e in caught.value.errors]
     assert f"{file}: {message}" in "\n".join(errors), errors
@@ -228,7 +229,7 @@ def test_texts_at_their_limits_are_imported_whole(tree: Path) -> None:
     )
     (tree / "concepts" / "alpha.md").write_text(concept_md(title="A" * 300), encoding="utf-8")
 
-    import_tree(tree)
+    import_course(tree)
 
     assert Course.objects.get().title == "T" * 200
     assert Concept.objects.get(slug="alpha").title == "A" * 300

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from content_io.course import export_course, import_course
 from courses.actions import course_tags
-from courses.content import ContentInvalid, export_tree, import_tree
+from courses.content import ContentInvalid
 from courses.models import Chapter, Course, Tag
 from quizzes.models import DrawRule, Question
 
@@ -88,9 +89,9 @@ def chapter_tag(course: str, chapter: str) -> Tag:
 def assert_round_trips(course_slug: str, tmp_path: Path) -> None:
     """Export, import that export (no change), export again: the same bytes."""
     one, two = tmp_path / f"{course_slug}-1", tmp_path / f"{course_slug}-2"
-    export_tree(Course.objects.get(slug=course_slug), one)
-    assert import_tree(one).changes == 0
-    export_tree(Course.objects.get(slug=course_slug), two)
+    export_course(Course.objects.get(slug=course_slug), one)
+    assert import_course(one).changes == 0
+    export_course(Course.objects.get(slug=course_slug), two)
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for name in files:
@@ -103,7 +104,7 @@ def test_two_courses_with_a_chapter_of_the_same_slug_keep_their_own_chapter_tags
 ) -> None:
     second = write_second_course(tmp_path / "second")
     for root in [first, second] if order == "first-then-second" else [second, first]:
-        import_tree(root)
+        import_course(root)
 
     mine, theirs = chapter_tag("demo-course", "advanced"), chapter_tag("second-course", "advanced")
     assert mine.pk != theirs.pk and mine.slug != theirs.slug
@@ -117,8 +118,8 @@ def test_two_courses_with_a_chapter_of_the_same_slug_keep_their_own_chapter_tags
         assert list(question.tags.all()) == [tag]
         assert DrawRule.objects.get(quiz__course__slug=course).tag == tag
     # Importing either again changes nothing of the other.
-    assert import_tree(first).changes == 0
-    assert import_tree(second).changes == 0
+    assert import_course(first).changes == 0
+    assert import_course(second).changes == 0
     assert_round_trips("demo-course", tmp_path)
     assert_round_trips("second-course", tmp_path)
     exported = tmp_path / "demo-course-1" / "questions" / "tagged.md"
@@ -128,11 +129,11 @@ def test_two_courses_with_a_chapter_of_the_same_slug_keep_their_own_chapter_tags
 def test_a_course_slugged_like_an_existing_tag_is_refused_and_the_tag_kept(
     first: Path, tmp_path: Path
 ) -> None:
-    import_tree(first)
+    import_course(first)
     second = write_second_course(tmp_path / "second", slug="computing")
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(second)
+        import_course(second)
 
     assert (
         "course.yaml: slug: 'computing' is already the slug of the tag 'Computing' (Discipline)"
@@ -151,10 +152,10 @@ def test_a_course_slugged_like_an_existing_tag_is_refused_and_the_tag_kept(
 def test_a_file_tag_named_like_another_courses_own_tag_is_refused_and_that_tag_kept(
     first: Path, tmp_path: Path
 ) -> None:
-    import_tree(write_second_course(tmp_path / "second", slug="computing"))
+    import_course(write_second_course(tmp_path / "second", slug="computing"))
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(first)
+        import_course(first)
 
     assert (
         "tags.yaml: tags[1].slug: 'computing' is the course tag of the course 'computing'"
@@ -170,7 +171,7 @@ def test_a_course_made_outside_the_import_never_takes_over_a_tag_of_its_slug(
 ) -> None:
     """The concept editor gives a new concept its course and chapter tags too (a course made in
     the admin has none yet): they are made beside the tags of the same slugs, not over them."""
-    import_tree(first)
+    import_course(first)
     course = Course.objects.create(slug="computing", title="Computing Course")
     chapter = Chapter.objects.create(course=course, slug="basics", title="Basics", position=1)
 

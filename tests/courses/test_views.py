@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from courses.content import import_tree
+from content_io.course import import_course
 from courses.models import Concept, Course, Prerequisite
 from tests.conftest import write_concept
 
@@ -51,7 +51,7 @@ def test_markdown_with_script_is_rendered_harmless(client: Client, content_dir: 
             '<img src=x onerror="alert(3)"> <iframe src="https://evil.example"></iframe> **bold**'
         ),
     )
-    import_tree(content_dir)
+    import_course(content_dir)
 
     html = client.get(concept_url("alpha")).content.decode()
 
@@ -87,7 +87,7 @@ def test_search_finds_titles_and_bodies(client: Client, content_dir: Path) -> No
         learn_before=["beta"],
         body="Mentions transformers. " * 10,
     )
-    import_tree(content_dir)
+    import_course(content_dir)
 
     html = client.get(reverse("courses:search"), {"q": "transformers"}).content.decode()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from courses.content import ContentInvalid, import_tree
+from content_io.course import import_course
+from courses.content import ContentInvalid
 from courses.models import Concept
 from quizzes.models import Question, Quiz
 from tests.quiz_data import write_questions
@@ -26,9 +27,9 @@ def tree(content_dir: Path) -> Path:
 
 def errors_of(root: Path) -> list[str]:
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(root, check=True)
+        import_course(root, check=True)
     with pytest.raises(ContentInvalid):
-        import_tree(root)
+        import_course(root)
     assert not Concept.objects.exists() and not Question.objects.exists()  # nothing written
     return [str(e) for e in caught.value.errors]
 
@@ -52,7 +53,7 @@ def test_a_byte_order_mark_is_accepted(tree: Path) -> None:
     path = tree / "concepts" / "alpha.md"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
 
-    import_tree(tree)
+    import_course(tree)
 
     assert Concept.objects.filter(slug="alpha").exists()
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from content_io.course import import_course
 from courses.bloom import BloomLevel
-from courses.content import import_tree
 from courses.models import Chapter, Course
 from grading import draw
 from quizzes.actions import QuizError, draw_questions, draw_shortfall
@@ -115,7 +115,7 @@ def test_a_draw_exists_exactly_when_halls_condition_holds(
 @pytest.fixture
 def demo(db: None, content_dir: Path) -> Course:
     write_questions(content_dir)
-    import_tree(content_dir)
+    import_course(content_dir)
     return Course.objects.get(slug="demo-course")
 
 
@@ -166,7 +166,7 @@ def test_the_import_warns_of_a_quiz_no_attempt_can_start_and_writes_it(
         encoding="utf-8",
     )
 
-    report = import_tree(content_dir)
+    report = import_course(content_dir)
 
     warnings = [line for line in report.lines() if line.startswith("warning:")]
     assert warnings == [
@@ -187,7 +187,7 @@ def test_the_first_import_reports_quiz_questions_and_draw_rules_as_created(
         encoding="utf-8",
     )
 
-    report = import_tree(content_dir)
+    report = import_course(content_dir)
 
     assert report.created["quiz draw rules"] == 1
     assert report.created["quiz questions"] == 2

@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.content import ContentInvalid, import_tree
+from content_io.course import import_course
+from courses.content import ContentInvalid
 from courses.models import Concept
 from quizzes.actions import AttemptClosed, save_answers, start_attempt, submit_attempt
 from quizzes.models import Attempt, Quiz
@@ -67,7 +68,7 @@ def test_a_question_slug_that_is_not_a_slug_is_refused(content_dir: Path) -> Non
     )
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(content_dir)
+        import_course(content_dir)
 
     assert any("is not a slug" in str(e) for e in caught.value.errors)
 
@@ -119,7 +120,7 @@ def test_a_part_id_that_starts_with_another_parts_id_and_a_hyphen_is_refused(
     )
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(content_dir)
+        import_course(content_dir)
 
     assert any(
         str(e).startswith("questions/clash.md: parts[1].id: 'm-1' starts with the id of part 'm'")
@@ -127,9 +128,7 @@ def test_a_part_id_that_starts_with_another_parts_id_and_a_hyphen_is_refused(
     )
 
 
-def test_the_result_page_names_no_draft_concept(
-    client: Client, quiz: Quiz, student: User
-) -> None:
+def test_the_result_page_names_no_draft_concept(client: Client, quiz: Quiz, student: User) -> None:
     Concept.objects.filter(slug="beta").update(title="SECRET DRAFT TITLE", status="draft")
     attempt = submit_attempt(start_attempt(quiz, student))
     client.force_login(student)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from courses.content import ContentInvalid, export_tree, import_tree
+from content_io.course import export_course, import_course
+from courses.content import ContentInvalid
 from courses.models import Course
 from quizzes.models import Attempt, AttemptItem, Question, Quiz
 
@@ -74,7 +75,7 @@ def write(root: Path, name: str, text: str) -> None:
 
 def errors_of(root: Path) -> list[str]:
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(root)
+        import_course(root)
     return [str(e) for e in caught.value.errors]
 
 
@@ -82,7 +83,7 @@ def test_questions_import_with_their_concepts_tags_and_bloom_level(content_dir: 
     write(content_dir, "first", SINGLE.format(slug="first", bloom="remember", second="false"))
     write(content_dir, "scenario", SCENARIO % "b")
 
-    report = import_tree(content_dir)
+    report = import_course(content_dir)
 
     assert report.created["questions"] == 2
     question = Question.objects.get(slug="scenario")
@@ -90,7 +91,7 @@ def test_questions_import_with_their_concepts_tags_and_bloom_level(content_dir: 
     assert question.current.bloom == 5  # evaluate, from the seeds' form of the name
     assert question.current.kind == "scenario"
     assert list(question.concepts.values_list("slug", flat=True)) == ["beta"]
-    assert import_tree(content_dir).changes == 0
+    assert import_course(content_dir).changes == 0
 
 
 @pytest.mark.parametrize(
@@ -212,7 +213,7 @@ def test_editing_an_answered_question_makes_a_new_version_and_keeps_the_old_one(
     content_dir: Path, student: User
 ) -> None:
     write(content_dir, "first", SINGLE.format(slug="first", bloom="remember", second="false"))
-    import_tree(content_dir)
+    import_course(content_dir)
     question = Question.objects.get(slug="first")
     shown = question.current
     assert shown is not None
@@ -227,7 +228,7 @@ def test_editing_an_answered_question_makes_a_new_version_and_keeps_the_old_one(
             "Pick one.", "Pick the first."
         ),
     )
-    report = import_tree(content_dir)
+    report = import_course(content_dir)
 
     question.refresh_from_db()
     assert report.created["question versions"] == 1
@@ -238,10 +239,10 @@ def test_editing_an_answered_question_makes_a_new_version_and_keeps_the_old_one(
 
 def test_editing_an_unanswered_question_updates_it_in_place(content_dir: Path) -> None:
     write(content_dir, "first", SINGLE.format(slug="first", bloom="remember", second="false"))
-    import_tree(content_dir)
+    import_course(content_dir)
 
     write(content_dir, "first", SINGLE.format(slug="first", bloom="apply", second="false"))
-    import_tree(content_dir)
+    import_course(content_dir)
 
     assert Question.objects.get().versions.count() == 1
 
@@ -249,13 +250,13 @@ def test_editing_an_unanswered_question_updates_it_in_place(content_dir: Path) -
 def test_questions_round_trip_byte_identically(content_dir: Path, tmp_path: Path) -> None:
     write(content_dir, "first", SINGLE.format(slug="first", bloom="remember", second="false"))
     write(content_dir, "scenario", SCENARIO % "b")
-    import_tree(content_dir)
+    import_course(content_dir)
     first, second = tmp_path / "one", tmp_path / "two"
-    export_tree(Course.objects.get(), first)
+    export_course(Course.objects.get(), first)
     Question.objects.all().delete()
-    import_tree(first, force=True)  # bring back what was deleted
+    import_course(first, force=True)  # bring back what was deleted
 
-    export_tree(Course.objects.get(), second)
+    export_course(Course.objects.get(), second)
 
     for path in (first / "questions").iterdir():
         assert path.read_bytes() == (second / "questions" / path.name).read_bytes()
@@ -264,7 +265,7 @@ def test_questions_round_trip_byte_identically(content_dir: Path, tmp_path: Path
 def test_the_repository_question_bank_is_valid_and_large_enough() -> None:
     content = Path(__file__).resolve().parents[2] / "content"
 
-    import_tree(content)
+    import_course(content)
 
     questions = Question.objects.select_related("current").prefetch_related("concepts__chapter")
     assert questions.count() >= 230
@@ -289,13 +290,13 @@ def test_quiz_open_and_close_times_round_trip(content_dir: Path, tmp_path: Path)
         quiz_file.read_text()
         + 'opens_at: "2026-12-01T09:00:00+00:00"\ncloses_at: "2026-12-08T09:00:00+00:00"\n'
     )
-    import_tree(content_dir)
+    import_course(content_dir)
     first, second = tmp_path / "one", tmp_path / "two"
 
-    export_tree(Course.objects.get(), first)
+    export_course(Course.objects.get(), first)
     Quiz.objects.all().delete()
-    import_tree(first, force=True)  # bring back what was deleted
-    export_tree(Course.objects.get(), second)
+    import_course(first, force=True)  # bring back what was deleted
+    export_course(Course.objects.get(), second)
 
     quiz = Quiz.objects.get()
     assert quiz.opens_at is not None and quiz.opens_at.isoformat() == "2026-12-01T09:00:00+00:00"

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from courses.content import ContentInvalid, import_tree
+from content_io.course import import_course
+from courses.content import ContentInvalid
 from courses.models import Course
 from quizzes.models import Quiz
 from tests.authoring.test_bank import author, bank_course  # the bank's fixtures, shared
@@ -40,7 +41,7 @@ def test_the_importer_refuses_a_quiz_time_outside_the_window(
     )
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(content_dir)
+        import_course(content_dir)
 
     assert f"quizzes/dated.yaml: {field}: must fall in the years 2000 to 2200 (UTC)" in str(
         caught.value
@@ -56,7 +57,7 @@ def test_a_yaml_timestamp_outside_the_window_is_refused_too(
     )
 
     with pytest.raises(ContentInvalid) as caught:
-        import_tree(content_dir)
+        import_course(content_dir)
 
     assert "quizzes/dated.yaml: closes_at: must fall in the years 2000 to 2200" in str(caught.value)
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from courses.content import import_tree
+from content_io.course import import_course
 from quizzes.actions import save_answers, start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, GradeDecision, GradingPolicy, Quiz, RegradeRun
 from quizzes.review import DecisionError, decide_answer
@@ -197,7 +197,7 @@ def test_a_fixed_rubric_regrades_machine_grades_and_keeps_human_ones(
         "slug: every-kind\ntitle: Every kind\nshuffle_questions: false\nquestions: [scenario]\n"
     )
 
-    report = import_tree(content_dir)
+    report = import_course(content_dir)
 
     run = RegradeRun.objects.get()
     machine.refresh_from_db()

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from courses.content import ContentInvalid, ImportConflicts, import_tree
-from courses.models import Course
+from content_io.course import import_course
+from courses.content import ContentInvalid, ImportConflicts
 
 
 class Command(BaseCommand):
@@ -42,15 +42,8 @@ class Command(BaseCommand):
         if_empty: bool,
         **options: object,
     ) -> None:
-        if if_empty and Course.objects.exists():
-            self.stdout.write(
-                f"{path} was not re-imported: the database already holds the course and is "
-                "authoritative (edits made in the browser live there). To bring file changes "
-                f"in, run: python manage.py import_content {path}"
-            )
-            return
         try:
-            report = import_tree(path, check=check, prune=prune, force=force)
+            report = import_course(path, check=check, prune=prune, force=force, if_empty=if_empty)
         except ContentInvalid as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
@@ -70,5 +63,12 @@ class Command(BaseCommand):
                 f"{len(exc.conflicts)} item(s) were changed in the browser since they were "
                 "imported and this import would overwrite them; nothing was written."
             ) from None
+        if report.skipped:
+            self.stdout.write(
+                f"{path} was not re-imported: the database already holds the course and is "
+                "authoritative (edits made in the browser live there). To bring file changes "
+                f"in, run: python manage.py import_content {path}"
+            )
+            return
         for line in report.lines():
             self.stdout.write(line)

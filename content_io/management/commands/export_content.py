@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from courses.content import export_edited, export_tree
+from content_io.course import export_course, export_course_edited
 from courses.models import Course
 
 
@@ -32,10 +32,10 @@ class Command(BaseCommand):
         if len(found) > 1:
             raise CommandError("Several courses exist; name one with --course.")
         if not edited_only:
-            written = export_tree(found[0], path)
+            written = export_course(found[0], path)
             self.stdout.write(f"wrote {len(written)} file(s) to {path}")
             return
-        edited = export_edited(found[0], path)
+        edited = export_course_edited(found[0], path)
         for file in edited.written:
             self.stdout.write(f"wrote {file}")
         for name in edited.deleted:
