@@ -13,7 +13,6 @@ the course `bench-course` in it is replaced).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -23,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import django_for_bench, summary  # noqa: E402 (after the path is set)
 
 
 def generate(root: Path, concepts: int, edges: int, seed: int = 7) -> None:
@@ -69,10 +70,6 @@ def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
     return out
 
 
-def summary(ms: list[float]) -> str:
-    ms = sorted(ms)
-    return f"median {statistics.median(ms):7.1f} ms   p95 {ms[int(0.95 * (len(ms) - 1))]:7.1f} ms"
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -81,29 +78,13 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="stepwise-bench-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_for_bench(tmp)
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from content_io.course import import_course
     from courses import graph
     from courses.models import Concept, Course
-
-    setup_test_environment()
-    settings.STORAGES["staticfiles"]["BACKEND"] = (
-        "django.contrib.staticfiles.storage.StaticFilesStorage"
-    )
-    call_command("migrate", verbosity=0)
     Course.objects.filter(slug="bench-course").delete()  # cascades to chapters and concepts
 
     content = tmp / "content"
