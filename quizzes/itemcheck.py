@@ -529,27 +529,27 @@ def near_duplicates(
     return sorted(pairs, key=lambda p: -p[2])
 
 
+def duplicate_findings(items: Sequence[Item], of: Item | None = None) -> list[Finding]:
+    """A `near-duplicate` finding on each item of every near-duplicate pair (only on `of`, when
+    given), waivers applied."""
+    found: list[Finding] = []
+    for a, b, sim in near_duplicates(items):
+        for one, other in ((a, b), (b, a)):
+            if of is not None and one.slug != of.slug:
+                continue
+            message = f"asks nearly the same as {other.slug!r} (similarity {sim:.2f})"
+            finding = Finding("near-duplicate", one.slug, "stem", message)
+            found.extend(_apply_waivers(one, [finding]))
+    return found
+
+
 def check_bank(items: Sequence[Item], concepts: ConceptIndex) -> BankReport:
     """Every item's findings, near-duplicates, and the bank's key balance."""
     report = BankReport(findings=[])
     for item in items:
         raw = _raw_item_findings(item, concepts)
         report.findings.extend(_apply_waivers(item, raw))
-    for a, b, sim in near_duplicates(items):
-        for one, other in ((a, b), (b, a)):
-            report.findings.extend(
-                _apply_waivers(
-                    one,
-                    [
-                        Finding(
-                            "near-duplicate",
-                            one.slug,
-                            "stem",
-                            f"asks nearly the same as {other.slug!r} (similarity {sim:.2f})",
-                        )
-                    ],
-                )
-            )
+    report.findings.extend(duplicate_findings(items))
     for item in items:
         for part in item.parts:
             options = _options(part)

@@ -4,7 +4,6 @@ filter and the question editor's panel read it from here."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +15,8 @@ from quizzes.itemcheck import (
     Item,
     check_bank,
     check_item,
+    duplicate_findings,
     index_concepts,
-    near_duplicates,
 )
 from quizzes.models import Question
 
@@ -108,23 +107,5 @@ def editor_findings(
         return []
     findings = check_item(item, concept_index(course))
     others = [i for i in _bank_items(course) if i.slug != item.slug]
-    findings += _duplicates_of(item, others)
+    findings += duplicate_findings([item, *others], of=item)
     return [EditorFinding(f, editor_anchor(f.field)) for f in findings]
-
-
-def _duplicates_of(item: Item, others: Sequence[Item]) -> list[Finding]:
-    found = []
-    for a, b, sim in near_duplicates([item, *others]):
-        if item.slug in (a.slug, b.slug):
-            other = b if a.slug == item.slug else a
-            reason = item.waivers.get("near-duplicate", "")
-            found.append(
-                Finding(
-                    "near-duplicate",
-                    item.slug,
-                    "stem",
-                    f"asks nearly the same as {other.slug!r} (similarity {sim:.2f})",
-                    reason,
-                )
-            )
-    return found
