@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "learning",  # the learner model: evidence, mastery, review, practice (reads quizzes)
     "content_io",  # the course as files: import_content/export_content over courses and quizzes
 ]
 
@@ -233,4 +234,4 @@ STEPWISE_GRADER_WAIT_SECONDS = env.int("STEPWISE_GRADER_WAIT_SECONDS", default=6
 
 # Links other apps add to the course and chapter pages (courses/extensions.py): dotted paths of
 # classes following courses.extensions.CoursePageLinks, shown in this order.
-STEPWISE_COURSE_PAGE_EXTENSIONS = ["quizzes.extensions.QuizLinks"]
+STEPWISE_COURSE_PAGE_EXTENSIONS = ["quizzes.extensions.QuizLinks", "learning.extensions.LearningLinks"]

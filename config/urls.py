@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
+    path("", include("learning.urls")),
     path("author/", include(("courses.authoring_urls", "courses_author"))),
     path("author/", include(("quizzes.authoring.question_urls", "quizzes_author"))),
     path("author/", include(("quizzes.authoring.bank_urls", "quizzes_bank"))),

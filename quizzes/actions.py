@@ -19,6 +19,7 @@ from django.utils import dateformat, timezone
 from grading import draw, scoring
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz
 from quizzes.parts import part_points, response_of, spec_of
+from quizzes.signals import attempt_graded
 from quizzes.tasks import grade_free_text
 
 
@@ -334,6 +335,7 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
         # Enqueued inside this transaction: the worker sees the task only once the submit
         # is committed, and never misses one.
         grade_free_text.enqueue(locked.pk)
+    attempt_graded.send(sender=Attempt, attempt=locked)
     return locked
 
 

@@ -17,6 +17,7 @@ from grading.base import Grader, get_grader
 from grading.freetext import GradeResult
 from grading.rubric import Rubric, rubric_from_dict
 from quizzes.models import Answer, Attempt, AttemptItem, GradeDecision, GradingPolicy, RegradeRun
+from quizzes.signals import attempt_graded
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
 
@@ -128,6 +129,7 @@ def recompute_attempt(attempt: Attempt) -> Attempt:
         locked.max_score = round(sum(a.max_points or 0 for a in answers), 4)
         locked.pending_parts = sum(1 for a in answers if a.status in PENDING)
         locked.save(update_fields=["score", "max_score", "pending_parts"])
+        attempt_graded.send(sender=Attempt, attempt=locked)
     attempt.score, attempt.max_score = locked.score, locked.max_score
     attempt.pending_parts = locked.pending_parts
     return attempt

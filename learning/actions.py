@@ -1,0 +1,188 @@
+"""Named actions of the learner model. Views, receivers, tasks and commands call these.
+
+`update_student` is the one code path that writes `Mastery` and `ReviewCard`: it replays the
+student's stored evidence in a course through the model (learning.model) and the scheduler
+(learning.schedule). The same call serves a new attempt, a changed grade, a changed graph and
+the `recompute_mastery` command, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from courses.models import Concept, Prerequisite
+from learning.model import (
+    BANDS,
+    NOT_STARTED,
+    Graph,
+    Learner,
+    Observation,
+    band_level_of,
+    level_of,
+    replay,
+)
+from learning.models import Evidence, LearnerSettings, Mastery, ReviewCard
+from learning.schedule import DEFAULT_RETENTION, group_events, schedule
+
+
+def course_graph(course_id: int) -> Graph:
+    """The course's published concepts and the learn-before edges among them (two queries)."""
+    concepts = Concept.objects.filter(
+        course_id=course_id, status=Concept.Status.PUBLISHED
+    ).values_list("pk", flat=True)
+    edges = Prerequisite.objects.filter(after__course_id=course_id).values_list(
+        "before_id", "after_id"
+    )
+    return Graph(list(concepts), list(edges))
+
+
+def retention_of(student_id: int) -> float:
+    value = (
+        LearnerSettings.objects.filter(student_id=student_id)
+        .values_list("desired_retention", flat=True)
+        .first()
+    )
+    return value if value is not None else DEFAULT_RETENTION
+
+
+def learner_for(student_id: int, course_id: int, graph: Graph | None = None) -> Learner:
+    """The model fed the student's stored evidence in the course (no writes)."""
+    graph = graph or course_graph(course_id)
+    rows = Evidence.objects.filter(student_id=student_id, course_id=course_id).values_list(
+        "concept_id", "bloom", "score", "at"
+    )
+    return replay(graph, (Observation(c, b, s, at) for c, b, s, at in rows.order_by("at", "pk")))
+
+
+@transaction.atomic
+def update_student(student_id: int, course_id: int) -> Learner:
+    """Recompute the student's mastery and review cards in the course from stored evidence.
+
+    Seven queries whatever the history: graph (2), evidence, settings, and one upsert and one
+    delete each for mastery and cards."""
+    graph = course_graph(course_id)
+    rows = list(
+        Evidence.objects.filter(student_id=student_id, course_id=course_id)
+        .order_by("at", "pk")
+        .values_list("concept_id", "bloom", "score", "at", "attempt_id", "practice_item_id")
+    )
+    known = set(graph.concepts)
+    rows = [r for r in rows if r[0] in known]  # evidence on a concept now a draft waits
+    learner = replay(graph, (Observation(c, b, s, at) for c, b, s, at, _a, _p in rows))
+    events = group_events(
+        (c, f"a{attempt}" if attempt else f"p{item}", s, at)
+        for c, _b, s, at, attempt, item in rows
+    )
+    cards = schedule(graph, events, retention_of(student_id))
+    _write_mastery(student_id, course_id, learner)
+    _write_cards(student_id, course_id, cards)
+    return learner
+
+
+def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
+    rows = [
+        Mastery(
+            student_id=student_id,
+            course_id=course_id,
+            concept_id=concept,
+            rating=round(state.theta, 4),
+            evidence_count=state.n,
+            level=level_of(state),
+            band_levels=[band_level_of(state, b) for b in range(len(BANDS))],
+            last_evidence_at=state.last_at,
+        )
+        for concept, state in learner.states.items()
+        if state.n
+    ]
+    Mastery.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["student", "concept"],
+        update_fields=["rating", "evidence_count", "level", "band_levels", "last_evidence_at"],
+    )
+    Mastery.objects.filter(student_id=student_id, course_id=course_id).exclude(
+        concept_id__in=[r.concept_id for r in rows]
+    ).delete()
+
+
+def _write_cards(student_id: int, course_id: int, cards: dict) -> None:  # type: ignore[type-arg]
+    rows = [
+        ReviewCard(
+            student_id=student_id,
+            course_id=course_id,
+            concept_id=concept,
+            card=card.to_dict(),
+            due=card.due,
+        )
+        for concept, card in cards.items()
+    ]
+    ReviewCard.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["student", "concept"], update_fields=["card", "due"]
+    )
+    ReviewCard.objects.filter(student_id=student_id, course_id=course_id).exclude(
+        concept_id__in=list(cards)
+    ).delete()
+
+
+def recompute_course(course_id: int) -> int:
+    """Every student with evidence in the course, recomputed; returns how many."""
+    students = list(
+        Evidence.objects.filter(course_id=course_id)
+        .values_list("student_id", flat=True)
+        .distinct()
+        .order_by("student_id")
+    )
+    # Students whose evidence is all gone (a deleted concept) keep no stale rows either.
+    students += [
+        s
+        for s in Mastery.objects.filter(course_id=course_id)
+        .exclude(student_id__in=students)
+        .values_list("student_id", flat=True)
+        .distinct()
+    ]
+    for student_id in sorted(set(students)):
+        update_student(student_id, course_id)
+    return len(set(students))
+
+
+def recompute_all() -> int:
+    """Every student × course with evidence or mastery; returns how many pairs."""
+    pairs = set(Evidence.objects.values_list("student_id", "course_id").distinct())
+    pairs |= set(Mastery.objects.values_list("student_id", "course_id").distinct())
+    for student_id, course_id in sorted(pairs):
+        update_student(student_id, course_id)
+    return len(pairs)
+
+
+@transaction.atomic
+def set_retention(student_id: int, retention: float) -> None:
+    """Save the student's desired retention and reschedule every course of theirs."""
+    LearnerSettings.objects.update_or_create(
+        student_id=student_id, defaults={"desired_retention": retention}
+    )
+    courses = set(
+        Evidence.objects.filter(student_id=student_id).values_list("course_id", flat=True)
+    )
+    for course_id in sorted(courses):
+        update_student(student_id, course_id)
+
+
+def level_map(student_id: int, course_id: int) -> dict[int, str]:
+    return dict(
+        Mastery.objects.filter(student_id=student_id, course_id=course_id).values_list(
+            "concept_id", "level"
+        )
+    )
+
+
+def due_cards(student_id: int, course_id: int, until: datetime) -> list[int]:
+    return list(
+        ReviewCard.objects.filter(student_id=student_id, course_id=course_id, due__lte=until)
+        .order_by("due")
+        .values_list("concept_id", flat=True)
+    )
+
+
+__all__ = ["NOT_STARTED", "update_student", "recompute_course", "recompute_all"]
