@@ -186,12 +186,15 @@ def answer_item(
         raise PracticeError("You already answered this question; its feedback is below.")
     version = item.version
     choices = {pid: list(r.get("selected", [])) for pid, r in responses.items() if "selected" in r}
-    scored = {
-        p["id"]: score_part(
-            p, responses.get(p["id"], {}), f"{version.stem}\n{p.get('prompt', '')}", choices
-        )
-        for p in version.parts
-    }
+    try:
+        scored = {
+            p["id"]: score_part(
+                p, responses.get(p["id"], {}), f"{version.stem}\n{p.get('prompt', '')}", choices
+            )
+            for p in version.parts
+        }
+    except scoring.ResponseError as exc:
+        raise PracticeError(f"That answer does not fit this question: {exc}.") from exc
     total = sum(s["points"] for s in scored.values())
     top = sum(s["max_points"] for s in scored.values())
     item.response = {pid: {k: v for k, v in s.items() if k != "fractions"} for pid, s in scored.items()}

@@ -1,0 +1,127 @@
+"""Graded quiz parts become evidence; mastery and review cards follow; grades changing later
+change the evidence; practice never touches quiz grades."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from learning import practice
+from learning.models import Evidence, Mastery, PracticeItem, ReviewCard
+from quizzes.actions import save_answers, start_attempt, submit_attempt
+from quizzes.models import Answer, Attempt, GradingPolicy, Quiz
+from quizzes.review import decide_answer
+from tests.quiz_data import position
+
+pytestmark = pytest.mark.django_db
+
+
+def only(quiz: Quiz, *slugs: str) -> Quiz:
+    quiz.items.exclude(question__slug__in=slugs).delete()
+    return quiz
+
+
+def take(quiz: Quiz, student: User, responses: dict[str, dict[str, dict]]) -> Attempt:  # type: ignore[type-arg]
+    attempt = start_attempt(quiz, student)
+    for slug, parts in responses.items():
+        item = attempt.items.get(position=position(attempt, slug))
+        save_answers(attempt, item, parts)
+    return submit_attempt(attempt)
+
+
+def right_answers(parts: list[dict]) -> dict[str, dict]:  # type: ignore[type-arg]
+    """The key of a question's choice parts, as responses."""
+    return {p["id"]: {"selected": [o["id"] for o in p["options"] if o["correct"]]} for p in parts}
+
+
+def test_a_submitted_attempt_gives_one_evidence_row_per_graded_part_and_concept(
+    quiz: Quiz, student: User
+) -> None:
+    only(quiz, "pick-one", "pick-many")
+    take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}, "pick-many": {"choice": {"selected": ["prompt"]}}})
+
+    rows = {(e.concept.slug, e.bloom, e.score, e.source) for e in Evidence.objects.select_related("concept")}
+    assert rows == {("alpha", 1, 1.0, "quiz"), ("beta", 2, 0.0, "quiz")}
+
+
+def test_mastery_and_a_review_card_follow_the_evidence(quiz: Quiz, student: User) -> None:
+    only(quiz, "pick-one", "true-or-false")
+    take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}, "true-or-false": {"tf": {"selected": ["false"]}}})
+
+    mastery = Mastery.objects.get(student=student, concept__slug="alpha")
+    assert mastery.evidence_count == 2 and mastery.rating > 0 and mastery.level == "familiar"
+    card = ReviewCard.objects.get(student=student, concept__slug="alpha")
+    assert card.due > Attempt.objects.get().submitted_at  # type: ignore[operator]
+    assert not Mastery.objects.filter(concept__slug="gamma").exists()  # not started: no row
+
+
+def test_a_written_answer_gives_evidence_per_criterion_once_graded_and_a_decision_replaces_it(
+    quiz: Quiz, student: User, instructor: User
+) -> None:
+    GradingPolicy.objects.create(course=quiz.course, review_threshold=1.0)  # every grade to a person
+    only(quiz, "scenario")
+    attempt = take(quiz, student, {"scenario": {"choice": {"selected": ["b"]}, "justify": {"text": "It is cheaper."}}})
+    assert list(Evidence.objects.values_list("part_id", flat=True)) == ["choice"]  # being reviewed
+
+    answer = Answer.objects.get(part_id="justify")
+    criteria = [c["criterion"] for c in answer.detail["criteria"]]
+    decide_answer(answer, instructor, {c: 0 for c in criteria})
+    lows = set(Evidence.objects.filter(part_id="justify").values_list("criterion", "score"))
+    decide_answer(answer, instructor, {c: len([1]) for c in criteria})
+    highs = set(Evidence.objects.filter(part_id="justify").values_list("criterion", "score"))
+
+    assert {c for c, _ in lows} == set(criteria) and all(s == 0 for _, s in lows)
+    assert all(s > 0 for _, s in highs)
+    assert Evidence.objects.filter(attempt=attempt, part_id="justify").count() == len(criteria)
+
+
+def test_recompute_mastery_rebuilds_the_same_estimates_from_evidence(quiz: Quiz, student: User) -> None:
+    only(quiz, "pick-one", "pick-many")
+    take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}, "pick-many": {"choice": {"selected": ["sft", "rlhf"]}}})
+    before = sorted(Mastery.objects.values_list("concept_id", "rating", "level"))
+    Mastery.objects.update(rating=-9, level="familiar")
+    ReviewCard.objects.all().delete()
+    out = StringIO()
+
+    call_command("recompute_mastery", stdout=out)
+
+    assert sorted(Mastery.objects.values_list("concept_id", "rating", "level")) == before
+    assert ReviewCard.objects.count() == 2
+    assert "Recomputed 1 student" in out.getvalue()
+
+
+def test_recompute_mastery_names_a_missing_course() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No course with the slug 'nope'"):
+        call_command("recompute_mastery", course="nope")
+
+
+def test_practice_answers_never_change_quiz_grades(quiz: Quiz, student: User) -> None:
+    only(quiz, "pick-one")
+    attempt = take(quiz, student, {"pick-one": {"choice": {"selected": ["b"]}}})
+    grades = list(Answer.objects.values_list("pk", "points", "status"))
+    session = practice.start_session(student, quiz.course, quiz.course.concepts.get(slug="alpha"))
+    item = session.items.get()
+
+    practice.answer_item(item, right_answers(item.version.parts))
+
+    attempt.refresh_from_db()
+    assert attempt.score == 0 and list(Answer.objects.values_list("pk", "points", "status")) == grades
+    assert Evidence.objects.filter(source="practice").exists()
+    assert PracticeItem.objects.get().score is not None
+
+
+def test_update_after_a_submitted_attempt_has_a_fixed_number_of_queries(
+    quiz: Quiz, student: User, django_assert_num_queries: object
+) -> None:
+    from learning.actions import update_student
+
+    take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}})
+    # graph: concepts, edges; evidence; settings; mastery upsert + delete; cards upsert + delete;
+    # inside a savepoint (atomic): 2 more
+    with django_assert_num_queries(10):  # type: ignore[operator]
+        update_student(student.pk, quiz.course_id)
