@@ -37,7 +37,10 @@ def access_class_course(user: AbstractBaseUser | AnonymousUser, course_slug: str
 def class_students(course: Course) -> QuerySet[User]:
     """The students whose models an instructor of `course` sees: those with evidence in it."""
     return (
-        User.objects.filter(evidence__course=course).distinct().order_by("username").only("username")
+        User.objects.filter(evidence__course=course)
+        .distinct()
+        .order_by("username")
+        .only("username")
     )
 
 

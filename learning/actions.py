@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from fsrs import Card
 
 from courses.models import Concept, Prerequisite
 from learning.model import (
@@ -72,7 +73,7 @@ def update_student(student_id: int, course_id: int) -> Learner:
     rows = [r for r in rows if r[0] in known]  # evidence on a concept now a draft waits
     learner = replay(graph, (Observation(c, b, s, at) for c, b, s, at, _a, _p in rows))
     events = group_events(
-        (c, f"a{attempt}" if attempt else f"p{item}", s, at)
+        (c, f"a{attempt}@{at.isoformat()}" if attempt else f"p{item}", s, at)
         for c, _b, s, at, attempt, item in rows
     )
     cards = schedule(graph, events, retention_of(student_id))
@@ -107,7 +108,7 @@ def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
     ).delete()
 
 
-def _write_cards(student_id: int, course_id: int, cards: dict) -> None:  # type: ignore[type-arg]
+def _write_cards(student_id: int, course_id: int, cards: dict[int, Card]) -> None:
     rows = [
         ReviewCard(
             student_id=student_id,
@@ -119,7 +120,10 @@ def _write_cards(student_id: int, course_id: int, cards: dict) -> None:  # type:
         for concept, card in cards.items()
     ]
     ReviewCard.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["student", "concept"], update_fields=["card", "due"]
+        rows,
+        update_conflicts=True,
+        unique_fields=["student", "concept"],
+        update_fields=["card", "due"],
     )
     ReviewCard.objects.filter(student_id=student_id, course_id=course_id).exclude(
         concept_id__in=list(cards)
@@ -148,7 +152,7 @@ def recompute_course(course_id: int) -> int:
 
 
 def recompute_all() -> int:
-    """Every student × course with evidence or mastery; returns how many pairs."""
+    """Every student x course with evidence or mastery; returns how many pairs."""
     pairs = set(Evidence.objects.values_list("student_id", "course_id").distinct())
     pairs |= set(Mastery.objects.values_list("student_id", "course_id").distinct())
     for student_id, course_id in sorted(pairs):
@@ -185,4 +189,4 @@ def due_cards(student_id: int, course_id: int, until: datetime) -> list[int]:
     )
 
 
-__all__ = ["NOT_STARTED", "update_student", "recompute_course", "recompute_all"]
+__all__ = ["NOT_STARTED", "recompute_all", "recompute_course", "update_student"]

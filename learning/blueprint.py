@@ -1,4 +1,4 @@
-"""Which practice question comes next: a blueprint of concepts × Bloom levels read off the graph.
+"""Which practice question comes next: a blueprint of concepts x Bloom levels read off the graph.
 
 Plain Python (no Django), so bench/learner_sim.py runs the same rules:
 
@@ -18,7 +18,15 @@ import random
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from learning.model import BANDS, MASTERED, NOT_STARTED, PROFICIENT, ConceptState, Graph, band_level_of
+from learning.model import (
+    BANDS,
+    MASTERED,
+    NOT_STARTED,
+    PROFICIENT,
+    ConceptState,
+    Graph,
+    band_level_of,
+)
 
 READY = (PROFICIENT, MASTERED)
 
@@ -98,9 +106,7 @@ def pick(
             goal = weakest_prerequisite(concept, graph, levels)
             top, band = 2, 0
             why = reason if goal == concept else f"backfill: needed for concept {concept}"
-        pool = [
-            c for c in by_concept.get(goal, []) if c.bloom <= top and allowed(c, graph, levels)
-        ]
+        pool = [c for c in by_concept.get(goal, []) if c.bloom <= top and allowed(c, graph, levels)]
         if not pool:
             continue
         mid = sum(BANDS[band][1]) / len(BANDS[band][1])

@@ -1,4 +1,4 @@
-"""The instructor's view of a class: a concept × student mastery table and a concept × Bloom
+"""The instructor's view of a class: a concept x student mastery table and a concept x Bloom
 band summary that flags where most of the class is stuck and which prerequisite most often
 precedes the mistakes. Reads only; a fixed number of queries whatever the class size."""
 
@@ -90,7 +90,9 @@ def class_view(course: Course, chapter: Chapter | None = None, sort: str = "stud
         ms = [mastery[(s.pk, c.pk)] for s in students if (s.pk, c.pk) in mastery]
         row = SummaryRow(c, len(ms))
         for band, (name, _levels, _d) in enumerate(BANDS):
-            started = [m for m in ms if len(m.band_levels) > band and m.band_levels[band] != NOT_STARTED]
+            started = [
+                m for m in ms if len(m.band_levels) > band and m.band_levels[band] != NOT_STARTED
+            ]
             good = [m for m in started if m.band_levels[band] in (PROFICIENT, MASTERED)]
             row.bands.append((len(good), len(started)))
             if started and (len(started) - len(good)) / len(started) > STUCK_SHARE:

@@ -1,4 +1,4 @@
-"""Evidence from graded work: one row per graded part (free text: per criterion) × concept.
+"""Evidence from graded work: one row per graded part (free text: per criterion) x concept.
 
 Quiz attempts are read when `quizzes.signals.attempt_graded` fires; an attempt's evidence is
 replaced as a whole each time, so a person's decision or a re-grade changes it in place.

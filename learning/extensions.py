@@ -70,10 +70,9 @@ class LearningLinks:
         """One panel per course the student has started: where they are (two queries each)."""
         if not user.is_authenticated:
             return []
-        started = (
-            Course.objects.filter(pk__in=Mastery.objects.filter(student_id=user.pk).values("course"))
-            .order_by("title")
-        )
+        started = Course.objects.filter(
+            pk__in=Mastery.objects.filter(student_id=user.pk).values("course")
+        ).order_by("title")
         panels = []
         for course in started:
             guide = guide_for(user.pk, course.pk)
@@ -83,9 +82,7 @@ class LearningLinks:
                     f"Continue: {course.title}",
                     items[:SHOWN],
                     empty="Nothing due and nothing new: well done.",
-                    more=PageLink(
-                        "My progress", reverse("learning:course", args=[course.slug])
-                    ),
+                    more=PageLink("My progress", reverse("learning:course", args=[course.slug])),
                 )
             )
         return panels

@@ -16,7 +16,7 @@ class RetentionForm(forms.Form):
         max_value=0.97,
         label="Desired retention",
         help_text="How likely you want to be to still remember a concept when its review comes "
-        "(0.70–0.97). Higher means more frequent reviews. The default is 0.90.",
+        "(0.70-0.97). Higher means more frequent reviews. The default is 0.90.",
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
 

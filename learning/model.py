@@ -1,17 +1,17 @@
 """The learner model, in plain Python (no Django): evidence in, a mastery estimate per concept out.
 
-An Elo rating per student × concept (Pelánek, "Applications of the Elo rating system in adaptive
+An Elo rating per student x concept (Pelánek, "Applications of the Elo rating system in adaptive
 educational systems", Computers & Education 2016), the one-parameter logistic model of item
 response theory updated online:
 
-    P(correct) = σ(θ − d[bloom])          θ: the student's rating on the concept
-    θ ← θ + K(n) · (score − P)            score: the fraction earned, 0 … 1
+    P(correct) = sigmoid(θ - d[bloom])          θ: the student's rating on the concept
+    θ ← θ + K(n) · (score - P)            score: the fraction earned, 0 … 1
     K(n) = K0 / (1 + K_DECAY · n)         n: evidence seen on the concept so far
 
 An item's difficulty is its Bloom level's (`BLOOM_DIFFICULTY`): higher levels are harder.
 
 The prerequisite graph is the prior. A concept's rating starts, at its first evidence, at
-`PRIOR_WEIGHT` × the mean rating of its learn-before concepts (their own prior when they have no
+`PRIOR_WEIGHT` x the mean rating of its learn-before concepts (their own prior when they have no
 evidence): weak prerequisites start a concept lower, strong ones higher. Strong evidence on a
 concept (score ≥ `LEND_SCORE` at Apply or above) lends `LEND` of its rise to each direct
 prerequisite, never lowering one.
@@ -36,9 +36,9 @@ LEND_SCORE = 0.8
 
 # Bloom bands: (name, levels, the difficulty a band is read at)
 BANDS: tuple[tuple[str, tuple[int, ...], float], ...] = (
-    ("remember–understand", (1, 2), -0.75),
-    ("apply–analyse", (3, 4), 0.25),
-    ("evaluate–create", (5, 6), 1.25),
+    ("remember-understand", (1, 2), -0.75),
+    ("apply-analyse", (3, 4), 0.25),
+    ("evaluate-create", (5, 6), 1.25),
 )
 
 NOT_STARTED = "not started"
@@ -47,8 +47,8 @@ PROFICIENT = "proficient"
 MASTERED = "mastered"
 LEVELS = (NOT_STARTED, FAMILIAR, PROFICIENT, MASTERED)
 
-# Overall level: proficient once remember–understand items are answered right 80 % of the time
-# (and two pieces of evidence seen); mastered once apply–analyse items are (and three seen).
+# Overall level: proficient once remember-understand items are answered right 80 % of the time
+# (and two pieces of evidence seen); mastered once apply-analyse items are (and three seen).
 PROFICIENT_P = 0.8
 MASTERED_P = 0.8
 PROFICIENT_N = 2

@@ -18,7 +18,7 @@ from learning.model import LEVELS
 
 
 class Evidence(models.Model):
-    """One graded part (a free-text part: one criterion) × one concept it assesses."""
+    """One graded part (a free-text part: one criterion) x one concept it assesses."""
 
     class Source(models.TextChoices):
         QUIZ = "quiz", "Quiz"
@@ -79,7 +79,7 @@ class Mastery(models.Model):
     rating = models.FloatField(default=0)
     evidence_count = models.PositiveIntegerField(default=0)
     level = models.CharField(max_length=20, choices=LEVEL_CHOICES, default=LEVEL_CHOICES[0][0])
-    # the level per Bloom band: remember–understand, apply–analyse, evaluate–create
+    # the level per Bloom band: remember-understand, apply-analyse, evaluate-create
     band_levels = models.JSONField(default=list)
     last_evidence_at = models.DateTimeField(null=True, blank=True)
 
@@ -97,7 +97,7 @@ class Mastery(models.Model):
 
 
 class ReviewCard(models.Model):
-    """Derived: the FSRS card of a student × concept (learning.schedule)."""
+    """Derived: the FSRS card of a student x concept (learning.schedule)."""
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
@@ -166,7 +166,9 @@ class PracticeSession(models.Model):
 class PracticeItem(models.Model):
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
-    version = models.ForeignKey("quizzes.QuestionVersion", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(
+        "quizzes.QuestionVersion", on_delete=models.CASCADE, related_name="+"
+    )
     # why it was drawn: the concept and Bloom level of the blueprint cell it fills
     concept = models.ForeignKey(
         "courses.Concept", null=True, on_delete=models.SET_NULL, related_name="+"

@@ -96,7 +96,7 @@ def next_item(session: PracticeSession, now: datetime | None = None) -> Practice
     used = set(session.items.values_list("version__question_id", flat=True))
     seen = set(
         Evidence.objects.filter(student_id=session.student_id, course_id=session.course_id)
-        .exclude(question_id=None)
+        .filter(question__isnull=False)
         .values_list("question_id", flat=True)
     )
     rng = random.Random(session.seed + last)
@@ -108,8 +108,14 @@ def next_item(session: PracticeSession, now: datetime | None = None) -> Practice
         focus=session.focus_id,
     )
     chosen = pick(
-        candidates(session.course_id), targets, guide.graph, guide.levels, learner.states, used,
-        seen, rng,
+        candidates(session.course_id),
+        targets,
+        guide.graph,
+        guide.levels,
+        learner.states,
+        used,
+        seen,
+        rng,
     )
     if chosen is None:
         return None
@@ -130,7 +136,9 @@ def next_item(session: PracticeSession, now: datetime | None = None) -> Practice
     )
 
 
-def score_part(part: dict[str, Any], response: dict[str, Any], prompt: str, choices: dict[str, list[str]]) -> dict[str, Any]:
+def score_part(
+    part: dict[str, Any], response: dict[str, Any], prompt: str, choices: dict[str, list[str]]
+) -> dict[str, Any]:
     """One part scored by the quiz engine: {"response", "points", "max_points", "detail",
     "fractions": [(criterion, fraction)]}."""
     max_points = part_points(part)
@@ -163,13 +171,13 @@ def score_part(part: dict[str, Any], response: dict[str, Any], prompt: str, choi
                 for r in result.criteria
             ],
         }
-    result = scoring.score(spec_of(part), response_of(part, response))
+    exact = scoring.score(spec_of(part), response_of(part, response))
     return {
         "response": response,
-        "points": result.points,
+        "points": exact.points,
         "max_points": max_points,
-        "detail": {"correct": result.correct},
-        "fractions": [("", result.points / max_points if max_points else 0.0)],
+        "detail": {"correct": exact.correct},
+        "fractions": [("", exact.points / max_points if max_points else 0.0)],
     }
 
 
@@ -179,8 +187,10 @@ def answer_item(
 ) -> PracticeItem:
     """Score a practice answer, record it as evidence and update the model. Once only."""
     now = now or timezone.now()
-    item = PracticeItem.objects.select_for_update().select_related("version", "session").get(
-        pk=item.pk
+    item = (
+        PracticeItem.objects.select_for_update()
+        .select_related("version", "session")
+        .get(pk=item.pk)
     )
     if item.answered_at is not None:
         raise PracticeError("You already answered this question; its feedback is below.")
@@ -197,7 +207,9 @@ def answer_item(
         raise PracticeError(f"That answer does not fit this question: {exc}.") from exc
     total = sum(s["points"] for s in scored.values())
     top = sum(s["max_points"] for s in scored.values())
-    item.response = {pid: {k: v for k, v in s.items() if k != "fractions"} for pid, s in scored.items()}
+    item.response = {
+        pid: {k: v for k, v in s.items() if k != "fractions"} for pid, s in scored.items()
+    }
     item.score = round(total / top, 4) if top else 0.0
     item.answered_at = now
     item.save(update_fields=["response", "score", "answered_at"])

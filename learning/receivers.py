@@ -29,13 +29,18 @@ def schedule_recompute(course_id: int) -> None:
     import that rewrites a hundred edges enqueues one task. (A rolled-back transaction drops
     its callbacks, and with them the mark.)"""
     connection = transaction.get_connection()
-    waiting = [getattr(func, "learning_course", None) for _sids, func, _robust in connection.run_on_commit]
+    waiting = [
+        getattr(func, "learning_course", None)
+        for _sids, func, _robust in connection.run_on_commit
+        if not getattr(func, "done", False)
+    ]
     if course_id in waiting:
         return
 
     def enqueue() -> None:
         from learning.tasks import recompute_course
 
+        enqueue.done = True  # type: ignore[attr-defined]
         recompute_course.enqueue(course_id)
 
     enqueue.learning_course = course_id  # type: ignore[attr-defined]

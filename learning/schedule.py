@@ -1,6 +1,6 @@
 """Spaced review along prerequisites, scheduled by the `fsrs` package (FSRS-6, as in Anki).
 
-A review card per student × concept. Each time evidence on a concept arrives (one quiz attempt,
+A review card per student x concept. Each time evidence on a concept arrives (one quiz attempt,
 or one practice answer) the card is reviewed once with a rating read from the mean score of that
 evidence (`rating_for`). A failed review (Again) of a prerequisite brings the reviews of the
 concepts that depend on it forward to at most `BRING_FORWARD` after the failure: what was built

@@ -18,7 +18,12 @@ from courses.graphlayout import NodeIn, layout, render_svg
 from courses.models import Course
 from courses.permissions import can_author
 from learning import actions, practice
-from learning.access import access_class_course, access_own_course, access_practice_item, access_session
+from learning.access import (
+    access_class_course,
+    access_own_course,
+    access_practice_item,
+    access_session,
+)
 from learning.classview import class_view
 from learning.forms import SORTS, ClassTableForm, PracticeForm, RetentionForm
 from learning.guide import Guide, guide_for
@@ -61,7 +66,9 @@ def course_progress(request: HttpRequest, course_slug: str) -> HttpResponse:
         {"ref": ref, "bands": bands.get(ref.pk) or ["not started"] * len(BANDS)}
         for ref in (guide.concepts[pk] for pk in guide.graph.order)
     ]
-    counts = {level: sum(1 for r in guide.concepts.values() if r.level == level) for level in LEVELS}
+    counts = {
+        level: sum(1 for r in guide.concepts.values() if r.level == level) for level in LEVELS
+    }
     return render(
         request,
         "learning/course.html",
@@ -104,7 +111,9 @@ def practice_start(request: HttpRequest, course_slug: str) -> HttpResponse:
         if request.GET.get("concept") and check.is_valid():
             concept = check.cleaned_data["concept"]
         return render(
-            request, "learning/practice_start.html", {"course": course, "form": form, "concept": concept}
+            request,
+            "learning/practice_start.html",
+            {"course": course, "form": form, "concept": concept},
         )
     form = PracticeForm(course, request.POST)
     if not form.is_valid():
@@ -165,7 +174,9 @@ def practice_item(request: HttpRequest, session_id: int, position: int) -> HttpR
         "parts": _feedback(item) if item.answered_at else [{"part": p} for p in item.version.parts],
         "last": position >= session.length,
     }
-    return render(request, "learning/practice_item.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "learning/practice_item.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -204,7 +215,13 @@ def class_table(request: HttpRequest, course_slug: str) -> HttpResponse:
     return render(
         request,
         "learning/class.html",
-        {"course": course, "form": form, "view": view, "sorts": SORTS, "band_names": [b[0] for b in BANDS]},
+        {
+            "course": course,
+            "form": form,
+            "view": view,
+            "sorts": SORTS,
+            "band_names": [b[0] for b in BANDS],
+        },
     )
 
 

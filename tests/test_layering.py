@@ -9,7 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COURSES = ROOT / "courses"
 COURSE_TEMPLATES = [ROOT / "templates" / "courses", COURSES / "templates"]
-QUIZ_IN_TEMPLATE = re.compile(r"""load\s+quiz|['"]quizzes:""")
+QUIZ_IN_TEMPLATE = re.compile(r"""load\s+quiz|['"]quizzes:|load\s+learning|['"]learning:""")
+QUIZZES = ROOT / "quizzes"
+QUIZ_TEMPLATES = [ROOT / "templates" / "quizzes", QUIZZES / "templates"]
 GRADING = ROOT / "grading"
 FORBIDDEN_IN_GRADING = {"django", "courses", "quizzes", "accounts", "config"}
 ABOVE = "<a relative import above the package>"
@@ -25,8 +27,38 @@ def test_nothing_under_courses_imports_quizzes() -> None:
     assert offenders == []
 
 
+def importers_of(package: str, roots: list[Path]) -> list[str]:
+    """Modules under `roots` that import `package` (AST: plain, from and relative forms)."""
+    offenders = []
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            rel = path.relative_to(root.parent).with_suffix("")
+            names = imported_modules(path, ".".join(rel.parts[:-1]))
+            if any(n.split(".")[0] == package for n in names):
+                offenders.append(str(path.relative_to(root.parent)))
+    return offenders
+
+
+def test_neither_courses_nor_quizzes_imports_learning() -> None:
+    assert importers_of("learning", [COURSES, QUIZZES]) == []
+
+
+def test_the_learning_check_sees_an_import(tmp_path: Path) -> None:
+    package = tmp_path / "quizzes"
+    package.mkdir()
+    (package / "a.py").write_text("from learning.models import Evidence\n")
+    (package / "b.py").write_text("import learning.actions as la\n")
+    (package / "c.py").write_text("from courses import models\n")
+
+    assert importers_of("learning", [package]) == ["quizzes/a.py", "quizzes/b.py"]
+
+
+def test_no_course_or_quiz_template_loads_learning_tags_or_names_learning_urls() -> None:
+    assert [o for o in template_offenders(QUIZ_TEMPLATES) if "learning" in o] == []
+
+
 def template_offenders(folders: list[Path]) -> list[str]:
-    """Templates that load a quiz tag library or name a quiz URL."""
+    """Templates that load a quiz or learning tag library or name a quiz or learning URL."""
     return [
         f"{path.relative_to(folder.parent)}: {match.group()}"
         for folder in folders
@@ -45,11 +77,14 @@ def test_the_template_check_catches_quiz_tags_and_quiz_urls(tmp_path: Path) -> N
     (folder / "a.html").write_text("{% load quiz_links %}{% chapter_quizzes chapter %}")
     (folder / "b.html").write_text("""<a href="{% url 'quizzes:quiz_list' c %}">""")
     (folder / "c.html").write_text("""{% url "quizzes:quiz" c q %} {% load static %}""")
+    (folder / "d.html").write_text("""{% load learning_tags %}{% url 'learning:course' c %}""")
 
     assert template_offenders([folder, tmp_path / "absent"]) == [
         "courses/a.html: load quiz",
         "courses/b.html: 'quizzes:",
         'courses/c.html: "quizzes:',
+        "courses/d.html: load learning",
+        "courses/d.html: 'learning:",
     ]
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 
-from learning.blueprint import Candidate, allowed, pick, targets_for
+from learning.blueprint import Candidate, Pick, allowed, pick, targets_for
 from learning.model import FAMILIAR, MASTERED, PROFICIENT, Graph
 
 GRAPH = Graph([1, 2, 3], [(1, 2), (2, 3)])  # 1 → 2 → 3
@@ -18,7 +19,12 @@ BANK = [
 ]
 
 
-def draw(levels: dict[int, str], targets: list[tuple[int, str]], used=(), seen=()):  # type: ignore[no-untyped-def]
+def draw(
+    levels: dict[int, str],
+    targets: list[tuple[int, str]],
+    used: Collection[int] = (),
+    seen: Collection[int] = (),
+) -> Pick | None:
     return pick(BANK, targets, GRAPH, levels, {}, set(used), set(seen), random.Random(1))
 
 
@@ -61,4 +67,9 @@ def test_unseen_questions_come_first() -> None:
 def test_the_blueprint_orders_focus_then_due_then_revisit_then_frontier() -> None:
     targets = targets_for(GRAPH, {1: MASTERED}, due=[1], revisit=[3], focus=2)
 
-    assert targets[:4] == [(2, "the concept you chose"), (1, "review due"), (3, "revisit"), (2, "next to learn")]
+    assert targets[:4] == [
+        (2, "the concept you chose"),
+        (1, "review due"),
+        (3, "revisit"),
+        (2, "next to learn"),
+    ]

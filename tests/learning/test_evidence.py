@@ -4,6 +4,7 @@ change the evidence; practice never touches quiz grades."""
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -24,7 +25,7 @@ def only(quiz: Quiz, *slugs: str) -> Quiz:
     return quiz
 
 
-def take(quiz: Quiz, student: User, responses: dict[str, dict[str, dict]]) -> Attempt:  # type: ignore[type-arg]
+def take(quiz: Quiz, student: User, responses: dict[str, dict[str, dict[str, Any]]]) -> Attempt:
     attempt = start_attempt(quiz, student)
     for slug, parts in responses.items():
         item = attempt.items.get(position=position(attempt, slug))
@@ -32,7 +33,7 @@ def take(quiz: Quiz, student: User, responses: dict[str, dict[str, dict]]) -> At
     return submit_attempt(attempt)
 
 
-def right_answers(parts: list[dict]) -> dict[str, dict]:  # type: ignore[type-arg]
+def right_answers(parts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The key of a question's choice parts, as responses."""
     return {p["id"]: {"selected": [o["id"] for o in p["options"] if o["correct"]]} for p in parts}
 
@@ -41,29 +42,53 @@ def test_a_submitted_attempt_gives_one_evidence_row_per_graded_part_and_concept(
     quiz: Quiz, student: User
 ) -> None:
     only(quiz, "pick-one", "pick-many")
-    take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}, "pick-many": {"choice": {"selected": ["prompt"]}}})
+    take(
+        quiz,
+        student,
+        {
+            "pick-one": {"choice": {"selected": ["a"]}},
+            "pick-many": {"choice": {"selected": ["prompt"]}},
+        },
+    )
 
-    rows = {(e.concept.slug, e.bloom, e.score, e.source) for e in Evidence.objects.select_related("concept")}
+    rows = {
+        (e.concept.slug, e.bloom, e.score, e.source)
+        for e in Evidence.objects.select_related("concept")
+    }
     assert rows == {("alpha", 1, 1.0, "quiz"), ("beta", 2, 0.0, "quiz")}
 
 
 def test_mastery_and_a_review_card_follow_the_evidence(quiz: Quiz, student: User) -> None:
     only(quiz, "pick-one", "true-or-false")
-    take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}, "true-or-false": {"tf": {"selected": ["false"]}}})
+    take(
+        quiz,
+        student,
+        {
+            "pick-one": {"choice": {"selected": ["a"]}},
+            "true-or-false": {"tf": {"selected": ["false"]}},
+        },
+    )
 
     mastery = Mastery.objects.get(student=student, concept__slug="alpha")
     assert mastery.evidence_count == 2 and mastery.rating > 0 and mastery.level == "familiar"
     card = ReviewCard.objects.get(student=student, concept__slug="alpha")
-    assert card.due > Attempt.objects.get().submitted_at  # type: ignore[operator]
+    submitted = Attempt.objects.get().submitted_at
+    assert submitted is not None and card.due > submitted
     assert not Mastery.objects.filter(concept__slug="gamma").exists()  # not started: no row
 
 
 def test_a_written_answer_gives_evidence_per_criterion_once_graded_and_a_decision_replaces_it(
     quiz: Quiz, student: User, instructor: User
 ) -> None:
-    GradingPolicy.objects.create(course=quiz.course, review_threshold=1.0)  # every grade to a person
+    GradingPolicy.objects.create(
+        course=quiz.course, review_threshold=1.0
+    )  # every grade to a person
     only(quiz, "scenario")
-    attempt = take(quiz, student, {"scenario": {"choice": {"selected": ["b"]}, "justify": {"text": "It is cheaper."}}})
+    attempt = take(
+        quiz,
+        student,
+        {"scenario": {"choice": {"selected": ["b"]}, "justify": {"text": "It is cheaper."}}},
+    )
     assert list(Evidence.objects.values_list("part_id", flat=True)) == ["choice"]  # being reviewed
 
     answer = Answer.objects.get(part_id="justify")
@@ -78,9 +103,18 @@ def test_a_written_answer_gives_evidence_per_criterion_once_graded_and_a_decisio
     assert Evidence.objects.filter(attempt=attempt, part_id="justify").count() == len(criteria)
 
 
-def test_recompute_mastery_rebuilds_the_same_estimates_from_evidence(quiz: Quiz, student: User) -> None:
+def test_recompute_mastery_rebuilds_the_same_estimates_from_evidence(
+    quiz: Quiz, student: User
+) -> None:
     only(quiz, "pick-one", "pick-many")
-    take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}, "pick-many": {"choice": {"selected": ["sft", "rlhf"]}}})
+    take(
+        quiz,
+        student,
+        {
+            "pick-one": {"choice": {"selected": ["a"]}},
+            "pick-many": {"choice": {"selected": ["sft", "rlhf"]}},
+        },
+    )
     before = sorted(Mastery.objects.values_list("concept_id", "rating", "level"))
     Mastery.objects.update(rating=-9, level="familiar")
     ReviewCard.objects.all().delete()
@@ -110,18 +144,20 @@ def test_practice_answers_never_change_quiz_grades(quiz: Quiz, student: User) ->
     practice.answer_item(item, right_answers(item.version.parts))
 
     attempt.refresh_from_db()
-    assert attempt.score == 0 and list(Answer.objects.values_list("pk", "points", "status")) == grades
+    assert (
+        attempt.score == 0 and list(Answer.objects.values_list("pk", "points", "status")) == grades
+    )
     assert Evidence.objects.filter(source="practice").exists()
     assert PracticeItem.objects.get().score is not None
 
 
 def test_update_after_a_submitted_attempt_has_a_fixed_number_of_queries(
-    quiz: Quiz, student: User, django_assert_num_queries: object
+    quiz: Quiz, student: User, django_assert_num_queries: Any
 ) -> None:
     from learning.actions import update_student
 
     take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}})
     # graph: concepts, edges; evidence; settings; mastery upsert + delete; cards upsert + delete;
     # inside a savepoint (atomic): 2 more
-    with django_assert_num_queries(10):  # type: ignore[operator]
+    with django_assert_num_queries(10):
         update_student(student.pk, quiz.course_id)

@@ -15,7 +15,12 @@ GRAPH = Graph([1, 2, 3], [(1, 2), (1, 3)])  # 2 and 3 build on 1
 
 def test_scores_map_to_again_hard_good() -> None:
     assert [rating_for(s) for s in (0, 0.49, 0.5, 0.79, 0.8, 1)] == [
-        Rating.Again, Rating.Again, Rating.Hard, Rating.Hard, Rating.Good, Rating.Good,
+        Rating.Again,
+        Rating.Again,
+        Rating.Hard,
+        Rating.Hard,
+        Rating.Good,
+        Rating.Good,
     ]
 
 
@@ -28,7 +33,9 @@ def test_good_reviews_push_the_next_review_further_out() -> None:
 
 
 def test_a_failed_prerequisite_brings_its_dependants_reviews_forward() -> None:
-    learned = [ReviewEvent(c, 1.0, T0 + timedelta(days=d)) for d in (0, 1, 4, 12) for c in (1, 2, 3)]
+    learned = [
+        ReviewEvent(c, 1.0, T0 + timedelta(days=d)) for d in (0, 1, 4, 12) for c in (1, 2, 3)
+    ]
     before = schedule(GRAPH, learned)
     fail_at = T0 + timedelta(days=13)
     after = schedule(GRAPH, [*learned, ReviewEvent(1, 0.0, fail_at)])
@@ -44,6 +51,8 @@ def test_a_higher_desired_retention_reviews_sooner() -> None:
 
 
 def test_one_event_per_concept_and_attempt_with_the_mean_score() -> None:
-    events = group_events([(1, "a1", 1.0, T0), (1, "a1", 0.0, T0), (2, "a1", 1.0, T0), (1, "a2", 1.0, T0)])
+    events = group_events(
+        [(1, "a1", 1.0, T0), (1, "a1", 0.0, T0), (2, "a1", 1.0, T0), (1, "a2", 1.0, T0)]
+    )
 
     assert sorted((e.concept, e.score) for e in events) == [(1, 0.5), (1, 1.0), (2, 1.0)]

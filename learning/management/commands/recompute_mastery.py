@@ -27,4 +27,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Recomputed {n} student(s) in {course.slug}.")
         else:
             n = actions.recompute_all()
-            self.stdout.write(f"Recomputed {n} student × course pair(s).")
+            self.stdout.write(f"Recomputed {n} student x course pair(s).")
