@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -59,6 +59,9 @@ User = AbstractBaseUser | AnonymousUser
 
 
 class CoursePageLinks(Protocol):
+    """Required of every extension. The optional methods below (`for_concept`,
+    `panels_for_course`, `panels_for_home`) are called only on extensions that define them."""
+
     """What an app adds to the course pages. Each method should run at most one query."""
 
     def for_course(self, course: Course) -> Sequence[PageLink]:
@@ -69,10 +72,17 @@ class CoursePageLinks(Protocol):
         """Links shown as buttons under the chapter's summary; `chapter.course` is loaded."""
         ...
 
+
+
+@runtime_checkable
+class ConceptPageLinks(Protocol):
     def for_concept(self, concept: Concept) -> Sequence[PageLink]:
         """Links shown on a concept's page; `concept.course` is loaded."""
         ...
 
+
+@runtime_checkable
+class StudentPanels(Protocol):
     def panels_for_course(self, course: Course, user: User) -> Sequence[PagePanel]:
         """The user's own panels on the course page (empty for visitors)."""
         ...
@@ -96,12 +106,27 @@ def chapter_links(chapter: Chapter) -> list[PageLink]:
 
 
 def concept_links(concept: Concept) -> list[PageLink]:
-    return [link for ext in course_page_extensions() for link in ext.for_concept(concept)]
+    return [
+        link
+        for ext in course_page_extensions()
+        if isinstance(ext, ConceptPageLinks)
+        for link in ext.for_concept(concept)
+    ]
 
 
 def course_panels(course: Course, user: User) -> list[PagePanel]:
-    return [p for ext in course_page_extensions() for p in ext.panels_for_course(course, user)]
+    return [
+        p
+        for ext in course_page_extensions()
+        if isinstance(ext, StudentPanels)
+        for p in ext.panels_for_course(course, user)
+    ]
 
 
 def home_panels(user: User) -> list[PagePanel]:
-    return [p for ext in course_page_extensions() for p in ext.panels_for_home(user)]
+    return [
+        p
+        for ext in course_page_extensions()
+        if isinstance(ext, StudentPanels)
+        for p in ext.panels_for_home(user)
+    ]

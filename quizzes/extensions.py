@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from courses.extensions import PageLink, PagePanel, User
-from courses.models import Chapter, Concept, Course
+from courses.extensions import PageLink
+from courses.models import Chapter, Course
 from quizzes.models import Quiz
 
 
@@ -21,12 +21,3 @@ class QuizLinks:
             PageLink(q.title, reverse("quizzes:quiz", args=[chapter.course.slug, q.slug]))
             for q in quizzes
         ]
-
-    def for_concept(self, concept: Concept) -> list[PageLink]:
-        return []
-
-    def panels_for_course(self, course: Course, user: User) -> list[PagePanel]:
-        return []
-
-    def panels_for_home(self, user: User) -> list[PagePanel]:
-        return []
