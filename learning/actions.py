@@ -61,8 +61,8 @@ def learner_for(student_id: int, course_id: int, graph: Graph | None = None) -> 
 def update_student(student_id: int, course_id: int) -> Learner:
     """Recompute the student's mastery and review cards in the course from stored evidence.
 
-    Seven queries whatever the history: graph (2), evidence, settings, and one upsert and one
-    delete each for mastery and cards."""
+    At most nine queries whatever the history: graph (2), evidence, settings, and for mastery
+    and cards each a read, an upsert of what changed and a delete of what has no evidence left."""
     graph = course_graph(course_id)
     rows = list(
         Evidence.objects.filter(student_id=student_id, course_id=course_id)
@@ -83,6 +83,15 @@ def update_student(student_id: int, course_id: int) -> Learner:
 
 
 def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
+    """Write the rows that changed (after an attempt, those of its concepts and their
+    neighbours), delete those without evidence any more."""
+    fields = ["rating", "evidence_count", "level", "band_levels", "last_evidence_at"]
+    stored = {
+        row[0]: tuple(row[1:])
+        for row in Mastery.objects.filter(student_id=student_id, course_id=course_id).values_list(
+            "concept_id", *fields
+        )
+    }
     rows = [
         Mastery(
             student_id=student_id,
@@ -97,37 +106,47 @@ def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
         for concept, state in learner.states.items()
         if state.n
     ]
-    Mastery.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["student", "concept"],
-        update_fields=["rating", "evidence_count", "level", "band_levels", "last_evidence_at"],
-    )
-    Mastery.objects.filter(student_id=student_id, course_id=course_id).exclude(
-        concept_id__in=[r.concept_id for r in rows]
-    ).delete()
+    changed = [r for r in rows if stored.get(r.concept_id) != tuple(getattr(r, f) for f in fields)]
+    if changed:
+        Mastery.objects.bulk_create(
+            changed, update_conflicts=True, unique_fields=["student", "concept"], update_fields=fields
+        )
+    gone = set(stored) - {r.concept_id for r in rows}
+    if gone:
+        Mastery.objects.filter(
+            student_id=student_id, course_id=course_id, concept_id__in=gone
+        ).delete()
 
 
 def _write_cards(student_id: int, course_id: int, cards: dict[int, Card]) -> None:
-    rows = [
+    stored = dict(
+        ReviewCard.objects.filter(student_id=student_id, course_id=course_id).values_list(
+            "concept_id", "card"
+        )
+    )
+    changed = [
         ReviewCard(
             student_id=student_id,
             course_id=course_id,
             concept_id=concept,
-            card=card.to_dict(),
+            card=data,
             due=card.due,
         )
         for concept, card in cards.items()
+        if stored.get(concept) != (data := card.to_dict())
     ]
-    ReviewCard.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["student", "concept"],
-        update_fields=["card", "due"],
-    )
-    ReviewCard.objects.filter(student_id=student_id, course_id=course_id).exclude(
-        concept_id__in=list(cards)
-    ).delete()
+    if changed:
+        ReviewCard.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["student", "concept"],
+            update_fields=["card", "due"],
+        )
+    gone = set(stored) - set(cards)
+    if gone:
+        ReviewCard.objects.filter(
+            student_id=student_id, course_id=course_id, concept_id__in=gone
+        ).delete()
 
 
 def recompute_course(course_id: int) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
@@ -69,11 +70,18 @@ def review(sched: Scheduler, cards: dict[int, Card], graph: Graph, event: Review
 
 
 def group_events(rows: Iterable[tuple[int, str, float, datetime]]) -> list[ReviewEvent]:
-    """(concept, event key, score, at) rows → one event per concept and key, scores averaged."""
-    groups: dict[tuple[int, str], list[tuple[float, datetime]]] = {}
+    """(concept, event key, score, at) rows -> one event per concept and key, scores averaged."""
+    groups: dict[tuple[int, str], list[Any]] = {}  # [score sum, count, latest]
     for concept, key, score, at in rows:
-        groups.setdefault((concept, key), []).append((score, at))
+        group = groups.get((concept, key))
+        if group is None:
+            groups[(concept, key)] = [score, 1, at]
+        else:
+            group[0] += score
+            group[1] += 1
+            if at > group[2]:
+                group[2] = at
     return [
-        ReviewEvent(concept, sum(s for s, _ in vals) / len(vals), max(t for _, t in vals))
-        for (concept, _key), vals in groups.items()
+        ReviewEvent(concept, total / count, at)
+        for (concept, _key), (total, count, at) in groups.items()
     ]
