@@ -25,7 +25,7 @@ from learning.model import (
     replay,
 )
 from learning.models import Evidence, LearnerSettings, Mastery, ReviewCard
-from learning.schedule import DEFAULT_RETENTION, group_events, schedule
+from learning.schedule import DEFAULT_RETENTION, attributable, group_events, schedule
 
 
 def course_graph(course_id: int) -> Graph:
@@ -48,13 +48,44 @@ def retention_of(student_id: int) -> float:
     return value if value is not None else DEFAULT_RETENTION
 
 
+EVIDENCE_FIELDS = (
+    "concept_id",
+    "bloom",
+    "score",
+    "at",
+    "attempt_id",
+    "practice_item_id",
+    "question_id",
+    "part_id",
+    "criterion",
+)
+Row = tuple[int, int, float, datetime, int | None, int | None, int | None, str, str]
+
+
+def _rows(student_id: int, course_id: int) -> list[Row]:
+    return list(
+        Evidence.objects.filter(student_id=student_id, course_id=course_id)
+        .order_by("at", "pk")
+        .values_list(*EVIDENCE_FIELDS)
+    )
+
+
+def observations(rows: list[Row], known: set[int]) -> list[Observation]:
+    """Evidence rows as the model's observations, each knowing its item's other concepts."""
+    items: dict[tuple[object, ...], list[int]] = {}
+    for r in rows:
+        items.setdefault((r[4], r[5], r[6], r[7], r[8]), []).append(r[0])
+    return [
+        Observation(r[0], r[1], r[2], r[3], tuple(items[(r[4], r[5], r[6], r[7], r[8])]))
+        for r in rows
+        if r[0] in known
+    ]
+
+
 def learner_for(student_id: int, course_id: int, graph: Graph | None = None) -> Learner:
     """The model fed the student's stored evidence in the course (no writes)."""
     graph = graph or course_graph(course_id)
-    rows = Evidence.objects.filter(student_id=student_id, course_id=course_id).values_list(
-        "concept_id", "bloom", "score", "at"
-    )
-    return replay(graph, (Observation(c, b, s, at) for c, b, s, at in rows.order_by("at", "pk")))
+    return replay(graph, observations(_rows(student_id, course_id), set(graph.concepts)))
 
 
 @transaction.atomic
@@ -64,22 +95,26 @@ def update_student(student_id: int, course_id: int) -> Learner:
     At most nine queries whatever the history: graph (2), evidence, settings, and for mastery
     and cards each a read, an upsert of what changed and a delete of what has no evidence left."""
     graph = course_graph(course_id)
-    rows = list(
-        Evidence.objects.filter(student_id=student_id, course_id=course_id)
-        .order_by("at", "pk")
-        .values_list("concept_id", "bloom", "score", "at", "attempt_id", "practice_item_id")
-    )
     known = set(graph.concepts)
-    rows = [r for r in rows if r[0] in known]  # evidence on a concept now a draft waits
-    learner = replay(graph, (Observation(c, b, s, at) for c, b, s, at, _a, _p in rows))
+    rows = [r for r in _rows(student_id, course_id) if r[0] in known]  # a draft's evidence waits
+    observed = observations(rows, known)
+    learner = replay(graph, observed)
     events = group_events(
-        (c, f"a{attempt}@{at.isoformat()}" if attempt else f"p{item}", s, at)
-        for c, _b, s, at, attempt, item in rows
+        (r[0], f"a{r[4]}@{r[3].isoformat()}" if r[4] else f"p{r[5]}", r[2], r[3])
+        for r, obs in zip(rows, observed, strict=True)
+        if _reviewable(learner, r[0], r[3])
+        and attributable(r[2], r[0], obs.others, learner.estimate)
     )
     cards = schedule(graph, events, retention_of(student_id))
     _write_mastery(student_id, course_id, learner)
     _write_cards(student_id, course_id, cards)
     return learner
+
+
+def _reviewable(learner: Learner, concept: int, at: datetime) -> bool:
+    """Reviews keep what was learned: a concept's card starts when it first became proficient."""
+    ready = learner.states[concept].ready_at if concept in learner.states else None
+    return ready is not None and at >= ready
 
 
 def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
@@ -109,7 +144,10 @@ def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
     changed = [r for r in rows if stored.get(r.concept_id) != tuple(getattr(r, f) for f in fields)]
     if changed:
         Mastery.objects.bulk_create(
-            changed, update_conflicts=True, unique_fields=["student", "concept"], update_fields=fields
+            changed,
+            update_conflicts=True,
+            unique_fields=["student", "concept"],
+            update_fields=fields,
         )
     gone = set(stored) - {r.concept_id for r in rows}
     if gone:

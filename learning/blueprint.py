@@ -8,8 +8,10 @@ Plain Python (no Django), so bench/learner_sim.py runs the same rules:
   the graph's order that is not proficient, followed down to one whose own prerequisites are)
   gets a Remember/Understand question instead: backfill.
 - On the target concept itself, the level asked is the lowest Bloom band not yet mastered.
-- A question is never asked twice in a session; questions the student has never answered come
-  before ones they have, then the Bloom level nearest the band asked for, then a seeded draw.
+- A question is never asked twice in a session. Preferred, in order: questions whose every
+  concept is ready (its learn-before concepts proficient: a question that also assesses a
+  concept the student cannot have learned yet says little about the target), questions the
+  student has never answered, the Bloom level nearest the band asked for, then a seeded draw.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from learning.model import (
     BANDS,
+    FAMILIAR,
     MASTERED,
     NOT_STARTED,
     PROFICIENT,
@@ -111,7 +114,13 @@ def pick(
             continue
         mid = sum(BANDS[band][1]) / len(BANDS[band][1])
         rng.shuffle(pool)
-        pool.sort(key=lambda c: (c.question in seen, abs(c.bloom - mid)))
+        pool.sort(
+            key=lambda c: (
+                not all(prerequisites_ready(x, graph, levels) for x in c.concepts),
+                c.question in seen,
+                abs(c.bloom - mid),
+            )
+        )
         return Pick(pool[0], goal, why)
     return None
 
@@ -122,18 +131,30 @@ def targets_for(
     due: Sequence[int] = (),
     revisit: Sequence[int] = (),
     focus: int | None = None,
+    new_first: bool = False,
 ) -> list[tuple[int, str]]:
-    """The blueprint's order of concepts: a focus, reviews due, revisits, the frontier, the rest."""
+    """The blueprint's order of concepts: a focus, reviews due, revisits, the frontier, the
+    rest. With `new_first` the frontier comes before reviews and revisits: a session alternates
+    (learning.practice passes it on every other question), so reviews never crowd out what
+    comes next."""
     out: list[tuple[int, str]] = []
     if focus is not None:
         out.append((focus, "the concept you chose"))
+    # The frontier, least known first (not started and familiar before proficient), then in
+    # the graph's order: new learning spreads over what is ready instead of drilling one concept.
+    rank = {NOT_STARTED: 1, FAMILIAR: 0, PROFICIENT: 2}
+    frontier = sorted(
+        (
+            c
+            for c in graph.order
+            if levels.get(c, NOT_STARTED) != MASTERED and prerequisites_ready(c, graph, levels)
+        ),
+        key=lambda c: rank.get(levels.get(c, NOT_STARTED), 3),
+    )
+    if new_first:
+        out += [(c, "next to learn") for c in frontier]
     out += [(c, "review due") for c in due]
     out += [(c, "revisit") for c in revisit]
-    frontier = [
-        c
-        for c in graph.order
-        if levels.get(c, NOT_STARTED) != MASTERED and prerequisites_ready(c, graph, levels)
-    ]
     out += [(c, "next to learn") for c in frontier]
     out += [(c, "not mastered yet") for c in graph.order if levels.get(c, NOT_STARTED) != MASTERED]
     out += [(c, "keep it fresh") for c in graph.order]

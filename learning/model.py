@@ -9,6 +9,10 @@ response theory updated online:
     K(n) = K0 / (1 + K_DECAY · n)         n: evidence seen on the concept so far
 
 An item's difficulty is its Bloom level's (`BLOOM_DIFFICULTY`): higher levels are harder.
+An item assessing several concepts is conjunctive (all must be known): its P(right) is the
+product over its concepts, and a wrong answer's blame on one concept is scaled by the chance
+that the item's other concepts were known (a question on a known concept and an unknown one
+says little against the known one) — the noisy-AND credit assignment of multi-skill models.
 
 The prerequisite graph is the prior. A concept's rating starts, at its first evidence, at
 `PRIOR_WEIGHT` x the mean rating of its learn-before concepts (their own prior when they have no
@@ -30,6 +34,7 @@ from datetime import datetime
 BLOOM_DIFFICULTY = {1: -1.0, 2: -0.5, 3: 0.0, 4: 0.5, 5: 1.0, 6: 1.5}
 K0 = 1.2
 K_DECAY = 0.12
+K_MIN = 0.2
 PRIOR_WEIGHT = 0.5
 LEND = 0.2
 LEND_SCORE = 0.8
@@ -72,6 +77,7 @@ class Observation:
     bloom: int
     score: float  # 0 … 1
     at: datetime
+    others: tuple[int, ...] = ()  # the item's other concepts
 
 
 @dataclass
@@ -81,6 +87,7 @@ class ConceptState:
     band_n: list[int] = field(default_factory=lambda: [0, 0, 0])
     last_at: datetime | None = None
     lent: float = 0.0  # what evidence on dependants lent this concept
+    ready_at: datetime | None = None  # when it first reached proficient: its reviews start
 
     def p_at(self, bloom: int) -> float:
         return sigmoid(self.theta - BLOOM_DIFFICULTY[bloom])
@@ -169,9 +176,11 @@ class Learner:
         return self.prior(concept, _seen) + (st.lent if st else 0.0)
 
     def predict(self, concepts: Sequence[int], bloom: int) -> float:
-        """P(right) for an item on `concepts` at `bloom`: the mean over its concepts."""
-        ps = [sigmoid(self.estimate(c) - BLOOM_DIFFICULTY[bloom]) for c in concepts]
-        return sum(ps) / len(ps) if ps else 0.5
+        """P(right) for an item on `concepts` at `bloom`: the product over its concepts."""
+        p = 1.0
+        for c in concepts:
+            p *= sigmoid(self.estimate(c) - BLOOM_DIFFICULTY[bloom])
+        return p
 
     def observe(self, obs: Observation) -> None:
         st = self.states.get(obs.concept)
@@ -179,12 +188,18 @@ class Learner:
             lent = st.lent if st else 0.0
             st = self.states[obs.concept] = ConceptState(theta=self.prior(obs.concept) + lent)
         p = st.p_at(obs.bloom)
-        k = K0 / (1 + K_DECAY * st.n)
+        k = max(K_MIN, K0 / (1 + K_DECAY * st.n))
         rise = k * (obs.score - p)
+        if rise < 0:
+            for other in obs.others:
+                if other != obs.concept:
+                    rise *= sigmoid(self.estimate(other) - BLOOM_DIFFICULTY[obs.bloom])
         st.theta += rise
         st.n += 1
         st.band_n[band_of(obs.bloom)] += 1
         st.last_at = obs.at
+        if st.ready_at is None and level_of(st) in (PROFICIENT, MASTERED):
+            st.ready_at = obs.at
         if rise > 0 and obs.score >= LEND_SCORE and obs.bloom >= 3:
             for b in self.graph.before.get(obs.concept, []):
                 pre = self.states.setdefault(b, ConceptState(theta=self.prior(b)))

@@ -106,6 +106,7 @@ def next_item(session: PracticeSession, now: datetime | None = None) -> Practice
         due=[c.pk for c in guide.due],
         revisit=[c.pk for c in guide.revisit],
         focus=session.focus_id,
+        new_first=last % 2 == 1,
     )
     chosen = pick(
         candidates(session.course_id),

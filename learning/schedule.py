@@ -1,8 +1,9 @@
 """Spaced review along prerequisites, scheduled by the `fsrs` package (FSRS-6, as in Anki).
 
-A review card per student x concept. Each time evidence on a concept arrives (one quiz attempt,
-or one practice answer) the card is reviewed once with a rating read from the mean score of that
-evidence (`rating_for`). A failed review (Again) of a prerequisite brings the reviews of the
+A review card per student x concept, from the moment the concept first reached proficient
+(before that, answers are learning, not remembering). Each time evidence on a concept arrives
+(one quiz attempt, or one practice answer) the card is reviewed once with a rating read from
+the mean score of that evidence (`rating_for`). A failed review (Again) of a prerequisite brings the reviews of the
 concepts that depend on it forward to at most `BRING_FORWARD` after the failure: what was built
 on a forgotten concept is checked soon too.
 
@@ -34,16 +35,22 @@ class ReviewEvent:
 
 
 def rating_for(score: float) -> Rating:
+    """Under half: forgotten (Again); half to 0.7: recalled with effort (Hard); else Good. A
+    partly right answer (a written part, one of several options) is still a recall."""
     if score < 0.5:
         return Rating.Again
-    if score < 0.8:
+    if score < 0.7:
         return Rating.Hard
     return Rating.Good
 
 
 def scheduler(retention: float = DEFAULT_RETENTION) -> Scheduler:
-    # No fuzzing: a schedule is recomputed from stored evidence and must come out the same.
-    return Scheduler(desired_retention=retention, enable_fuzzing=False)
+    """No fuzzing: a schedule is recomputed from stored evidence and must come out the same.
+    No (re)learning steps of minutes: a card is a concept, practised within a session already,
+    so its reviews are whole days apart from the first."""
+    return Scheduler(
+        desired_retention=retention, enable_fuzzing=False, learning_steps=(), relearning_steps=()
+    )
 
 
 def schedule(
@@ -67,6 +74,15 @@ def review(sched: Scheduler, cards: dict[int, Card], graph: Graph, event: Review
             other = cards.get(dependant)
             if other is not None and other.due > soon:
                 other.due = soon
+
+
+def attributable(score: float, concept: int, others: tuple[int, ...], estimate: Any) -> bool:
+    """Whether an answer is a review of `concept`: a right one always; a wrong one only when no
+    other concept of the same item is weaker (by `estimate`), which would explain it instead."""
+    if score >= 0.5:
+        return True
+    mine = estimate(concept)
+    return all(estimate(o) >= mine for o in others if o != concept)
 
 
 def group_events(rows: Iterable[tuple[int, str, float, datetime]]) -> list[ReviewEvent]:

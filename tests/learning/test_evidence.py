@@ -3,6 +3,7 @@ change the evidence; practice never touches quiz grades."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from learning import practice
+from learning.actions import update_student
 from learning.models import Evidence, Mastery, PracticeItem, ReviewCard
 from quizzes.actions import save_answers, start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, GradingPolicy, Quiz
@@ -71,10 +73,29 @@ def test_mastery_and_a_review_card_follow_the_evidence(quiz: Quiz, student: User
 
     mastery = Mastery.objects.get(student=student, concept__slug="alpha")
     assert mastery.evidence_count == 2 and mastery.rating > 0 and mastery.level == "familiar"
-    card = ReviewCard.objects.get(student=student, concept__slug="alpha")
-    submitted = Attempt.objects.get().submitted_at
-    assert submitted is not None and card.due > submitted
+    assert not ReviewCard.objects.exists()  # reviews start once a concept is learned
     assert not Mastery.objects.filter(concept__slug="gamma").exists()  # not started: no row
+
+    attempt = Attempt.objects.get()
+    assert attempt.submitted_at is not None
+    for minutes in (1, 2):
+        Evidence.objects.create(
+            student=student,
+            course=quiz.course,
+            concept=mastery.concept,
+            bloom=1,
+            score=1.0,
+            source="quiz",
+            attempt=attempt,
+            part_id=f"later-{minutes}",
+            at=attempt.submitted_at + timedelta(minutes=minutes),
+        )
+    update_student(student.pk, quiz.course_id)
+
+    mastery.refresh_from_db()
+    card = ReviewCard.objects.get(student=student, concept__slug="alpha")
+    assert mastery.level == "proficient"
+    assert card.due >= attempt.submitted_at + timedelta(days=1)
 
 
 def test_a_written_answer_gives_evidence_per_criterion_once_graded_and_a_decision_replaces_it(
@@ -116,6 +137,7 @@ def test_recompute_mastery_rebuilds_the_same_estimates_from_evidence(
         },
     )
     before = sorted(Mastery.objects.values_list("concept_id", "rating", "level"))
+    cards = sorted(ReviewCard.objects.values_list("concept_id", "due"))
     Mastery.objects.update(rating=-9, level="familiar")
     ReviewCard.objects.all().delete()
     out = StringIO()
@@ -123,7 +145,7 @@ def test_recompute_mastery_rebuilds_the_same_estimates_from_evidence(
     call_command("recompute_mastery", stdout=out)
 
     assert sorted(Mastery.objects.values_list("concept_id", "rating", "level")) == before
-    assert ReviewCard.objects.count() == 2
+    assert sorted(ReviewCard.objects.values_list("concept_id", "due")) == cards
     assert "Recomputed 1 student" in out.getvalue()
 
 
@@ -154,7 +176,6 @@ def test_practice_answers_never_change_quiz_grades(quiz: Quiz, student: User) ->
 def test_update_after_a_submitted_attempt_has_a_fixed_number_of_queries(
     quiz: Quiz, student: User, django_assert_num_queries: Any
 ) -> None:
-    from learning.actions import update_student
 
     take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}})
     # savepoint; graph: concepts, edges; evidence; settings; stored mastery; stored cards;

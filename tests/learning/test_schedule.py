@@ -14,7 +14,7 @@ GRAPH = Graph([1, 2, 3], [(1, 2), (1, 3)])  # 2 and 3 build on 1
 
 
 def test_scores_map_to_again_hard_good() -> None:
-    assert [rating_for(s) for s in (0, 0.49, 0.5, 0.79, 0.8, 1)] == [
+    assert [rating_for(s) for s in (0, 0.49, 0.5, 0.69, 0.7, 1)] == [
         Rating.Again,
         Rating.Again,
         Rating.Hard,
