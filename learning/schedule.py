@@ -4,8 +4,8 @@ A review card per student x concept, from the moment the concept first reached p
 (before that, answers are learning, not remembering). Each time evidence on a concept arrives
 (one quiz attempt, or one practice answer) the card is reviewed once with a rating read from
 the mean score of that evidence (`rating_for`). A failed review (Again) of a prerequisite
-brings the reviews of the concepts that depend on it forward to at most `BRING_FORWARD` after the failure: what was built
-on a forgotten concept is checked soon too.
+brings the reviews of the concepts that depend on it forward to at most `BRING_FORWARD` after
+the failure: what was built on a forgotten concept is checked soon too.
 
 Plain Python (no Django), so the simulation in bench/ runs the same code.
 """
