@@ -116,7 +116,7 @@ def main() -> None:
 
         start = time.perf_counter()
         with transaction.atomic():
-            capture_attempt(attempt)  # type: ignore[arg-type]
+            capture_attempt(attempt, course.pk)  # type: ignore[arg-type]
             actions.update_student(student.pk, course.pk)
         update_only.append((time.perf_counter() - start) * 1000)
 

@@ -12,11 +12,12 @@ from typing import Any
 
 from grading.rubric import rubric_from_dict
 from learning.models import Evidence
-from quizzes.models import Answer, Attempt, Question
+from quizzes.models import Answer, Attempt, Question, QuestionVersion
 
 
 def part_fractions(part: dict[str, Any], answer: Answer) -> list[tuple[str, float]]:
-    """(criterion id or "", fraction earned) for one graded answer."""
+    """(criterion id or "", fraction earned) for one graded answer (a free-text part's
+    criteria; any other part's points)."""
     if part["kind"] != "free_text":
         if not answer.max_points:
             return []
@@ -45,36 +46,49 @@ def concepts_of(question_ids: set[int]) -> dict[int, list[int]]:
     return out
 
 
-def capture_attempt(attempt: Attempt) -> int:
-    """Replace the attempt's evidence with what its graded answers say now; return the count."""
+def capture_attempt(attempt: Attempt, course_id: int) -> int:
+    """Replace the attempt's evidence with what its graded answers say now; return the count.
+    Five queries: delete, answers, written parts' versions, concepts, insert."""
     Evidence.objects.filter(attempt=attempt).delete()
     if attempt.submitted_at is None:
         return 0
     answers = list(
-        Answer.objects.filter(item__attempt=attempt, status=Answer.Status.GRADED).select_related(
-            "item__version"
+        Answer.objects.filter(item__attempt=attempt, status=Answer.Status.GRADED).values_list(
+            "part_id",
+            "points",
+            "max_points",
+            "detail",
+            "item__version_id",
+            "item__version__question_id",
+            "item__version__bloom",
         )
     )
-    concepts = concepts_of({a.item.version.question_id for a in answers})
+    # Only written answers need their part (its rubric); exact parts need only their points.
+    written = {a[4] for a in answers if "criteria" in (a[3] or {})}
+    parts = {
+        vid: {p["id"]: p for p in version_parts}
+        for vid, version_parts in QuestionVersion.objects.filter(pk__in=written).values_list(
+            "pk", "parts"
+        )
+    }
+    concepts = concepts_of({a[5] for a in answers})
     rows = []
-    for answer in answers:
-        version = answer.item.version
-        part = version.part(answer.part_id)
-        if part is None:
-            continue
-        for criterion, fraction in part_fractions(part, answer):
-            for concept_id in concepts.get(version.question_id, []):
+    for part_id, points, max_points, detail, version_id, question_id, bloom in answers:
+        part = parts.get(version_id, {}).get(part_id) or {"kind": "exact"}
+        fake = Answer(points=points, max_points=max_points, detail=detail or {})
+        for criterion, fraction in part_fractions(part, fake):
+            for concept_id in concepts.get(question_id, []):
                 rows.append(
                     Evidence(
                         student_id=attempt.student_id,
-                        course_id=attempt.quiz.course_id,
+                        course_id=course_id,
                         concept_id=concept_id,
-                        bloom=version.bloom,
+                        bloom=bloom,
                         score=fraction,
                         source=Evidence.Source.QUIZ,
                         attempt=attempt,
-                        question_id=version.question_id,
-                        part_id=answer.part_id,
+                        question_id=question_id,
+                        part_id=part_id,
                         criterion=criterion,
                         at=attempt.submitted_at,
                     )

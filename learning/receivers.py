@@ -20,7 +20,7 @@ from quizzes.models import Attempt
 
 def on_attempt_graded(sender: Any, attempt: Attempt, **_: Any) -> None:
     course_id = attempt.quiz.course_id
-    capture_attempt(attempt)
+    capture_attempt(attempt, course_id)
     actions.update_student(attempt.student_id, course_id)
 
 
