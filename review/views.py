@@ -36,7 +36,7 @@ from review.access import (
     quizzes_for_review,
     regrade_runs_for_review,
 )
-from review.forms import WAITING, ReviewFilterForm
+from review.forms import WAITING, DecisionForm, ReviewFilterForm
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -193,17 +193,15 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     }
     error = ""
     if request.method == "POST":
-        levels: dict[str, int] = {}
-        for criterion in rubric.criteria:
-            raw = request.POST.get(f"c-{criterion.id}", "")
-            if raw.isdigit():
-                levels[criterion.id] = int(raw)
-        comment = request.POST.get("comment", "").strip()[:2000]
-        if request.POST.get("action") == "accept" and "\x00" in comment:
-            error = "Comment: Null characters are not allowed."
-        elif request.POST.get("action") == "accept":
+        form = DecisionForm(rubric, request.POST)
+        levels = form.levels()
+        if form.accepting and form.comment_error():
+            error = form.comment_error()
+        elif form.accepting:
             try:
-                actions.decide_answer(answer, user_of(request), levels, comment)
+                actions.decide_answer(
+                    answer, user_of(request), levels, form.cleaned_data["comment"]
+                )
             except actions.DecisionError as exc:
                 error = str(exc)
             else:
@@ -217,7 +215,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
                 return redirect(f"{target}?{urlencode(params)}" if params else target)
         answer.refresh_from_db()
         if error:
-            answer.comment = comment.replace("\x00", "")  # shown again as typed, not saved
+            answer.comment = form.comment_as_typed()  # shown again as typed, not saved
         chosen = levels
     else:
         chosen = None
