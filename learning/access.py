@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.roles import can_author_anything
 from courses.models import Course
-from courses.permissions import authored_courses, can_author_anything
+from courses.permissions import authored_courses
 from learning.models import PracticeItem, PracticeSession
 
 

@@ -1,4 +1,4 @@
-"""Background work of the learner model (Django's tasks API, like quizzes/tasks.py)."""
+"""Background work of the learner model (Django's tasks API, like review/tasks.py)."""
 
 from django_tasks import task
 

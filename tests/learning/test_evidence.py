@@ -15,8 +15,9 @@ from learning import practice
 from learning.actions import update_student
 from learning.models import Evidence, Mastery, PracticeItem, ReviewCard
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Answer, Attempt, GradingPolicy, Quiz
-from quizzes.review import decide_answer
+from quizzes.models import Answer, Attempt, Quiz
+from review.actions import decide_answer
+from review.models import GradingPolicy
 from tests.quiz_data import position
 
 pytestmark = pytest.mark.django_db
