@@ -278,3 +278,31 @@ def test_the_class_table_is_refused_to_students_and_to_other_courses_instructors
     assert client.get(url).status_code == 403
     client.force_login(make_user("ivo", "Instructor", is_staff=True))
     assert client.get(url).status_code == 404
+
+
+def test_a_practice_question_page_has_a_fixed_number_of_queries(
+    client: Client, quiz: Quiz, student: User, django_assert_num_queries: Any
+) -> None:
+    session = practice.start_session(student, quiz.course, quiz.course.concepts.get(slug="alpha"))
+    item = session.items.get()
+    client.force_login(student)
+    url = reverse("learning:practice_item", args=[session.pk, 1])
+    # session, user; the session (with course, focus); the item (with version);
+    # the site header's permissions: user's, groups'
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
+    practice.answer_item(item, right_answers(item.version.parts))
+    with django_assert_num_queries(6):  # answered: the same reads, feedback from the item
+        assert "100%" in client.get(url).content.decode()
+
+
+def test_the_course_page_with_the_students_panels_has_a_fixed_number_of_queries(
+    client: Client, started: Quiz, student: User, django_assert_num_queries: Any
+) -> None:
+    client.force_login(student)
+    url = reverse("courses:course", args=[started.course.slug])
+    client.get(url)
+    # session, user; course, chapters, concepts, edges (the page's own); the panels: concepts,
+    # edges, mastery, due cards, mistakes; the site header's permissions: user's, groups'
+    with django_assert_num_queries(13):
+        client.get(url)
