@@ -15,7 +15,7 @@ from learning import practice
 from learning.actions import update_student
 from learning.models import Evidence, Mastery, PracticeItem, ReviewCard
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Answer, Attempt, Quiz
+from quizzes.models import Answer, Attempt, Question, Quiz
 from review.actions import decide_answer
 from review.models import GradingPolicy
 from tests.quiz_data import position
@@ -183,3 +183,24 @@ def test_update_after_a_submitted_attempt_has_a_fixed_number_of_queries(
     # release. Nothing changed since the submit, so nothing is written.
     with django_assert_num_queries(8):
         update_student(student.pk, quiz.course_id)
+
+
+def test_a_written_practice_answer_is_graded_by_the_offline_grader_per_criterion(
+    quiz: Quiz, student: User
+) -> None:
+    session = practice.start_session(student, quiz.course)
+    # the scenario is an Evaluate question on gamma: the blueprint would backfill first, so it
+    # is put in the session directly
+    version = Question.objects.get(slug="scenario").current
+    assert version is not None
+    item = PracticeItem.objects.create(session=session, position=2, version=version)
+    written = next(p for p in item.version.parts if p["kind"] == "free_text")
+
+    practice.answer_item(
+        item, {"choice": {"selected": ["b"]}, written["id"]: {"text": "It is cheaper to run."}}
+    )
+
+    rows = Evidence.objects.filter(practice_item=item, part_id=written["id"])
+    assert rows.count() == len(written["rubric"]["criteria"])
+    assert set(rows.values_list("concept__slug", flat=True)) == {"gamma"}
+    assert not Answer.objects.exists()  # practice writes no quiz answer
