@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import logging
+
 from django.db import transaction
 
 from courses.models import Concept, Prerequisite
@@ -17,11 +19,21 @@ from learning import actions
 from learning.evidence import capture_attempt
 from quizzes.models import Attempt
 
+logger = logging.getLogger(__name__)
+
 
 def on_attempt_graded(sender: Any, attempt: Attempt, **_: Any) -> None:
+    """Capture the attempt's evidence and update its student. A failure here must never cost a
+    student their submit or a grader their decision: it is logged, its writes are rolled back
+    to a savepoint, and the course's recompute is enqueued to catch up."""
     course_id = attempt.quiz.course_id
-    capture_attempt(attempt, course_id)
-    actions.update_student(attempt.student_id, course_id)
+    try:
+        with transaction.atomic():
+            capture_attempt(attempt, course_id)
+            actions.update_student(attempt.student_id, course_id)
+    except Exception:
+        logger.exception("learner update failed for attempt %s; recompute enqueued", attempt.pk)
+        schedule_recompute(course_id)
 
 
 def schedule_recompute(course_id: int) -> None:

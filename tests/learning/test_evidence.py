@@ -204,3 +204,20 @@ def test_a_written_practice_answer_is_graded_by_the_offline_grader_per_criterion
     assert rows.count() == len(written["rubric"]["criteria"])
     assert set(rows.values_list("concept__slug", flat=True)) == {"gamma"}
     assert not Answer.objects.exists()  # practice writes no quiz answer
+
+
+def test_a_failing_learner_update_never_costs_the_student_their_submit(
+    quiz: Quiz, student: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug in the learner model")
+
+    monkeypatch.setattr("learning.receivers.actions.update_student", broken)
+    only(quiz, "pick-one")
+
+    attempt = take(quiz, student, {"pick-one": {"choice": {"selected": ["a"]}}})
+
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.score == 1
+    assert not Evidence.objects.exists()  # rolled back to the savepoint with the update
+    assert "learner update failed" in caplog.text
