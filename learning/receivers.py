@@ -8,9 +8,8 @@ change is committed; until then pages read the previous estimates, which stay va
 
 from __future__ import annotations
 
-from typing import Any
-
 import logging
+from typing import Any
 
 from django.db import transaction
 
