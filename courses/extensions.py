@@ -59,10 +59,11 @@ User = AbstractBaseUser | AnonymousUser
 
 
 class CoursePageLinks(Protocol):
-    """Required of every extension. The optional methods below (`for_concept`,
-    `panels_for_course`, `panels_for_home`) are called only on extensions that define them."""
+    """What an app adds to the course pages. Each method should run at most one query.
 
-    """What an app adds to the course pages. Each method should run at most one query."""
+    Required of every extension. An extension may also follow `ConceptPageLinks` (links on a
+    concept page) and `StudentPanels` (the signed-in user's panels): those are optional and
+    called only on extensions that define their methods."""
 
     def for_course(self, course: Course) -> Sequence[PageLink]:
         """Links shown after the course page's own (graph, tag)."""
@@ -71,7 +72,6 @@ class CoursePageLinks(Protocol):
     def for_chapter(self, chapter: Chapter) -> Sequence[PageLink]:
         """Links shown as buttons under the chapter's summary; `chapter.course` is loaded."""
         ...
-
 
 
 @runtime_checkable
