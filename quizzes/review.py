@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from grading.base import Grader, get_grader
 from grading.freetext import GradeResult
-from grading.rubric import Rubric, rubric_from_dict
+from grading.rubric import Rubric
 from quizzes.models import Answer, Attempt, AttemptItem, GradeDecision, GradingPolicy, RegradeRun
+from quizzes.parts import AnswerDetail, CriterionDetail, FreeTextPart, TextResponse
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
 
@@ -42,9 +43,9 @@ def grader_for(course_id: int) -> Grader:
 
 def rubric_of(item: AttemptItem, part_id: str) -> Rubric:
     part = item.version.part(part_id)
-    if part is None or part["kind"] != "free_text":
+    if not isinstance(part, FreeTextPart):
         raise ValueError(f"part {part_id!r} of {item.version} is not a free-text part")
-    return rubric_from_dict(part["rubric"])
+    return part.rubric_model
 
 
 def choices_of(item: AttemptItem) -> dict[str, list[str]]:
@@ -56,25 +57,25 @@ def choices_of(item: AttemptItem) -> dict[str, list[str]]:
     }
 
 
-def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[dict[str, Any]]:
+def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[CriterionDetail]:
     by_id = {c.id: c for c in rubric.criteria}
     out = []
     for r in result.criteria:
         criterion = by_id[r.criterion_id]
         out.append(
-            {
-                "criterion": r.criterion_id,
-                "title": criterion.title,
-                "level": r.level_index,
-                "descriptor": criterion.levels[r.level_index].descriptor,
-                "points": r.points,
-                "max_points": r.max_points,
-                "evidence": [list(span) for span in r.evidence],
-                "matched": list(r.matched_ideas),
-                "missed": list(r.missed_ideas),
-                "confidence": round(r.confidence, 3),
-                "note": r.note,
-            }
+            CriterionDetail(
+                criterion=r.criterion_id,
+                title=criterion.title,
+                level=r.level_index,
+                descriptor=criterion.levels[r.level_index].descriptor,
+                points=r.points,
+                max_points=r.max_points,
+                evidence=[(start, end) for start, end in r.evidence],
+                matched=list(r.matched_ideas),
+                missed=list(r.missed_ideas),
+                confidence=round(r.confidence, 3),
+                note=r.note,
+            )
         )
     return out
 
@@ -88,16 +89,18 @@ def machine_grade(answer: Answer, grader: Grader) -> bool:
     if answer.reviewed_by_id is not None:
         return False
     rubric = rubric_of(answer.item, answer.part_id)
-    part = answer.item.version.part(answer.part_id) or {}
+    part = answer.item.version.part(answer.part_id)
     result = grader.grade(
         rubric,
-        str(answer.response.get("text", "")),
+        TextResponse.model_validate(answer.response or {}).text,
         choices_of(answer.item),
-        prompt=f"{answer.item.version.stem}\n{part.get('prompt', '')}",
+        prompt=f"{answer.item.version.stem}\n{part.prompt if part else ''}",
     )
-    before = (answer.status, answer.points, answer.detail.get("criteria"))
+    before = (answer.status, answer.points, answer.typed_detail.criteria)
     values = {
-        "detail": {"criteria": _criteria_detail(rubric, result), "note": result.note},
+        "detail": AnswerDetail(
+            criteria=_criteria_detail(rubric, result), note=result.note
+        ).as_json(),
         "points": round(result.score, 4),
         "max_points": rubric.max_score,
         "confidence": round(result.confidence, 3),
@@ -109,7 +112,7 @@ def machine_grade(answer: Answer, grader: Grader) -> bool:
         return False
     for name, value in values.items():
         setattr(answer, name, value)
-    return before != (answer.status, answer.points, answer.detail.get("criteria"))
+    return before != (answer.status, answer.points, answer.typed_detail.criteria)
 
 
 def recompute_attempt(attempt: Attempt) -> Attempt:
@@ -150,9 +153,8 @@ def grade_attempt_free_text(attempt_id: int) -> int:
 
 
 def _levels(answer: Answer) -> dict[str, int]:
-    human = answer.detail.get("human") or {}
-    machine = {c["criterion"]: c["level"] for c in answer.detail.get("criteria", [])}
-    return {**machine, **human}
+    detail = answer.typed_detail
+    return {**detail.machine_levels(), **detail.human}
 
 
 @transaction.atomic
@@ -183,7 +185,7 @@ def decide_answer(
             raise DecisionError(f"“{by_id[cid].title}” has no level {level + 1}.")
     before = {"points": answer.points, "levels": _levels(answer), "status": answer.status}
     points = round(sum(by_id[cid].levels[level].points for cid, level in levels.items()), 4)
-    answer.detail = {**answer.detail, "human": dict(levels)}
+    answer.detail = answer.typed_detail.model_copy(update={"human": dict(levels)}).as_json()
     answer.points = points
     answer.max_points = rubric.max_score
     answer.status = Answer.Status.GRADED
@@ -231,7 +233,7 @@ def regrade_part(run_id: int) -> RegradeRun:
         was = {
             "points": answer.points,
             "status": answer.status,
-            "levels": [c.get("level") for c in answer.detail.get("criteria", [])],
+            "levels": [c.level for c in answer.typed_detail.criteria],
         }
         if machine_grade(answer, grader):
             changed.append(answer.pk)

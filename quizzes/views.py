@@ -32,7 +32,7 @@ from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
-from quizzes.parts import is_answered, right_choices
+from quizzes.parts import FreeTextPart, Part, Response, TextResponse
 from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
 
@@ -130,93 +130,49 @@ def _item_context(
     item: AttemptItem,
     form: ItemForm | None = None,
     shown: Shown | None = None,
+    *,
+    answering: bool = True,
 ) -> dict[str, Any]:
     """One question with what may be shown of it: `shown` on the result page; on the attempt
-    page, the matrix's "during" row once the question is checked."""
+    page, the matrix's "during" row once the question is checked. The answer form is built
+    only where the page shows its inputs (`answering`)."""
     answers = {a.part_id: a for a in item.answers.all()}
     shown = item_shown(attempt, item) if shown is None else shown
     parts = []
-    for part in item.version.parts:
-        answer = answers.get(part["id"])
+    answered = True
+    for part in item.version.typed_parts:
+        answer = answers.get(part.id)
+        response = part.response(answer.response if answer else None)
+        answered = answered and part.is_answered(response)
         entry: dict[str, Any] = {"part": part, "answer": answer}
         if shown.correctness:
-            entry["feedback"] = _part_feedback(part, answer, shown)
+            entry["feedback"] = _part_feedback(part, answer, response, shown)
         parts.append(entry)
     return {
         "item": item,
-        "form": form or ItemForm(item, answers),
+        "form": form or (ItemForm(item, answers) if answering else None),
         "parts": parts,
         "show_feedback": shown.feedback,
-        "answered": all(
-            is_answered(p, answers[p["id"]].response if p["id"] in answers else None)
-            for p in item.version.parts
-        ),
+        "answered": answered,
     }
 
 
-def _part_feedback(part: dict[str, Any], answer: Answer | None, shown: Shown) -> dict[str, Any]:
+def _part_feedback(
+    part: Part, answer: Answer | None, response: Response, shown: Shown
+) -> dict[str, Any]:
     """What the review options allow of one answered part (built only with correctness): the
     student's answer marked right or wrong with its points; option feedback and rubric levels
     with `shown.feedback`; the right options, matches and order with `shown.right_answers`.
-    Only what is allowed is put in, so the template cannot show more."""
-    response = answer.response if answer else {}
-    kind = part["kind"]
+    Only what is allowed is put in, so the template cannot show more (each kind decides its
+    own, in quizzes/parts.py)."""
     out: dict[str, Any] = {
         "points": answer.points if answer else 0,
         "max_points": answer.max_points if answer else None,
         "status": answer.status if answer else None,
+        **part.feedback(response, shown),
     }
-    if kind in ("single", "multiple", "true_false"):
-        chosen = set(response.get("selected", []))
-        options = []
-        for o in part["options"]:
-            picked = o["id"] in chosen
-            right = bool(o.get("correct"))
-            state = ""
-            if picked:
-                state = "correct" if right else "wrong"
-            elif shown.right_answers and right:
-                state = "correct"
-            options.append(
-                {
-                    "text": o["text"],
-                    "chosen": picked,
-                    "state": state,
-                    "is_answer": shown.right_answers and right,
-                    # Another option's feedback can name the right answer.
-                    "feedback": o.get("feedback", "")
-                    if shown.feedback and (picked or shown.right_answers)
-                    else "",
-                }
-            )
-        out["options"] = options
-    elif kind == "matching":
-        rights = dict(right_choices(part))
-        matches = response.get("matches", {})
-        out["pairs"] = [
-            {
-                "left": p["left"],
-                "right": p["right"] if shown.right_answers else "",
-                "given": rights.get(matches.get(p["id"], ""), "—"),
-                "right_ok": matches.get(p["id"]) == p["id"],
-            }
-            for p in part["pairs"]
-        ]
-    elif kind == "ordering":
-        given = response.get("order", [])
-        texts = {i["id"]: i["text"] for i in part["items"]}
-        out["ordering"] = [
-            {
-                "text": i["text"] if shown.right_answers else "",
-                "given": texts.get(given[n], "—") if n < len(given) else "—",
-                "ok": n < len(given) and given[n] == i["id"],
-            }
-            for n, i in enumerate(part["items"])
-        ]
-    elif kind == "free_text":
-        out["text"] = response.get("text", "")
-        if shown.feedback:
-            out.update(free_text_feedback(answer))
+    if isinstance(part, FreeTextPart) and shown.feedback:
+        out.update(free_text_feedback(answer))
     return out
 
 
@@ -224,29 +180,29 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
     """Per-criterion grade and the student's words that earned it, once the grade is final."""
     if answer is None or answer.status != Answer.Status.GRADED:
         return {}
-    human = answer.detail.get("human") or {}
+    detail = answer.typed_detail
     rubric = review.rubric_of(answer.item, answer.part_id)
     by_id = {c.id: c for c in rubric.criteria}
     criteria = []
-    for number, c in enumerate(answer.detail.get("criteria", []), start=1):
-        criterion = by_id.get(c["criterion"])
-        level = human.get(c["criterion"], c["level"])
+    for number, c in enumerate(detail.criteria, start=1):
+        criterion = by_id.get(c.criterion)
+        level = detail.human.get(c.criterion, c.level)
         criteria.append(
             {
                 "number": number,
-                "title": c["title"],
+                "title": c.title,
                 "level": level,
-                "descriptor": criterion.levels[level].descriptor if criterion else c["descriptor"],
-                "points": criterion.levels[level].points if criterion else c["points"],
-                "max_points": c["max_points"],
-                "missed": c.get("missed", []),
-                "has_evidence": bool(c["evidence"]),
+                "descriptor": criterion.levels[level].descriptor if criterion else c.descriptor,
+                "points": criterion.levels[level].points if criterion else c.points,
+                "max_points": c.max_points,
+                "missed": c.missed,
+                "has_evidence": bool(c.evidence),
             }
         )
-    text = str(answer.response.get("text", ""))
+    text = TextResponse.model_validate(answer.response or {}).text
     return {
         "criteria": criteria,
-        "highlighted": highlight(text, [c["evidence"] for c in answer.detail.get("criteria", [])]),
+        "highlighted": highlight(text, [c.evidence for c in detail.criteria]),
         "reviewed": answer.reviewed_by_id is not None,
         "comment": answer.comment,
     }
@@ -465,7 +421,9 @@ def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
     answered = 0
     for item in items:
         answers = {a.part_id: a.response for a in item.answers.all()}
-        answered += any(is_answered(p, answers.get(p["id"])) for p in item.version.parts)
+        answered += any(
+            p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts
+        )
     return render(
         request,
         "quizzes/time_up.html",
@@ -570,11 +528,8 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(_over_url(attempt))
     rows = []
     for item in _items(attempt):
-        answers = {a.part_id: a for a in item.answers.all()}
-        done = [
-            is_answered(p, answers[p["id"]].response if p["id"] in answers else None)
-            for p in item.version.parts
-        ]
+        answers = {a.part_id: a.response for a in item.answers.all()}
+        done = [p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts]
         rows.append({"item": item, "answered": all(done), "partly": any(done) and not all(done)})
     return render(
         request,
@@ -638,7 +593,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
-            "entries": [_item_context(attempt, item, shown=shown) for item in items]
+            "entries": [
+                _item_context(attempt, item, shown=shown, answering=False) for item in items
+            ]
             if shown.correctness
             else [],
             "shown": shown,
