@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -248,6 +248,24 @@ def save_answers(
             return saved
         submit_attempt(attempt, now=now)  # committed with this block, not undone by the raise
     raise AttemptClosed(TIME_IS_UP)
+
+
+def save_page(
+    attempt: Attempt,
+    saves: Sequence[tuple[AttemptItem, Mapping[str, Response]]],
+    *,
+    posted: bool,
+) -> None:
+    """Save one post of the attempt page: each question's responses (`save_answers`). A post
+    with no answers at all (nothing ticked) is still a save: refused in `save_answers`' words
+    once the attempt is over, and an overdue attempt is submitted."""
+    if not posted and not attempt.is_open():
+        if attempt.is_submitted:
+            raise AttemptClosed(ALREADY_SUBMITTED)
+        submit_attempt(attempt)
+        raise AttemptClosed(TIME_IS_UP)
+    for item, responses in saves:
+        save_answers(attempt, item, responses)
 
 
 def _grade_item(item: AttemptItem, answers: dict[str, Answer]) -> list[Answer]:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.crypto import salted_hmac
 
 from quizzes.models import Answer, AttemptItem
 from quizzes.parts import FREE_TEXT_MAX, Choice, Control, FormContext, Part, Response
 
-__all__ = ["FREE_TEXT_MAX", "ItemForm", "NavForm", "ReviewFilterForm"]
+__all__ = ["FREE_TEXT_MAX", "AnswersPost", "ItemForm", "NavForm", "ReviewFilterForm"]
 RIGHT_TOKEN_SALT = "quizzes.forms.matching-right"
 RIGHT_TOKEN_LENGTH = 16  # hex digits: 64 bits
 
@@ -115,10 +116,90 @@ class ItemForm(forms.Form):
                     picked = {str(value)}
                 control.choices = [
                     Choice(str(v), str(text), f"{html_id}_{n}", str(v) in picked)
-                    for n, (v, text) in enumerate(field.choices)
+                    for n, (v, text) in enumerate(cast(list[tuple[object, object]], field.choices))
                 ]
             out.append(control)
         return out
+
+
+def position_in(value: str | None, count: int) -> int:
+    """A question number from a query string or post, kept within 1..count."""
+    try:
+        return min(max(int(value or 1), 1), count)
+    except ValueError:
+        return 1
+
+
+OUTSIDE_ATTEMPT = "That answer is for a question outside this attempt; nothing was saved."
+ALREADY_CHECKED = "You already checked this question; its answer is final."
+
+
+class AnswersPost:
+    """One post of the attempt page's answer form (the page's saves, its htmx autosave and the
+    script's beacon), read: the questions it holds (`q<position>-…` names), one `ItemForm` per
+    posted question not yet checked, the button pressed (`NavForm`) and the question to check.
+
+    `refusal` says why nothing may be saved (a question outside the attempt; only checked
+    questions, whose answers are final). With all questions on one page a checked question's
+    inputs are disabled, so only a stale tab posts it: it is skipped and the rest saved."""
+
+    def __init__(self, data: QueryDict, items: list[AttemptItem]) -> None:
+        self.data = data
+        self.by_position = {item.position: item for item in items}
+        self.position = position_in(data.get("position"), len(items))
+        self.posted = sorted(
+            {
+                int(key[1:].split("-", 1)[0])
+                for key in data
+                if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
+            }
+        )
+        self.nav = NavForm(data, position=self.position, count=len(items))
+        self.refusal: str | None = None
+        self.forms: list[ItemForm] = []
+        if any(p not in self.by_position for p in self.posted):
+            self.refusal = OUTSIDE_ATTEMPT
+            return
+        unchecked = [p for p in self.posted if self.by_position[p].checked_at is None]
+        if self.posted and not unchecked:
+            self.refusal = ALREADY_CHECKED
+            return
+        for p in unchecked:
+            item = self.by_position[p]
+            self.forms.append(ItemForm(item, {a.part_id: a for a in item.answers.all()}, data))
+
+    @functools.cached_property
+    def invalid(self) -> list[ItemForm]:
+        return [f for f in self.forms if not f.is_valid()]
+
+    def saves(self) -> list[tuple[AttemptItem, dict[str, Response]]]:
+        """What is valid, to save even when another question is not (a half-numbered ordering
+        must not cost the student the answers around it)."""
+        return [(f.item, f.responses()) for f in self.forms if f not in self.invalid]
+
+    @property
+    def saved_any(self) -> bool:
+        return len(self.invalid) < len(self.forms)
+
+    def problems(self) -> list[str]:
+        """The form errors in the student's words: "Question 3: …", never a field's name."""
+        return [
+            f"Question {form.item.position}: {message}"
+            for form in self.invalid
+            for errors in form.errors.values()
+            for message in errors
+        ]
+
+    def to_check(self) -> AttemptItem | None:
+        """The question whose "Check this answer" was pressed: the page's one question, or with
+        all questions on one page the one named by the button (`check=<position>`)."""
+        if self.data.get("nav") == "check" and len(self.forms) == 1:
+            return self.forms[0].item
+        named = self.data.get("check", "")
+        if named.isdigit() and int(named) in self.by_position:
+            item = self.by_position[int(named)]
+            return item if item.checked_at is None else None
+        return None
 
 
 # Where the attempt page's header buttons lead (each saves the page first): `goto` value → URL

@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
 
 from django import forms
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -93,6 +93,14 @@ class TextResponse(_Model):
 
 
 Response = ChoiceResponse | MatchingResponse | OrderingResponse | TextResponse
+
+
+_R = TypeVar("_R", bound="_Model")
+
+
+def _as(kind: type[_R], response: Response) -> _R:
+    """`response` if it is of a part's own kind, else that kind's empty response."""
+    return response if isinstance(response, kind) else kind()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,24 +181,26 @@ class _PartBase(_Model):
         """Scored at once (not by the free-text grader)."""
         return True
 
-    def response(self, stored: Mapping[str, Any] | None) -> Any:
+    def response(self, stored: Mapping[str, Any] | None) -> Response:
         """The typed response of a stored answer (an empty one when nothing is stored or the
         stored JSON does not fit this kind)."""
         try:
-            return self.response_type.model_validate(stored or {})
+            parsed = self.response_type.model_validate(stored or {})
         except ValidationError:
-            return self.response_type()
+            parsed = self.response_type()
+        assert isinstance(parsed, Response)
+        return parsed
 
     def spec(self) -> scoring.Spec:
         raise ValueError(f"part kind {getattr(self, 'kind', '?')!r} is not scored exactly")
 
-    def scorer_response(self, response: Any) -> scoring.Response | None:
+    def scorer_response(self, response: Response) -> scoring.Response | None:
         return None
 
-    def score(self, response: Any) -> scoring.PartScore:
+    def score(self, response: Response) -> scoring.PartScore:
         return scoring.score(self.spec(), self.scorer_response(response))
 
-    def is_answered(self, response: Any) -> bool:
+    def is_answered(self, response: Response) -> bool:
         raise NotImplementedError
 
     def shown_order(self, rng: random.Random, shuffle: bool) -> list[str]:
@@ -215,7 +225,7 @@ class _PartBase(_Model):
         """The response in cleaned `data`; None keeps the stored answer (a stale page)."""
         raise NotImplementedError
 
-    def feedback(self, response: Any, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
         """What the review options allow of an answered part, for the template."""
         return {}
 
@@ -232,10 +242,12 @@ class _ChoicePart(_PartBase):
             points=self.max_points,
         )
 
-    def scorer_response(self, response: ChoiceResponse) -> scoring.Response | None:
+    def scorer_response(self, response: Response) -> scoring.Response | None:
+        response = _as(ChoiceResponse, response)
         return scoring.ChoiceResponse(frozenset(response.selected)) if response.selected else None
 
-    def is_answered(self, response: ChoiceResponse) -> bool:
+    def is_answered(self, response: Response) -> bool:
+        response = _as(ChoiceResponse, response)
         return bool(response.selected)
 
     def shown_order(self, rng: random.Random, shuffle: bool) -> list[str]:
@@ -264,7 +276,7 @@ class _ChoicePart(_PartBase):
             self.id: forms.ChoiceField(
                 choices=choices,
                 required=False,
-                initial=(ctx.saved.selected or [None])[0],
+                initial=ctx.saved.selected[0] if ctx.saved.selected else None,
                 label=self.prompt,
             )
         }
@@ -277,7 +289,8 @@ class _ChoicePart(_PartBase):
             return ChoiceResponse(selected=sorted(value or []))
         return ChoiceResponse(selected=[value] if value else [])
 
-    def feedback(self, response: ChoiceResponse, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+        response = _as(ChoiceResponse, response)
         chosen = set(response.selected)
         options = []
         for o in self.options:
@@ -334,10 +347,12 @@ class MatchingPart(_PartBase):
             points=self.max_points,
         )
 
-    def scorer_response(self, response: MatchingResponse) -> scoring.Response | None:
+    def scorer_response(self, response: Response) -> scoring.Response | None:
+        response = _as(MatchingResponse, response)
         return scoring.MatchingResponse(dict(response.matches)) if response.matches else None
 
-    def is_answered(self, response: MatchingResponse) -> bool:
+    def is_answered(self, response: Response) -> bool:
+        response = _as(MatchingResponse, response)
         return any(response.matches.values())
 
     def right_choices(self) -> list[tuple[str, str]]:
@@ -410,7 +425,8 @@ class MatchingPart(_PartBase):
             }
         )
 
-    def feedback(self, response: MatchingResponse, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+        response = _as(MatchingResponse, response)
         rights = dict(self.right_choices())
         matches = response.matches
         return {
@@ -434,10 +450,12 @@ class OrderingPart(_PartBase):
     def spec(self) -> scoring.OrderingSpec:
         return scoring.OrderingSpec(items=tuple(i.id for i in self.items), points=self.max_points)
 
-    def scorer_response(self, response: OrderingResponse) -> scoring.Response | None:
+    def scorer_response(self, response: Response) -> scoring.Response | None:
+        response = _as(OrderingResponse, response)
         return scoring.OrderingResponse(tuple(response.order)) if response.order else None
 
-    def is_answered(self, response: OrderingResponse) -> bool:
+    def is_answered(self, response: Response) -> bool:
+        response = _as(OrderingResponse, response)
         return bool(response.order)
 
     def shown_order(self, rng: random.Random, shuffle: bool) -> list[str]:
@@ -480,7 +498,8 @@ class OrderingPart(_PartBase):
             return OrderingResponse(order=sorted(positions, key=lambda iid: positions[iid] or 0))
         return OrderingResponse(order=[])
 
-    def feedback(self, response: OrderingResponse, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+        response = _as(OrderingResponse, response)
         given = response.order
         texts = {i.id: i.text for i in self.items}
         return {
@@ -520,7 +539,8 @@ class FreeTextPart(_PartBase):
     def max_length(self) -> int:
         return FREE_TEXT_MAX
 
-    def is_answered(self, response: TextResponse) -> bool:
+    def is_answered(self, response: Response) -> bool:
+        response = _as(TextResponse, response)
         return bool(response.text.strip())
 
     def form_fields(self, ctx: FormContext) -> dict[str, forms.Field]:
@@ -536,7 +556,8 @@ class FreeTextPart(_PartBase):
     ) -> Response | None:
         return TextResponse(text=data.get(self.id, ""))
 
-    def feedback(self, response: TextResponse, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+        response = _as(TextResponse, response)
         return {"text": response.text}
 
 

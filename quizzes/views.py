@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from courses.models import Concept
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
-from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
+from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
 from quizzes.parts import FreeTextPart, Part, Response, TextResponse
@@ -217,7 +217,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
     if request.method == "POST":
         return _save(request, attempt, items)
-    position = _position(request.GET.get("n"), len(items)) if one_per_page else None
+    position = position_in(request.GET.get("n"), len(items)) if one_per_page else None
     shown = [items[position - 1]] if position else items
     entries = [_item_context(attempt, item) for item in shown]
     return _attempt_page(request, attempt, entries, position, len(items))
@@ -261,120 +261,56 @@ def _attempt_page(
     )
 
 
-def _position(value: str | None, count: int) -> int:
-    try:
-        return min(max(int(value or 1), 1), count)
-    except ValueError:
-        return 1
-
-
-@dataclass
-class Stored:
-    """What one post of the answer form did: the posted questions' forms, those refused with
-    their errors (the others were saved), or why nothing could be saved at all."""
-
-    forms: list[ItemForm]
-    invalid: list[ItemForm]
-    refused: str | None = None
-
-
-def _store(attempt: Attempt, items: list[AttemptItem], data: QueryDict) -> Stored:
-    """Save the posted questions through their forms and `actions.save_answers`: the page's
-    own saves, its htmx autosave and the script's beacon all come through here."""
-    by_position = {item.position: item for item in items}
-    posted = sorted(
-        {
-            int(key[1:].split("-", 1)[0])
-            for key in data
-            if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
-        }
-    )
-    if any(p not in by_position for p in posted):
-        return Stored(
-            [], [], "That answer is for a question outside this attempt; nothing was saved."
-        )
-    # A checked question's answer is final. With all questions on one page its inputs are
-    # disabled, so only a stale tab posts it: skip it and save the rest, unless it is all
-    # there is to save (then say why nothing changed).
-    unchecked = [p for p in posted if by_position[p].checked_at is None]
-    if posted and not unchecked:
-        return Stored([], [], "You already checked this question; its answer is final.")
-    if not posted and not attempt.is_open():
-        # Nothing posted (a page with nothing ticked) is still a save: refused in the words of
-        # `actions.save_answers` once the attempt is over, and an overdue attempt is finished.
-        if attempt.is_submitted:
-            return Stored([], [], actions.ALREADY_SUBMITTED)
-        actions.submit_attempt(attempt)
-        return Stored([], [], actions.TIME_IS_UP)
-    forms = [
-        ItemForm(by_position[p], {a.part_id: a for a in by_position[p].answers.all()}, data)
-        for p in unchecked
-    ]
-    invalid = [f for f in forms if not f.is_valid()]
-    try:
-        # What is valid is saved even when another question is not (a half-numbered ordering
-        # must not cost the student the answers around it); the invalid ones are shown back.
-        for form in forms:
-            if form not in invalid:
-                actions.save_answers(attempt, form.item, form.responses())
-    except actions.QuizError as exc:
-        return Stored(forms, invalid, str(exc))
-    return Stored(forms, invalid)
-
-
 def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> HttpResponse:
     """Save the posted items; then go where the button said (a question, review, a header
     link, log out), or stay (save, check)."""
+    post = AnswersPost(request.POST, items)
+    if post.refusal:
+        return _refuse(request, attempt, post.refusal, post.position)
+    try:
+        actions.save_page(attempt, post.saves(), posted=bool(post.posted))
+        to_check = None if post.invalid else post.to_check()
+        if to_check is not None:
+            actions.check_item(attempt, to_check)
+    except actions.QuizError as exc:
+        return _refuse(request, attempt, str(exc), post.position)
+    return _saved(request, attempt, items, post)
+
+
+def _saved(
+    request: HttpRequest, attempt: Attempt, items: list[AttemptItem], post: AnswersPost
+) -> HttpResponse:
+    """The answer to a save: the "saved" status (htmx), the page again with the refused
+    answers (422), or a redirect where the button said."""
     htmx = bool(getattr(request, "htmx", False))
-    by_position = {item.position: item for item in items}
-    position = _position(request.POST.get("position"), len(items))
-    stored = _store(attempt, items, request.POST)
-    if stored.refused:
-        return _refuse(request, attempt, stored.refused, position)
-    forms, invalid = stored.forms, stored.invalid
-    saved_any = len(invalid) < len(forms)
-    if invalid:
-        problems = _problems(invalid)
+    if post.invalid:
         if htmx:
             return render(
                 request,
                 "quizzes/attempt.html#save-status",
                 {
-                    "problems": problems,
-                    "saved_at": timezone.now() if saved_any else None,
-                    "item": invalid[0].item,
+                    "problems": post.problems(),
+                    "saved_at": timezone.now() if post.saved_any else None,
+                    "item": post.invalid[0].item,
                 },
             )
-        bad = {f.item.position: f for f in invalid}
-        shown = (
-            [by_position[position]] if attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE else items
-        )
-        entries = [
-            _item_context(attempt, item, bad.get(item.position))
-            if item.position in bad
-            else _item_context(attempt, item)
-            for item in shown
-        ]
-        if saved_any:
+        bad = {f.item.position: f for f in post.invalid}
+        one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+        shown = [post.by_position[post.position]] if one_per_page else items
+        entries = [_item_context(attempt, item, bad.get(item.position)) for item in shown]
+        if post.saved_any:
             messages.info(request, "Your other answers are saved.")
-        return _attempt_page(request, attempt, entries, position, len(items), status=422)
-    try:
-        to_check = _item_to_check(request, forms, by_position)
-        if to_check is not None:
-            actions.check_item(attempt, to_check)
-    except actions.QuizError as exc:
-        return _refuse(request, attempt, str(exc), position)
+        return _attempt_page(request, attempt, entries, post.position, len(items), status=422)
     if htmx:
         return render(
             request,
             "quizzes/attempt.html#save-status",
-            {"saved_at": timezone.now(), "item": forms[0].item if forms else None},
+            {"saved_at": timezone.now(), "item": post.forms[0].item if post.forms else None},
         )
-    nav = NavForm(request.POST, position=position, count=len(items))
-    where = nav.destination()
-    if nav.stays:
+    where = post.nav.destination()
+    if post.nav.stays:
         messages.success(request, "Your answers are saved.")
-    for problem in nav.problems():
+    for problem in post.nav.problems():
         messages.error(request, problem)
     if where.log_out:
         auth_logout(request)
@@ -399,13 +335,19 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
     204 saved · 422 some questions refused (`problems`; the rest saved) · 409 nothing saved
     (`message`, and `redirect` when the attempt is over)."""
     attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
-    stored = _store(attempt, _items(attempt), request.POST)
-    if stored.refused:
+    post = AnswersPost(request.POST, _items(attempt))
+    refused = post.refusal
+    if not refused:
+        try:
+            actions.save_page(attempt, post.saves(), posted=bool(post.posted))
+        except actions.QuizError as exc:
+            refused = str(exc)
+    if refused:
         attempt.refresh_from_db()
         over = {"redirect": _over_url(attempt)} if attempt.is_submitted else {}
-        return JsonResponse({"message": stored.refused, **over}, status=409)
-    if stored.invalid:
-        return JsonResponse({"problems": _problems(stored.invalid)}, status=422)
+        return JsonResponse({"message": refused, **over}, status=409)
+    if post.invalid:
+        return JsonResponse({"problems": post.problems()}, status=422)
     return HttpResponse(status=204)
 
 
@@ -481,30 +423,6 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
 def _csv_safe(text: str) -> str:
     """A cell a spreadsheet will not run as a formula (usernames may start with + - or @)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _problems(invalid: list[ItemForm]) -> list[str]:
-    """The form errors in the student's words: "Question 3: …", never a field's internal name."""
-    return [
-        f"Question {form.item.position}: {message}"
-        for form in invalid
-        for errors in form.errors.values()
-        for message in errors
-    ]
-
-
-def _item_to_check(
-    request: HttpRequest, forms: list[ItemForm], by_position: dict[int, AttemptItem]
-) -> AttemptItem | None:
-    """The question whose "Check this answer" was pressed: the page's one question, or with all
-    questions on one page the one named by the button (`check=<position>`)."""
-    if request.POST.get("nav") == "check" and len(forms) == 1:
-        return forms[0].item
-    named = request.POST.get("check", "")
-    if named.isdigit() and int(named) in by_position:
-        item = by_position[int(named)]
-        return item if item.checked_at is None else None
-    return None
 
 
 def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int) -> HttpResponse:
