@@ -791,7 +791,7 @@ class PartsEditor:
     def label_of(key: str) -> str:
         """An editor field in words: `parts-0-options-2-text` → "Part 1, option 3 text",
         `parts-1-rubric-criteria-0-levels-2-points` → "Part 2, rubric, criterion 1, level 3
-        points"."""
+        points", `parts-0-options` → "Part 1, options"."""
         tokens = key.split("-")
         segments: list[str] = []
         i = 0
@@ -802,8 +802,8 @@ class PartsEditor:
                 i += 2
                 continue
             words = name.replace("_", " ")
-            if i == len(tokens) - 1 and segments:
-                segments[-1] += f" {words}"  # the field of the entry named before it
+            if i == len(tokens) - 1 and segments and name not in _SINGULAR:
+                segments[-1] += f" {words}"  # a field of the entry named before it
             else:
                 segments.append(words)
             i += 1

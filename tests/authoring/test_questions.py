@@ -455,6 +455,7 @@ def test_a_rubric_problem_is_named_by_part_criterion_and_level(author: Client) -
     assert editor.label_of("parts-0-rubric-model_answers-1") == "Part 1, rubric, model answer 2"
     assert editor.label_of("parts-0-prompt") == "Part 1 prompt"
     assert editor.label_of("parts-2") == "Part 3"
+    assert editor.label_of("parts-0-options") == "Part 1, options"
     assert editor.label_of("parts") == "Parts"
 
 
