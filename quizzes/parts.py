@@ -18,13 +18,13 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, TypeVar
 
 from django import forms
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from grading import scoring
-from grading.rubric import Rubric, rubric_from_dict
+from grading.rubric import Rubric, RubricError, rubric_from_dict, rubric_to_dict
 
 if TYPE_CHECKING:
     from quizzes.visibility import Shown
@@ -35,8 +35,13 @@ FREE_TEXT_MAX = 5000
 
 __all__ = [
     "CHOICE_KINDS",
+    "ITEM_KEYS",
+    "OPTION_KEYS",
+    "PAIR_KEYS",
+    "PART_CLASSES",
     "PART_KINDS",
     "AnswerDetail",
+    "Checker",
     "ChoiceResponse",
     "FormContext",
     "FreeTextPart",
@@ -52,6 +57,7 @@ __all__ = [
     "TrueFalsePart",
     "parse_detail",
     "parse_parts",
+    "text_value",
 ]
 
 
@@ -139,6 +145,38 @@ class Control:
 
 
 # ---------------------------------------------------------------------------------------------
+# Checking a part from a content file or the editor (quizzes.content._PartChecker implements
+# `Checker`; each kind checks its own fields and returns them in canonical form)
+
+OPTION_KEYS = ("id", "text", "correct", "feedback")
+PAIR_KEYS = ("id", "left", "right", "feedback")
+ITEM_KEYS = ("id", "text")
+
+
+class Checker(Protocol):
+    def fail(self, where: str, message: str) -> None: ...
+
+    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str: ...
+
+    def ident(
+        self, data: dict[str, Any], where: str, seen: set[str], limit: int | None = None
+    ) -> str: ...
+
+    def unknown(self, data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None: ...
+
+    def entries(self, part: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]: ...
+
+
+def text_value(value: Any) -> str | None:
+    """A content file's scalar as text (numbers too), stripped; None for anything else."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
 # Parts
 
 
@@ -166,6 +204,12 @@ class _PartBase(_Model):
     prompt: str = ""
     points: float = 1.0
     response_type: ClassVar[type[_Model]] = ChoiceResponse
+
+    @classmethod
+    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+        """The kind's own fields of a part as written in a content file or the editor, checked
+        (problems go to `c.fail(path, message)`) and in canonical form for storage."""
+        return {}
 
     @property
     def template(self) -> str:
@@ -234,6 +278,42 @@ class _ChoicePart(_PartBase):
     options: list[Option]
     response_type: ClassVar[type[_Model]] = ChoiceResponse
     multiple: ClassVar[bool] = False
+
+    @classmethod
+    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+        kind = cls.model_fields["kind"].default
+        options = []
+        ids: set[str] = set()
+        for i, option in enumerate(c.entries(raw, "options", where)):
+            w = f"{where}.options[{i}]"
+            c.unknown(option, OPTION_KEYS, w)
+            correct = option.get("correct", False)
+            if not isinstance(correct, bool):
+                c.fail(f"{w}.correct", "must be true or false")
+            entry = {
+                "id": c.ident(option, w, ids),
+                "text": c.text(option, "text", w),
+                "correct": bool(correct),
+            }
+            feedback = c.text(option, "feedback", w, required=False)
+            if feedback:
+                entry["feedback"] = feedback
+            options.append(entry)
+        n_correct = sum(1 for o in options if o["correct"])
+        if len(options) < 2:
+            c.fail(f"{where}.options", "needs at least two options")
+        elif kind in ("single", "true_false") and n_correct != 1:
+            c.fail(
+                f"{where}.options",
+                f"a {kind} part needs exactly one correct option, not {n_correct}",
+            )
+        elif kind == "multiple" and n_correct < 1:
+            c.fail(f"{where}.options", "a multiple-response part needs at least one correct option")
+        if kind == "true_false" and {o["id"] for o in options} != {"true", "false"}:
+            c.fail(
+                f"{where}.options", "a true_false part has exactly the options 'true' and 'false'"
+            )
+        return {"options": options}
 
     def spec(self) -> scoring.ChoiceSpec:
         return scoring.ChoiceSpec(
@@ -339,6 +419,50 @@ class MatchingPart(_PartBase):
     pairs: list[Pair]
     distractors: list[str] = Field(default_factory=list)
     response_type: ClassVar[type[_Model]] = MatchingResponse
+
+    @classmethod
+    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+        pairs = []
+        ids: set[str] = set()
+        for i, pair in enumerate(c.entries(raw, "pairs", where)):
+            w = f"{where}.pairs[{i}]"
+            c.unknown(pair, PAIR_KEYS, w)
+            entry = {
+                "id": c.ident(pair, w, ids),
+                "left": c.text(pair, "left", w),
+                "right": c.text(pair, "right", w),
+            }
+            feedback = c.text(pair, "feedback", w, required=False)
+            if feedback:
+                entry["feedback"] = feedback
+            pairs.append(entry)
+        if len(pairs) < 2:
+            c.fail(f"{where}.pairs", "a matching part needs at least two pairs")
+        for side in ("left", "right"):
+            texts = [p[side] for p in pairs]
+            for text in {t for t in texts if texts.count(t) > 1}:
+                c.fail(f"{where}.pairs", f"the {side}-hand text {text!r} is repeated")
+        out: dict[str, Any] = {"pairs": pairs}
+        distractors = raw.get("distractors", [])
+        if not isinstance(distractors, list) or not all(text_value(d) for d in distractors):
+            c.fail(f"{where}.distractors", "must be a list of texts")
+            distractors = []
+        if distractors:
+            out["distractors"] = [text_value(d) for d in distractors]
+        rights = [p["right"] for p in pairs] + out.get("distractors", [])
+        if len(set(rights)) != len(rights):
+            c.fail(f"{where}.distractors", "a right-hand text appears twice")
+        # A student's answer names a distractor d0, d1, ... (docs/grading.md): a pair with
+        # such an id would make the distractor count as that pair's right-hand text.
+        reserved = {scoring.distractor_id(i) for i in range(len(out.get("distractors", [])))}
+        for i, pair in enumerate(pairs):
+            if pair["id"] in reserved:
+                c.fail(
+                    f"{where}.pairs[{i}].id",
+                    f"{pair['id']!r} is reserved for distractor {int(pair['id'][1:]) + 1} "
+                    "(d0, d1, ... stand for the distractors); choose another id",
+                )
+        return out
 
     def spec(self) -> scoring.MatchingSpec:
         return scoring.MatchingSpec(
@@ -447,6 +571,22 @@ class OrderingPart(_PartBase):
     items: list[OrderItem]
     response_type: ClassVar[type[_Model]] = OrderingResponse
 
+    @classmethod
+    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+        items = []
+        item_ids: set[str] = set()
+        for i, item in enumerate(c.entries(raw, "items", where)):
+            c.unknown(item, ITEM_KEYS, f"{where}.items[{i}]")
+            items.append(
+                {
+                    "id": c.ident(item, f"{where}.items[{i}]", item_ids),
+                    "text": c.text(item, "text", f"{where}.items[{i}]"),
+                }
+            )
+        if len(items) < 2:
+            c.fail(f"{where}.items", "an ordering needs at least two items")
+        return {"items": items}
+
     def spec(self) -> scoring.OrderingSpec:
         return scoring.OrderingSpec(items=tuple(i.id for i in self.items), points=self.max_points)
 
@@ -520,6 +660,16 @@ class FreeTextPart(_PartBase):
     rubric: dict[str, Any]
     response_type: ClassVar[type[_Model]] = TextResponse
 
+    @classmethod
+    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+        try:
+            return {
+                "rubric": rubric_to_dict(rubric_from_dict(raw.get("rubric"), f"{where}.rubric"))
+            }
+        except RubricError as exc:
+            c.fail(exc.path, exc.message)
+            return {}
+
     @cached_property
     def rubric_model(self) -> Rubric:
         return rubric_from_dict(self.rubric)
@@ -566,6 +716,11 @@ Part = Annotated[
     Field(discriminator="kind"),
 ]
 _parts_adapter: TypeAdapter[list[Part]] = TypeAdapter(list[Part])
+PART_CLASSES: dict[str, type[_PartBase]] = {
+    cls.model_fields["kind"].default: cls
+    for cls in (SinglePart, MultiplePart, TrueFalsePart, MatchingPart, OrderingPart, FreeTextPart)
+}
+assert tuple(PART_CLASSES) == PART_KINDS
 
 
 def parse_parts(stored: Any) -> list[Part]:
