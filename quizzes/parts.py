@@ -42,12 +42,14 @@ __all__ = [
     "PART_KINDS",
     "AnswerDetail",
     "Checker",
+    "ChoicePart",
     "ChoiceResponse",
     "FormContext",
     "FreeTextPart",
     "MatchingPart",
     "MatchingResponse",
     "MultiplePart",
+    "Option",
     "OrderingPart",
     "OrderingResponse",
     "Part",
@@ -274,7 +276,7 @@ class _PartBase(_Model):
         return {}
 
 
-class _ChoicePart(_PartBase):
+class ChoicePart(_PartBase):
     options: list[Option]
     response_type: ClassVar[type[_Model]] = ChoiceResponse
     multiple: ClassVar[bool] = False
@@ -395,16 +397,16 @@ class _ChoicePart(_PartBase):
         return {"options": options}
 
 
-class SinglePart(_ChoicePart):
+class SinglePart(ChoicePart):
     kind: Literal["single"] = "single"
 
 
-class MultiplePart(_ChoicePart):
+class MultiplePart(ChoicePart):
     kind: Literal["multiple"] = "multiple"
     multiple: ClassVar[bool] = True
 
 
-class TrueFalsePart(_ChoicePart):
+class TrueFalsePart(ChoicePart):
     kind: Literal["true_false"] = "true_false"
 
     def shown_order(self, rng: random.Random, shuffle: bool) -> list[str]:
@@ -657,7 +659,7 @@ class OrderingPart(_PartBase):
 class FreeTextPart(_PartBase):
     kind: Literal["free_text"] = "free_text"
     # The rubric as stored (grading/rubric.py's format); `rubric_model` is the typed one.
-    rubric: dict[str, Any]
+    rubric: dict[str, Any] = Field(default_factory=dict)
     response_type: ClassVar[type[_Model]] = TextResponse
 
     @classmethod
