@@ -63,9 +63,20 @@ __all__ = [
 ]
 
 
+_M = TypeVar("_M", bound="_Model")
+
+
 class _Model(BaseModel):
     # Stored JSON was checked on its way in (quizzes.content); keys it may gain later are ignored.
     model_config = ConfigDict(extra="ignore")
+
+    @classmethod
+    def read(cls: type[_M], stored: Any) -> _M:
+        """Stored JSON, typed; JSON that does not fit (a forged or damaged row) reads as empty."""
+        try:
+            return cls.model_validate(stored or {})
+        except ValidationError:
+            return cls()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,10 +241,7 @@ class _PartBase(_Model):
     def response(self, stored: Mapping[str, Any] | None) -> Response:
         """The typed response of a stored answer (an empty one when nothing is stored or the
         stored JSON does not fit this kind)."""
-        try:
-            parsed = self.response_type.model_validate(stored or {})
-        except ValidationError:
-            parsed = self.response_type()
+        parsed = self.response_type.read(stored)
         assert isinstance(parsed, Response)
         return parsed
 

@@ -17,7 +17,15 @@ from grading.base import Grader, get_grader
 from grading.freetext import GradeResult
 from grading.rubric import Rubric
 from quizzes.models import Answer, Attempt, AttemptItem, GradeDecision, GradingPolicy, RegradeRun
-from quizzes.parts import AnswerDetail, CriterionDetail, FreeTextPart, TextResponse
+from quizzes.parts import (
+    AnswerDetail,
+    ChoicePart,
+    ChoiceResponse,
+    CriterionDetail,
+    FreeTextPart,
+    Response,
+    TextResponse,
+)
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
 
@@ -50,11 +58,17 @@ def rubric_of(item: AttemptItem, part_id: str) -> Rubric:
 
 def choices_of(item: AttemptItem) -> dict[str, list[str]]:
     """What the student picked in the item's choice parts, for `argues_for` criteria."""
-    return {
-        a.part_id: list(a.response.get("selected", []))
-        for a in item.answers.all()
-        if "selected" in a.response
-    }
+    parts = {p.id: p for p in item.version.typed_parts}
+    out: dict[str, list[str]] = {}
+    for a in item.answers.all():
+        part = parts.get(a.part_id)
+        if isinstance(part, ChoicePart):
+            out[a.part_id] = list(_as_choice(part.response(a.response)).selected)
+    return out
+
+
+def _as_choice(response: Response) -> ChoiceResponse:
+    return response if isinstance(response, ChoiceResponse) else ChoiceResponse()
 
 
 def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[CriterionDetail]:
@@ -92,7 +106,7 @@ def machine_grade(answer: Answer, grader: Grader) -> bool:
     part = answer.item.version.part(answer.part_id)
     result = grader.grade(
         rubric,
-        TextResponse.model_validate(answer.response or {}).text,
+        TextResponse.read(answer.response).text,
         choices_of(answer.item),
         prompt=f"{answer.item.version.stem}\n{part.prompt if part else ''}",
     )

@@ -36,6 +36,7 @@ from quizzes.access import (
 from quizzes.forms import WAITING, ReviewFilterForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, QuestionVersion
+from quizzes.parts import TextResponse
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -222,7 +223,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         chosen = levels
     else:
         chosen = None
-    text = str(answer.response.get("text", ""))
+    text = TextResponse.read(answer.response).text
     criteria = _criteria(answer, rubric, chosen)
     context = {
         "answer": answer,

@@ -199,7 +199,7 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
                 "has_evidence": bool(c.evidence),
             }
         )
-    text = TextResponse.model_validate(answer.response or {}).text
+    text = TextResponse.read(answer.response).text
     return {
         "criteria": criteria,
         "highlighted": highlight(text, [c.evidence for c in detail.criteria]),
