@@ -206,3 +206,32 @@ def test_refused_inputs_keep_what_was_typed_and_are_marked_as_djangos_were(
                             f'<ul class="errorlist" id="id_{form.add_prefix(name)}_error"><li>'
                             in html
                         ), message
+
+
+@pytest.mark.parametrize("layout", [Quiz.Layout.ONE_PER_PAGE, Quiz.Layout.ALL_ON_ONE])
+def test_the_attempt_page_runs_a_fixed_number_of_queries(
+    client: Client,
+    quiz: Quiz,
+    student: User,
+    layout: str,
+    django_assert_num_queries: Callable[..., object],
+) -> None:
+    from quizzes.actions import start_attempt
+
+    quiz.layout = layout
+    quiz.save()
+    attempt = start_attempt(quiz, student)
+    client.force_login(student)
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+    client.post(url, {**perfect_answers(attempt), "nav": "save"})
+
+    with django_assert_num_queries(QUERIES):  # type: ignore[operator]
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+# session, user, attempt (with quiz and course), items with versions, their answers, and the
+# user's permissions and groups (the header's Author and Review buttons): the same for one
+# question or all of them.
+QUERIES = 7
