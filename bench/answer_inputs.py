@@ -85,6 +85,7 @@ def main() -> None:
 
 def run(questions: int, rounds: int) -> None:
     import random
+    from collections.abc import Callable
 
     from django import forms
     from django.template.loader import get_template
@@ -92,7 +93,7 @@ def run(questions: int, rounds: int) -> None:
     from quizzes.forms import ItemForm
     from quizzes.models import AttemptItem, QuestionVersion
 
-    old_widgets = {
+    old_widgets: dict[str, Callable[[], forms.Widget]] = {
         "single": forms.RadioSelect,
         "true_false": forms.RadioSelect,
         "multiple": forms.CheckboxSelectMultiple,
@@ -120,7 +121,7 @@ def run(questions: int, rounds: int) -> None:
             for part in item.version.typed_parts:
                 for name, field in form.fields.items():
                     widget = old_widgets[part.kind]()
-                    widget.choices = getattr(field, "choices", [])
+                    widget.choices = getattr(field, "choices", [])  # type: ignore[attr-defined]
                     widget.attrs.update(field.widget_attrs(widget))
                     field.widget = widget
                     str(form[name])

@@ -27,6 +27,7 @@ from grading import scoring
 from grading.rubric import Rubric, RubricError, rubric_from_dict, rubric_to_dict
 
 if TYPE_CHECKING:
+    from quizzes.models import AttemptItem
     from quizzes.visibility import Shown
 
 PART_KINDS = ("single", "multiple", "true_false", "matching", "ordering", "free_text")
@@ -59,6 +60,7 @@ __all__ = [
     "TrueFalsePart",
     "parse_detail",
     "parse_parts",
+    "rubric_of",
     "text_value",
 ]
 
@@ -785,3 +787,11 @@ def parse_detail(stored: Any) -> AnswerDetail:
         return AnswerDetail.model_validate(stored or {})
     except ValidationError:
         return AnswerDetail()
+
+
+def rubric_of(item: AttemptItem, part_id: str) -> Rubric:
+    """The rubric of the item's free-text part `part_id` (ValueError for any other part)."""
+    part = item.version.part(part_id)
+    if not isinstance(part, FreeTextPart):
+        raise ValueError(f"part {part_id!r} of {item.version} is not a free-text part")
+    return part.rubric_model
