@@ -445,7 +445,7 @@ def test_a_missing_option_text_is_named_in_words_in_the_summary_and_beside_the_i
 
 
 def test_a_rubric_problem_is_named_by_part_criterion_and_level(author: Client) -> None:
-    from quizzes.authoring.question_forms import PartsEditor
+    from authoring.question_forms import PartsEditor
 
     editor = PartsEditor([])
 
