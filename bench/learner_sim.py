@@ -16,8 +16,8 @@ Ground truth, per simulated student:
   uses are not the truth.
 - Answering: a student who recalls every concept of a question answers it right except for a
   slip that grows with the Bloom level; otherwise they guess. Exact parts are answered with
-  the key or a random response and scored by the quiz engine's scorer (grading.scoring via
-  quizzes.parts); a written part scores 0.7-1.0 when known and 0-0.3 when not (the written
+  the key or a random response and scored by the quiz engine's typed parts (quizzes.parts,
+  through grading.scoring); a written part scores 0.7-1.0 when known and 0-0.3 when not (the written
   grader is not simulated).
 
 Figures:
@@ -64,7 +64,7 @@ class SimQuestion:
     pk: int
     bloom: int
     concepts: tuple[int, ...]
-    parts: tuple[dict[str, Any], ...]
+    parts: tuple[Any, ...]  # typed parts (quizzes.parts)
 
 
 @dataclass
@@ -137,52 +137,52 @@ def load_course() -> tuple[Any, list[SimQuestion]]:
         assert q.current is not None
         cs = tuple(sorted(c.pk for c in q.concepts.all()))
         if cs:
-            questions.append(SimQuestion(q.pk, q.current.bloom, cs, tuple(q.current.parts)))
+            questions.append(SimQuestion(q.pk, q.current.bloom, cs, tuple(q.current.typed_parts)))
     return Graph(concepts, edges), questions
 
 
-def guess(part: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    kind = part["kind"]
-    if kind in ("single", "true_false"):
-        return {"selected": [rng.choice(part["options"])["id"]]}
-    if kind == "multiple":
-        ids = [o["id"] for o in part["options"]]
-        return {"selected": rng.sample(ids, rng.randint(1, len(ids)))}
-    if kind == "matching":
-        from quizzes.parts import right_choices
+def guess(part: Any, rng: random.Random) -> dict[str, Any]:
+    """A random response to a typed part, as stored JSON."""
+    from quizzes.parts import ChoicePart, MatchingPart, MultiplePart, OrderingPart
 
-        rights = [rid for rid, _ in right_choices(part)]
-        return {"matches": {p["id"]: rng.choice(rights) for p in part["pairs"]}}
-    if kind == "ordering":
-        ids = [i["id"] for i in part["items"]]
+    if isinstance(part, MultiplePart):
+        ids = [o.id for o in part.options]
+        return {"selected": rng.sample(ids, rng.randint(1, len(ids)))}
+    if isinstance(part, ChoicePart):
+        return {"selected": [rng.choice(part.options).id]}
+    if isinstance(part, MatchingPart):
+        rights = [rid for rid, _ in part.right_choices()]
+        return {"matches": {p.id: rng.choice(rights) for p in part.pairs}}
+    if isinstance(part, OrderingPart):
+        ids = [i.id for i in part.items]
         rng.shuffle(ids)
         return {"order": ids}
     return {}
 
 
-def key(part: dict[str, Any]) -> dict[str, Any]:
-    kind = part["kind"]
-    if kind in ("single", "true_false", "multiple"):
-        return {"selected": [o["id"] for o in part["options"] if o["correct"]]}
-    if kind == "matching":
-        return {"matches": {p["id"]: p["id"] for p in part["pairs"]}}
-    if kind == "ordering":
-        return {"order": [i["id"] for i in part["items"]]}
+def key(part: Any) -> dict[str, Any]:
+    """The right response to a typed part, as stored JSON."""
+    from quizzes.parts import ChoicePart, MatchingPart, OrderingPart
+
+    if isinstance(part, ChoicePart):
+        return {"selected": [o.id for o in part.options if o.correct]}
+    if isinstance(part, MatchingPart):
+        return {"matches": {p.id: p.id for p in part.pairs}}
+    if isinstance(part, OrderingPart):
+        return {"order": [i.id for i in part.items]}
     return {}
 
 
 def score_parts(q: SimQuestion, right: bool, rng: random.Random) -> float:
-    from grading import scoring
-    from quizzes.parts import part_points, response_of, spec_of
-
+    """The question scored by the quiz engine's own parts; a written part is simulated."""
     total = top = 0.0
     for part in q.parts:
-        points = part_points(part)
-        if part["kind"] == "free_text":
+        points = part.max_points
+        if not part.exact:
             got = points * (rng.uniform(0.7, 1.0) if right else rng.uniform(0.0, 0.3))
         else:
             response = key(part) if right else guess(part, rng)
-            got = scoring.score(spec_of(part), response_of(part, response)).points
+            got = part.score(part.response(response)).points
         total += got
         top += points
     return total / top if top else 0.0

@@ -46,6 +46,7 @@ def main() -> None:
     from learning.receivers import on_attempt_graded
     from quizzes.actions import save_answers, start_attempt, submit_attempt
     from quizzes.models import Question, Quiz, QuizItem
+    from quizzes.parts import ChoicePart, ChoiceResponse
     from quizzes.signals import attempt_graded
 
     import_course(ROOT / "content")
@@ -67,10 +68,10 @@ def main() -> None:
     def answered_attempt() -> object:
         attempt = start_attempt(quiz, student)
         for item in attempt.items.select_related("version"):
-            responses = {}
-            for part in item.version.parts:
-                options = [o["id"] for o in part["options"]]
-                responses[part["id"]] = {"selected": [rng.choice(options)]}
+            responses: dict[str, Any] = {}
+            for part in item.version.typed_parts:
+                assert isinstance(part, ChoicePart)
+                responses[part.id] = ChoiceResponse(selected=[rng.choice(part.options).id])
             save_answers(attempt, item, responses)
         return attempt
 

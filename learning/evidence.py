@@ -8,25 +8,24 @@ Parts still awaiting grading or being reviewed give no evidence until they are g
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
-from grading.rubric import rubric_from_dict
 from learning.models import Evidence
 from quizzes.models import Answer, Attempt, Question, QuestionVersion
+from quizzes.parts import AnswerDetail, FreeTextPart, Part, parse_detail, parse_parts
 
 
-def part_fractions(part: dict[str, Any], answer: Answer) -> list[tuple[str, float]]:
-    """(criterion id or "", fraction earned) for one graded answer (a free-text part's
-    criteria; any other part's points)."""
-    if part["kind"] != "free_text":
-        if not answer.max_points:
+def part_fractions(
+    part: Part | None, points: float | None, max_points: float | None, detail: AnswerDetail
+) -> list[tuple[str, float]]:
+    """(criterion id or "", fraction earned) for one graded answer: a free-text part's criteria
+    (a person's levels win over the machine's); any other part's points."""
+    if not isinstance(part, FreeTextPart):
+        if not max_points:
             return []
-        return [("", max(0.0, min(1.0, (answer.points or 0) / answer.max_points)))]
-    rubric = rubric_from_dict(part["rubric"])
-    machine = {c["criterion"]: c["level"] for c in answer.detail.get("criteria", [])}
-    levels = {**machine, **(answer.detail.get("human") or {})}
+        return [("", max(0.0, min(1.0, (points or 0) / max_points)))]
+    levels = {**{c.criterion: c.level for c in detail.criteria}, **detail.human}
     out = []
-    for criterion in rubric.criteria:
+    for criterion in part.rubric_model.criteria:
         level = levels.get(criterion.id)
         top = max(lv.points for lv in criterion.levels)
         if level is None or not 0 <= level < len(criterion.levels) or top <= 0:
@@ -66,7 +65,7 @@ def capture_attempt(attempt: Attempt, course_id: int) -> int:
     # Only written answers need their part (its rubric); exact parts need only their points.
     written = {a[4] for a in answers if "criteria" in (a[3] or {})}
     parts = {
-        vid: {p["id"]: p for p in version_parts}
+        vid: {p.id: p for p in parse_parts(version_parts)}
         for vid, version_parts in QuestionVersion.objects.filter(pk__in=written).values_list(
             "pk", "parts"
         )
@@ -74,9 +73,9 @@ def capture_attempt(attempt: Attempt, course_id: int) -> int:
     concepts = concepts_of({a[5] for a in answers})
     rows = []
     for part_id, points, max_points, detail, version_id, question_id, bloom in answers:
-        part = parts.get(version_id, {}).get(part_id) or {"kind": "exact"}
-        fake = Answer(points=points, max_points=max_points, detail=detail or {})
-        for criterion, fraction in part_fractions(part, fake):
+        part = parts.get(version_id, {}).get(part_id)
+        fractions = part_fractions(part, points, max_points, parse_detail(detail or {}))
+        for criterion, fraction in fractions:
             for concept_id in concepts.get(question_id, []):
                 rows.append(
                     Evidence(

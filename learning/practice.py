@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -21,38 +22,19 @@ from django.utils import timezone
 from courses.models import Concept, Course
 from grading import scoring
 from grading.base import get_grader
-from grading.rubric import rubric_from_dict
 from learning import actions
 from learning.blueprint import Candidate, pick, targets_for
 from learning.evidence import concepts_of
 from learning.guide import guide_for
 from learning.models import Evidence, PracticeItem, PracticeSession
 from quizzes.models import Question
-from quizzes.parts import part_points, response_of, right_choices_by_text, spec_of
+from quizzes.parts import ChoiceResponse, FreeTextPart, Part, Response, TextResponse
 
 SESSION_LENGTH = 10
 
 
 class PracticeError(Exception):
     """A refused practice action; the message is shown as is."""
-
-
-def _shown_order(part: dict[str, Any], rng: random.Random) -> list[str]:
-    kind = part["kind"]
-    if kind in ("single", "multiple"):
-        ids = [o["id"] for o in part["options"]]
-    elif kind == "matching":
-        ids = [rid for rid, _text in right_choices_by_text(part)]
-    elif kind == "ordering":
-        ids = [i["id"] for i in part["items"]]
-        shuffled = ids[:]
-        while len(ids) > 1 and shuffled == ids:
-            rng.shuffle(shuffled)
-        return shuffled
-    else:
-        return []
-    rng.shuffle(ids)
-    return ids
 
 
 def candidates(course_id: int) -> list[Candidate]:
@@ -133,21 +115,19 @@ def next_item(session: PracticeSession, now: datetime | None = None) -> Practice
         version=version,
         concept_id=chosen.concept,
         reason=reason,
-        order={p["id"]: _shown_order(p, rng) for p in version.parts},
+        order={p.id: p.shown_order(rng, True) for p in version.typed_parts},
     )
 
 
 def score_part(
-    part: dict[str, Any], response: dict[str, Any], prompt: str, choices: dict[str, list[str]]
+    part: Part, response: Response, prompt: str, choices: dict[str, list[str]]
 ) -> dict[str, Any]:
     """One part scored by the quiz engine: {"response", "points", "max_points", "detail",
     "fractions": [(criterion, fraction)]}."""
-    max_points = part_points(part)
-    if part["kind"] == "free_text":
-        rubric = rubric_from_dict(part["rubric"])
-        result = get_grader("keyword").grade(
-            rubric, str(response.get("text", "")), choices, prompt=prompt
-        )
+    if isinstance(part, FreeTextPart):
+        rubric = part.rubric_model
+        text = response.text if isinstance(response, TextResponse) else ""
+        result = get_grader("keyword").grade(rubric, text, choices, prompt=prompt)
         by_id = {c.id: c for c in rubric.criteria}
         criteria = [
             {
@@ -163,7 +143,7 @@ def score_part(
             for r in result.criteria
         ]
         return {
-            "response": response,
+            "response": response.as_json(),
             "points": round(result.score, 4),
             "max_points": rubric.max_score,
             "detail": {"criteria": criteria},
@@ -172,19 +152,20 @@ def score_part(
                 for r in result.criteria
             ],
         }
-    exact = scoring.score(spec_of(part), response_of(part, response))
+    exact = part.score(response)
+    top = part.max_points
     return {
-        "response": response,
+        "response": response.as_json(),
         "points": exact.points,
-        "max_points": max_points,
+        "max_points": top,
         "detail": {"correct": exact.correct},
-        "fractions": [("", exact.points / max_points if max_points else 0.0)],
+        "fractions": [("", exact.points / top if top else 0.0)],
     }
 
 
 @transaction.atomic
 def answer_item(
-    item: PracticeItem, responses: dict[str, dict[str, Any]], now: datetime | None = None
+    item: PracticeItem, responses: Mapping[str, Response], now: datetime | None = None
 ) -> PracticeItem:
     """Score a practice answer, record it as evidence and update the model. Once only."""
     now = now or timezone.now()
@@ -196,13 +177,15 @@ def answer_item(
     if item.answered_at is not None:
         raise PracticeError("You already answered this question; its feedback is below.")
     version = item.version
-    choices = {pid: list(r.get("selected", [])) for pid, r in responses.items() if "selected" in r}
+    choices = {
+        pid: list(r.selected) for pid, r in responses.items() if isinstance(r, ChoiceResponse)
+    }
     try:
         scored = {
-            p["id"]: score_part(
-                p, responses.get(p["id"], {}), f"{version.stem}\n{p.get('prompt', '')}", choices
+            p.id: score_part(
+                p, responses.get(p.id) or p.response(None), f"{version.stem}\n{p.prompt}", choices
             )
-            for p in version.parts
+            for p in version.typed_parts
         }
     except scoring.ResponseError as exc:
         raise PracticeError(f"That answer does not fit this question: {exc}.") from exc

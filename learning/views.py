@@ -134,23 +134,25 @@ def _shown_item(item: PracticeItem) -> AttemptItem:
 
 
 def _feedback(item: PracticeItem) -> list[dict[str, Any]]:
-    from quizzes.views import _part_feedback  # the quiz result page's own feedback builder
+    """The quiz result page's own feedback, with everything shown: practice is not graded."""
+    from quizzes.views import _part_feedback  # the quiz result page's feedback builder
 
     shown = Shown(marks=True, correctness=True, feedback=True, right_answers=True)
     stand_in = _shown_item(item)
     entries = []
-    for part in item.version.parts:
-        stored = item.response.get(part["id"], {})
+    for part in item.version.typed_parts:
+        stored = item.response.get(part.id, {})
         answer = Answer(
             item=stand_in,
-            part_id=part["id"],
+            part_id=part.id,
             response=stored.get("response", {}),
             points=stored.get("points"),
             max_points=stored.get("max_points"),
             status=Answer.Status.GRADED,
             detail=stored.get("detail", {}),
         )
-        entries.append({"part": part, "feedback": _part_feedback(part, answer, shown)})
+        response = part.response(answer.response)
+        entries.append({"part": part, "feedback": _part_feedback(part, answer, response, shown)})
     return entries
 
 
@@ -171,7 +173,9 @@ def practice_item(request: HttpRequest, session_id: int, position: int) -> HttpR
         "session": session,
         "item": item,
         "form": form,
-        "parts": _feedback(item) if item.answered_at else [{"part": p} for p in item.version.parts],
+        "parts": _feedback(item)
+        if item.answered_at
+        else [{"part": p} for p in item.version.typed_parts],
         "last": position >= session.length,
     }
     return render(

@@ -16,6 +16,7 @@ from learning.actions import update_student
 from learning.models import Evidence, Mastery, PracticeItem, ReviewCard
 from quizzes.actions import save_answers, start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, Question, Quiz
+from quizzes.parts import ChoicePart, ChoiceResponse, FreeTextPart, Part, Response, TextResponse
 from review.actions import decide_answer
 from review.models import GradingPolicy
 from tests.quiz_data import position
@@ -36,9 +37,20 @@ def take(quiz: Quiz, student: User, responses: dict[str, dict[str, dict[str, Any
     return submit_attempt(attempt)
 
 
-def right_answers(parts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The key of a question's choice parts, as responses."""
-    return {p["id"]: {"selected": [o["id"] for o in p["options"] if o["correct"]]} for p in parts}
+def right_answers(parts: list[Part]) -> dict[str, Response]:
+    """The key of a question's choice parts, as typed responses."""
+    return {
+        p.id: ChoiceResponse(selected=[o.id for o in p.options if o.correct])
+        for p in parts
+        if isinstance(p, ChoicePart)
+    }
+
+
+def first_key(parts: list[Part]) -> tuple[str, str]:
+    """(part id, the right option id) of a question's first choice part."""
+    response = right_answers(parts)[parts[0].id]
+    assert isinstance(response, ChoiceResponse)
+    return parts[0].id, response.selected[0]
 
 
 def test_a_submitted_attempt_gives_one_evidence_row_per_graded_part_and_concept(
@@ -164,7 +176,7 @@ def test_practice_answers_never_change_quiz_grades(quiz: Quiz, student: User) ->
     session = practice.start_session(student, quiz.course, quiz.course.concepts.get(slug="alpha"))
     item = session.items.get()
 
-    practice.answer_item(item, right_answers(item.version.parts))
+    practice.answer_item(item, right_answers(item.version.typed_parts))
 
     attempt.refresh_from_db()
     assert (
@@ -194,14 +206,18 @@ def test_a_written_practice_answer_is_graded_by_the_offline_grader_per_criterion
     version = Question.objects.get(slug="scenario").current
     assert version is not None
     item = PracticeItem.objects.create(session=session, position=2, version=version)
-    written = next(p for p in item.version.parts if p["kind"] == "free_text")
+    written = next(p for p in item.version.typed_parts if isinstance(p, FreeTextPart))
 
     practice.answer_item(
-        item, {"choice": {"selected": ["b"]}, written["id"]: {"text": "It is cheaper to run."}}
+        item,
+        {
+            "choice": ChoiceResponse(selected=["b"]),
+            written.id: TextResponse(text="It is cheaper to run."),
+        },
     )
 
-    rows = Evidence.objects.filter(practice_item=item, part_id=written["id"])
-    assert rows.count() == len(written["rubric"]["criteria"])
+    rows = Evidence.objects.filter(practice_item=item, part_id=written.id)
+    assert rows.count() == len(written.rubric_model.criteria)
     assert set(rows.values_list("concept__slug", flat=True)) == {"gamma"}
     assert not Answer.objects.exists()  # practice writes no quiz answer
 

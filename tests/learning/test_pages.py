@@ -14,7 +14,7 @@ from django.urls import reverse
 from learning import practice
 from learning.models import Evidence, LearnerSettings, PracticeItem, PracticeSession, ReviewCard
 from quizzes.models import Attempt, Quiz
-from tests.learning.test_evidence import only, right_answers, take
+from tests.learning.test_evidence import first_key, only, right_answers, take
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +127,8 @@ def test_practice_a_concept_with_feedback_after_the_question(
     assert response.url == reverse("learning:practice_item", args=[session.pk, 1])  # type: ignore[attr-defined]
     item = session.items.get()
     assert item.concept is not None and item.concept.slug == "alpha"
-    key = right_answers(item.version.parts)
-    part = item.version.parts[0]
-    value = key[part["id"]]["selected"][0]
-    client.post(response.url, {f"q1-{part['id']}": value})  # type: ignore[attr-defined]
+    pid, value = first_key(item.version.typed_parts)
+    client.post(response.url, {f"q1-{pid}": value})  # type: ignore[attr-defined]
     html = client.get(response.url).content.decode()  # type: ignore[attr-defined]
 
     assert "100%" in html and "Next question" in html
@@ -148,11 +146,11 @@ def test_a_practice_answer_counts_once_and_a_forged_option_is_refused(
     session = practice.start_session(student, quiz.course, quiz.course.concepts.get(slug="alpha"))
     item = session.items.get()
     url = reverse("learning:practice_item", args=[session.pk, 1])
-    pid = item.version.parts[0]["id"]
+    pid, value = first_key(item.version.typed_parts)
 
     forged = client.post(url, {f"q1-{pid}": "not-an-option"})
     assert forged.status_code == 400 and not Evidence.objects.exists()
-    client.post(url, {f"q1-{pid}": right_answers(item.version.parts)[pid]["selected"][0]})
+    client.post(url, {f"q1-{pid}": value})
     again = client.post(url, {f"q1-{pid}": "x"}, follow=True)
 
     assert "already answered" in again.content.decode()
@@ -291,7 +289,7 @@ def test_a_practice_question_page_has_a_fixed_number_of_queries(
     # the site header's permissions: user's, groups'
     with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
-    practice.answer_item(item, right_answers(item.version.parts))
+    practice.answer_item(item, right_answers(item.version.typed_parts))
     with django_assert_num_queries(6):  # answered: the same reads, feedback from the item
         assert "100%" in client.get(url).content.decode()
 
