@@ -9,4 +9,5 @@ urlpatterns = [
     path("author/", include(("courses.authoring_urls", "courses_author"))),
     path("author/", include(("quizzes.authoring.question_urls", "quizzes_author"))),
     path("author/", include(("quizzes.authoring.bank_urls", "quizzes_bank"))),
+    path("insight/", include("insight.urls")),
 ]

@@ -38,7 +38,7 @@ class ItemStats:
     """One item (a question, a part or a rubric criterion) over the attempts that saw it.
 
     `facility`, `sd`, `discrimination` and `efficiency` are fractions (Moodle shows them
-    ×100 as percentages); `r_rest` is a correlation in [-1, 1]."""
+    as percentages); `r_rest` is a correlation in [-1, 1]."""
 
     n: int
     max_points: float
@@ -115,7 +115,7 @@ def upper_lower(points: Floats, totals: Floats, max_points: float) -> float | No
     n = len(points)
     if n < 2 or max_points <= 0:
         return None
-    size = max(1, int(round(GROUP_FRACTION * n)))
+    size = max(1, round(GROUP_FRACTION * n))
     order = np.argsort(totals, kind="stable")
     low, high = order[:size], order[n - size :]
     return float((points[high].mean() - points[low].mean()) / max_points)
@@ -216,7 +216,9 @@ def score_stats(
             if not _tiny(k2):
                 skew = k3 / k2**1.5
                 if s > 3:
-                    k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
+                    k4 = (s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2)) / (
+                        (s - 1) * (s - 2) * (s - 3)
+                    )
                     kurt = k4 / (k2 * k2)
                 p = items_per_attempt
                 if s >= min_attempts and p is not None and p > 1 and item_variance_sum is not None:

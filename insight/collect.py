@@ -1,0 +1,290 @@
+"""From the database to `insight.analysis`: one query for the graded answers of a quiz, one for
+the question versions they used, computed once and cached until the next submission.
+
+Which attempts count: submitted ones with nothing left to grade (an attempt whose written
+answers still wait for the grader or a person has no final total yet). By default each
+student's first attempt (number 1), as Moodle does; `ALL` counts every attempt as if each were
+by a different student.
+
+The cache key holds a fingerprint of the quiz's attempts (how many are submitted, the latest
+submission, the sum of scores and of pending parts: one aggregate query per page) and a
+generation number that every save of an attempt bumps (`insight.apps`), so a submit, a
+re-grade or a person's grading decision makes the next page compute afresh.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
+
+from courses.models import Course
+from grading.rubric import RubricError, rubric_from_dict
+from insight.analysis import (
+    CHOICE_KINDS,
+    CriterionInfo,
+    OptionInfo,
+    PartInfo,
+    QuestionInfo,
+    QuizAnalysis,
+    Response,
+    analyse,
+)
+from quizzes.models import Answer, Attempt, QuestionVersion, Quiz, QuizItem
+
+CACHE_SECONDS = 24 * 60 * 60  # a changed fingerprint makes a new key; old ones just expire
+
+
+class Which(enum.StrEnum):
+    FIRST = "first"
+    ALL = "all"
+
+    @property
+    def label(self) -> str:
+        return "First attempts" if self is Which.FIRST else "All attempts"
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What changes when a quiz's statistics would: for the quiz, and for its whole course."""
+
+    quiz: tuple[Any, ...]
+    course: tuple[Any, ...]
+
+
+def fingerprint(quiz: Quiz) -> Fingerprint:
+    """One aggregate query over the course's submitted attempts, the quiz's among them."""
+    mine = Q(quiz=quiz)
+    submitted = Attempt.objects.filter(quiz__course_id=quiz.course_id, submitted_at__isnull=False)
+    row = submitted.aggregate(
+        c_n=Count("pk"),
+        c_last=Max("submitted_at"),
+        c_score=Sum("score"),
+        c_pending=Sum("pending_parts"),
+        q_n=Count("pk", filter=mine),
+        q_last=Max("submitted_at", filter=mine),
+        q_score=Sum("score", filter=mine),
+        q_pending=Sum("pending_parts", filter=mine),
+    )
+
+    def stamp(*names: str) -> tuple[Any, ...]:
+        return tuple(
+            row[n].isoformat() if hasattr(row[n], "isoformat") else row[n] for n in names
+        )
+
+    return Fingerprint(
+        quiz=(*stamp("q_n", "q_last", "q_score", "q_pending"), generation(quiz.pk)),
+        course=stamp("c_n", "c_last", "c_score", "c_pending"),
+    )
+
+
+def generation_key(quiz_id: int) -> str:
+    return f"insight:generation:{quiz_id}"
+
+
+def generation(quiz_id: int) -> int:
+    return int(cache.get(generation_key(quiz_id), 0))
+
+
+def bump_generation(quiz_id: int) -> None:
+    """Called on every save of an attempt: the quiz's cached statistics are stale."""
+    key = generation_key(quiz_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # not cached yet (or evicted): start a new count
+        cache.set(key, 1, None)
+
+
+def _key(*parts: Any) -> str:
+    return "insight:" + ":".join(str(p) for p in parts)
+
+
+def quiz_analysis(quiz: Quiz, which: Which, stamp: Fingerprint) -> QuizAnalysis:
+    """The quiz's statistics, from the cache when nothing was submitted or re-graded since."""
+    key = _key("quiz", quiz.pk, which, *stamp.quiz)
+    found = cache.get(key)
+    if isinstance(found, QuizAnalysis):
+        return found
+    result = compute(quiz, which)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def attempt_filter(which: Which, prefix: str = "item__attempt__") -> Q:
+    q = Q(**{f"{prefix}submitted_at__isnull": False, f"{prefix}pending_parts": 0})
+    if which is Which.FIRST:
+        q &= Q(**{f"{prefix}number": 1})
+    return q
+
+
+def compute(quiz: Quiz, which: Which) -> QuizAnalysis:
+    """Three queries: the graded answers, the versions they answered, the quiz's order."""
+    rows = list(
+        Answer.objects.filter(attempt_filter(which), item__attempt__quiz=quiz)
+        .order_by()
+        .values_list(
+            "item__attempt_id",
+            "item__version_id",
+            "part_id",
+            "points",
+            "max_points",
+            "response",
+            "detail",
+        )
+    )
+    version_ids = {row[1] for row in rows}
+    versions = list(
+        QuestionVersion.objects.filter(pk__in=version_ids)
+        .order_by("question_id", "number")
+        .values_list("pk", "question_id", "question__slug", "title", "bloom", "parts")
+    )
+    position = dict(QuizItem.objects.filter(quiz=quiz).values_list("question_id", "position"))
+    questions, kinds, scales = _questions(versions, position)
+    question_of = {pk: qid for pk, qid, *_rest in versions}
+    index: dict[int, int] = {}
+    responses = []
+    for attempt_id, version_id, part_id, points, max_points, response, detail in rows:
+        i = index.setdefault(attempt_id, len(index))
+        kind = kinds.get((version_id, part_id), "")
+        selected: tuple[str, ...] = ()
+        criteria: tuple[tuple[str, float, float], ...] = ()
+        if kind in CHOICE_KINDS and isinstance(response, dict):
+            selected = tuple(str(s) for s in response.get("selected") or ())
+        elif kind == "free_text" and isinstance(detail, dict):
+            criteria = _criteria(detail, scales.get((version_id, part_id), {}))
+        responses.append(
+            Response(
+                attempt=i,
+                question=question_of[version_id],
+                part=part_id,
+                points=float(points or 0),
+                max_points=float(max_points or 0),
+                selected=selected,
+                criteria=criteria,
+            )
+        )
+    return analyse(responses, questions, len(index))
+
+
+def _plain(part: Any) -> dict[str, Any]:
+    """A stored part as a mapping (typed parts dump themselves)."""
+    if hasattr(part, "model_dump"):
+        return dict(part.model_dump())
+    return dict(part)
+
+
+def _questions(
+    versions: list[tuple[Any, ...]], position: Mapping[int, int]
+) -> tuple[
+    list[QuestionInfo],
+    dict[tuple[int, str], str],
+    dict[tuple[int, str], dict[str, tuple[list[float], float]]],
+]:
+    """Each question as its latest answered version shows it (options of earlier versions kept,
+    so an option someone chose before an edit is still counted), in the quiz's order."""
+    kinds: dict[tuple[int, str], str] = {}
+    scales: dict[tuple[int, str], dict[str, tuple[list[float], float]]] = {}
+    latest: dict[int, tuple[str, str, int]] = {}
+    parts: dict[int, dict[str, dict[str, Any]]] = {}
+    for pk, qid, slug, title, bloom, raw_parts in versions:
+        latest[qid] = (slug, title, bloom)
+        for raw in raw_parts:
+            part = _plain(raw)
+            kinds[pk, part["id"]] = part["kind"]
+            entry = parts.setdefault(qid, {}).setdefault(
+                part["id"], {"options": {}, "criteria": {}}
+            )
+            entry["kind"], entry["prompt"] = part["kind"], part.get("prompt", "")
+            for option in part.get("options") or ():
+                entry["options"][option["id"]] = OptionInfo(
+                    str(option["id"]), str(option.get("text", "")), bool(option.get("correct"))
+                )
+            if part["kind"] == "free_text":
+                try:
+                    rubric = rubric_from_dict(part.get("rubric"))
+                except RubricError:
+                    continue
+                scales[pk, part["id"]] = {
+                    c.id: ([lv.points for lv in c.levels], max(lv.points for lv in c.levels))
+                    for c in rubric.criteria
+                }
+                for c in rubric.criteria:
+                    entry["criteria"][c.id] = CriterionInfo(c.id, c.title)
+    questions = [
+        QuestionInfo(
+            id=qid,
+            slug=slug,
+            title=title,
+            bloom=bloom,
+            parts=tuple(
+                PartInfo(
+                    pid,
+                    p["kind"],
+                    p["prompt"],
+                    tuple(p["options"].values()),
+                    tuple(p["criteria"].values()),
+                )
+                for pid, p in parts.get(qid, {}).items()
+            ),
+        )
+        for qid, (slug, title, bloom) in latest.items()
+    ]
+    questions.sort(key=lambda q: (position.get(q.id, 1 << 30), q.slug))
+    return questions, kinds, scales
+
+
+def _criteria(
+    detail: Mapping[str, Any], scale: Mapping[str, tuple[list[float], float]]
+) -> tuple[tuple[str, float, float], ...]:
+    """(criterion, points, max) of a graded written answer: a person's levels win."""
+    human = detail.get("human") or {}
+    out = []
+    for c in detail.get("criteria") or ():
+        cid = str(c.get("criterion", ""))
+        levels, top = scale.get(cid, ([], float(c.get("max_points") or 0)))
+        points = float(c.get("points") or 0)
+        if cid in human and 0 <= int(human[cid]) < len(levels):
+            points = float(levels[int(human[cid])])
+        out.append((cid, points, float(top)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class CourseItem:
+    """A question's facility over every first attempt in the course (all its quizzes)."""
+
+    question_id: int
+    n: int
+    facility: float | None
+
+
+def course_facilities(course: Course, stamp: Fingerprint) -> dict[int, CourseItem]:
+    """One aggregate query per course, cached until the next submission in the course."""
+    key = _key("course", course.pk, *stamp.course)
+    found = cache.get(key)
+    if isinstance(found, dict):
+        return found
+    rows = (
+        Answer.objects.filter(attempt_filter(Which.FIRST), item__attempt__quiz__course=course)
+        .values("item__version__question_id")
+        .annotate(
+            points=Sum("points"),
+            top=Sum("max_points"),
+            n=Count("item__attempt_id", distinct=True),
+        )
+        .order_by()
+    )
+    result = {
+        row["item__version__question_id"]: CourseItem(
+            row["item__version__question_id"],
+            row["n"],
+            (row["points"] or 0) / row["top"] if row["top"] else None,
+        )
+        for row in rows
+    }
+    cache.set(key, result, CACHE_SECONDS)
+    return result
