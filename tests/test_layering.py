@@ -115,3 +115,48 @@ def test_importing_grading_leaves_django_unloaded() -> None:
     )
 
     assert result.stdout.strip() == "[]"
+
+
+INSIGHT_BELOW = ("accounts", "courses", "quizzes", "content_io", "grading")
+INSIGHT_IN_TEMPLATE = re.compile(r"""load\s+insight|['"]insight:""")
+
+
+def insight_offenders(root: Path) -> list[str]:
+    """Modules of the apps below insight that import it, and their templates that name its URLs
+    or load its tags: insight builds on courses and quizzes, never the other way."""
+    offenders = []
+    for app in INSIGHT_BELOW:
+        for path in sorted((root / app).rglob("*.py")):
+            rel = path.relative_to(root).with_suffix("")
+            package = ".".join(rel.parts[:-1])
+            offenders += [
+                f"{path.relative_to(root)}: {name}"
+                for name in sorted(imported_modules(path, package))
+                if name.split(".")[0] == "insight"
+            ]
+    for folder in ("courses", "quizzes", "authoring", "includes"):
+        for path in sorted((root / "templates" / folder).rglob("*.html")):
+            offenders += [
+                f"{path.relative_to(root)}: {m.group()}"
+                for m in INSIGHT_IN_TEMPLATE.finditer(path.read_text())
+            ]
+    return offenders
+
+
+def test_nothing_below_insight_imports_it_or_names_its_urls() -> None:
+    assert insight_offenders(ROOT) == []
+
+
+def test_the_insight_check_catches_imports_and_template_urls(tmp_path: Path) -> None:
+    (tmp_path / "quizzes" / "sub").mkdir(parents=True)
+    (tmp_path / "quizzes" / "views.py").write_text("from insight.page import quiz_page\n")
+    (tmp_path / "quizzes" / "sub" / "a.py").write_text("import insight\nimport insightful\n")
+    (tmp_path / "templates" / "quizzes").mkdir(parents=True)
+    (tmp_path / "templates" / "quizzes" / "r.html").write_text("{% url 'insight:quiz' c q %}")
+
+    assert insight_offenders(tmp_path) == [
+        "quizzes/sub/a.py: insight",
+        "quizzes/views.py: insight.page",
+        "quizzes/views.py: insight.page.quiz_page",
+        "templates/quizzes/r.html: 'insight:",
+    ]
