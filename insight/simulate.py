@@ -37,7 +37,9 @@ def _plain(part: Any) -> dict[str, Any]:
     return dict(part.model_dump()) if hasattr(part, "model_dump") else dict(part)
 
 
-def _answer(part: dict[str, Any], right: bool, rng: random.Random) -> tuple[dict[str, Any], float, dict[str, Any]]:
+def _answer(
+    part: dict[str, Any], right: bool, rng: random.Random
+) -> tuple[dict[str, Any], float, dict[str, Any]]:
     """(response, points, detail) of one simulated part."""
     top = part_points(part)
     kind = part["kind"]
@@ -52,7 +54,7 @@ def _answer(part: dict[str, Any], right: bool, rng: random.Random) -> tuple[dict
         return {"selected": selected}, top if right else 0.0, {"correct": right}
     if kind == "free_text":
         rubric = rubric_from_dict(part["rubric"])
-        criteria = []
+        criteria: list[dict[str, Any]] = []
         for c in rubric.criteria:
             level = len(c.levels) - 1 if right else rng.randrange(len(c.levels))
             criteria.append(
@@ -63,7 +65,7 @@ def _answer(part: dict[str, Any], right: bool, rng: random.Random) -> tuple[dict
                     "max_points": max(lv.points for lv in c.levels),
                 }
             )
-        points = float(sum(c["points"] for c in criteria))
+        points = float(sum(float(c["points"]) for c in criteria))
         return {"text": "simulated"}, points, {"criteria": criteria}
     return {}, top if right else 0.0, {"correct": right}
 
@@ -114,7 +116,7 @@ def simulate_attempts(
     Attempt.objects.bulk_create(attempts, batch_size=BATCH)
     items = []
     for attempt, plan in zip(attempts, plans, strict=True):
-        versions = []
+        versions: list[Question] = []
         for q, *_rest in plan:
             if not versions or versions[-1] is not q:
                 versions.append(q)
@@ -123,7 +125,9 @@ def simulate_attempts(
             for i, q in enumerate(versions, start=1)
         ]
     AttemptItem.objects.bulk_create(items, batch_size=BATCH)
-    by_key = {(it.attempt_id, it.version_id): it for it in items}
+    by_key: dict[tuple[int, int | None], AttemptItem] = {
+        (it.attempt_id, it.version_id): it for it in items
+    }
     answers = [
         Answer(
             item=by_key[attempt.pk, q.current_id],
