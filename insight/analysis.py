@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from insight import stats
 from insight.stats import ItemStats, OptionStats, ScoreStats
@@ -123,6 +124,14 @@ class _Column:
         self.max_points.append(max_points)
 
 
+class _Codes(dict[Any, int]):
+    """A small integer per distinct key, in order of first appearance."""
+
+    def __missing__(self, key: Any) -> int:
+        self[key] = len(self)
+        return self[key]
+
+
 def _item(
     attempts: np.ndarray, points: np.ndarray, maxima: np.ndarray, totals: np.ndarray, minimum: int
 ) -> ItemStats:
@@ -147,11 +156,11 @@ def _groups(keys: np.ndarray) -> dict[int, np.ndarray]:
 class Columns:
     """The responses column by column (the fields of `Response`, one sequence each)."""
 
-    attempt: Sequence[int]
-    question: Sequence[int]
+    attempt: Sequence[int] | NDArray[np.int64]
+    question: Sequence[int] | NDArray[np.int64]
     part: Sequence[str]
-    points: Sequence[float]
-    max_points: Sequence[float]
+    points: Sequence[float] | NDArray[np.float64]
+    max_points: Sequence[float] | NDArray[np.float64]
     selected: Sequence[tuple[str, ...]]
     criteria: Sequence[tuple[tuple[str, float, float], ...]]
 
@@ -193,12 +202,9 @@ def analyse_columns(
     maxima_row = np.asarray(columns.max_points, dtype=np.float64)
     totals = np.bincount(attempt, weights=points, minlength=n_attempts).astype(np.float64)
     maxima = np.bincount(attempt, weights=maxima_row, minlength=n_attempts).astype(np.float64)
-    part_index: dict[tuple[int, str], int] = {}
+    part_index = _Codes()  # (question, part) -> a small integer
     part_of = np.array(
-        [
-            part_index.setdefault(key, len(part_index))
-            for key in zip(columns.question, columns.part, strict=True)
-        ],
+        list(map(part_index.__getitem__, zip(columns.question, columns.part, strict=True))),
         dtype=np.int64,
     )
     rows_of_part = _groups(part_of)
@@ -232,9 +238,9 @@ def analyse_columns(
             options: tuple[OptionResult, ...] = ()
             if part.kind in CHOICE_KINDS:
                 # Few distinct selections: code them, then test each option once per code.
-                codes: dict[tuple[str, ...], int] = {}
+                codes = _Codes()
                 code_of = np.array(
-                    [codes.setdefault(columns.selected[i], len(codes)) for i in rows],
+                    list(map(codes.__getitem__, map(columns.selected.__getitem__, rows))),
                     dtype=np.int64,
                 )
                 rest = rest_of_test[p_attempts]
