@@ -82,6 +82,17 @@ def fingerprint(quiz: Quiz) -> Fingerprint:
     )
 
 
+def course_fingerprint(course: Course) -> tuple[Any, ...]:
+    """The course part of `fingerprint` alone (one aggregate query), for course-wide pages."""
+    row = Attempt.objects.filter(quiz__course=course, submitted_at__isnull=False).aggregate(
+        c_n=Count("pk"),
+        c_last=Max("submitted_at"),
+        c_score=Sum("score"),
+        c_pending=Sum("pending_parts"),
+    )
+    return tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row.values())
+
+
 def generation_key(quiz_id: int) -> str:
     return f"insight:generation:{quiz_id}"
 
@@ -296,9 +307,10 @@ class CourseItem:
     facility: float | None
 
 
-def course_facilities(course: Course, stamp: Fingerprint) -> dict[int, CourseItem]:
-    """One aggregate query per course, cached until the next submission in the course."""
-    key = _key("course", course.pk, *stamp.course)
+def course_facilities(course: Course, stamp: tuple[Any, ...]) -> dict[int, CourseItem]:
+    """One aggregate query per course, cached until the next submission in the course
+    (`stamp`: `Fingerprint.course` or `course_fingerprint`)."""
+    key = _key("course", course.pk, *stamp)
     found = cache.get(key)
     if isinstance(found, dict):
         return found

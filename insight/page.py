@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.safestring import SafeString
 
@@ -12,7 +13,13 @@ from courses.bloom import BloomLevel
 from courses.models import Course
 from insight import charts, links
 from insight.analysis import QuestionResult, QuizAnalysis
-from insight.collect import Fingerprint, Which, course_facilities, fingerprint, quiz_analysis
+from insight.collect import (
+    Which,
+    course_facilities,
+    course_fingerprint,
+    fingerprint,
+    quiz_analysis,
+)
 from insight.flags import (
     BloomItem,
     BloomSuspect,
@@ -82,17 +89,18 @@ def course_questions(course: Course) -> dict[int, CourseQuestion]:
     }
 
 
-def course_bloom_suspects(course: Course, stamp_quiz: Quiz | None = None) -> list[BloomSuspect]:
+def course_bloom_suspects(course: Course) -> list[BloomSuspect]:
     """The course's questions whose facility (over every first attempt in the course)
-    contradicts their Bloom tag; `stamp_quiz` is any quiz of the course (for the cache key)."""
-    quiz = stamp_quiz or Quiz.objects.filter(course=course).first()
-    if quiz is None:
+    contradicts their Bloom tag. One query when the course has no submitted attempt; three
+    (two when cached) otherwise."""
+    stamp = course_fingerprint(course)
+    if not stamp[0]:
         return []
-    return _suspects(course, course_questions(course), fingerprint(quiz))
+    return _suspects(course, course_questions(course), stamp)
 
 
 def _suspects(
-    course: Course, questions: dict[int, CourseQuestion], stamp: Fingerprint
+    course: Course, questions: dict[int, CourseQuestion], stamp: tuple[Any, ...]
 ) -> list[BloomSuspect]:
     facilities = course_facilities(course, stamp)
     items = [
@@ -133,7 +141,7 @@ def quiz_page(quiz: Quiz, which: Which) -> QuizPage:
     in_quiz = set(ids)
     flags += [
         Flag(s.item.question_id, s.item.slug, s.item.title, s.code, s.message)
-        for s in _suspects(course, questions, stamp)
+        for s in _suspects(course, questions, stamp.course)
         if s.item.question_id in in_quiz
     ]
     flags_of: dict[int, list[Flag]] = defaultdict(list)

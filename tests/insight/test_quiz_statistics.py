@@ -355,3 +355,18 @@ def test_the_page_s_figures_equal_a_straightforward_reference_computation(
     )
     assert page.analysis.test.alpha == pytest.approx(alpha)
     assert page.analysis.test.mean == pytest.approx(sum(totals.values()) / len(totals))
+
+
+@pytest.mark.django_db
+def test_the_bloom_suspects_cost_the_needs_tagging_report_two_or_three_queries(
+    course_instructor: User, quiz: Quiz, django_assert_num_queries: Callable[..., object]
+) -> None:
+    simulated(quiz, n=12)
+    client = signed_in(course_instructor)
+    page = reverse("quizzes_bank:needs_tagging", args=[quiz.course.slug])
+    # The report's own eleven (tests/authoring/test_coverage.py), then the course's attempts
+    # fingerprint, the course's questions, and the course facilities (one aggregate)
+    with django_assert_num_queries(14):  # type: ignore[operator]
+        client.get(page)
+    with django_assert_num_queries(13):  # type: ignore[operator]  (facilities cached)
+        client.get(page)
