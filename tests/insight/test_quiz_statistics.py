@@ -8,6 +8,7 @@ import random
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,7 +20,7 @@ from accounts.roles import INSTRUCTOR
 from courses.models import Course
 from insight.collect import Which
 from insight.simulate import make_students, simulate_attempts
-from quizzes.actions import save_answers, start_attempt, submit_attempt
+from quizzes.actions import start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, Question, Quiz
 from quizzes.review import decide_answer
 
@@ -62,7 +63,12 @@ def test_the_course_s_instructor_sees_the_statistics(course_instructor: User, qu
     page = response.context["page"]
     assert page.analysis.attempts == 40
     assert [q.result.info.slug for q in page.questions] == [
-        "pick-one", "pick-many", "true-or-false", "match-them", "put-in-order", "scenario"
+        "pick-one",
+        "pick-many",
+        "true-or-false",
+        "match-them",
+        "put-in-order",
+        "scenario",
     ]
     html = response.content.decode()
     assert "Cronbach" in html and "Point-biserial" in html
@@ -171,21 +177,21 @@ def test_attempts_still_being_graded_are_left_out(course_instructor: User, quiz:
 
 @pytest.mark.django_db
 def test_the_page_runs_a_fixed_number_of_queries_cold_and_cached(
-    course_instructor: User, quiz: Quiz, django_assert_num_queries: Callable[..., object]
+    course_instructor: User, quiz: Quiz, django_assert_num_queries: Any
 ) -> None:
     simulated(quiz, n=20)
     client = signed_in(course_instructor)
     # session, user, roles, quiz (access), fingerprint (one aggregate), answers, versions,
     # quiz order, course questions, concepts, course facilities (one aggregate), and the
     # header's two permission reads (user's, groups')
-    with django_assert_num_queries(13):  # type: ignore[operator]
+    with django_assert_num_queries(13):
         client.get(url(quiz))
     simulated(quiz, n=20, seed=2)  # more students: the same queries
     cache.clear()
-    with django_assert_num_queries(13):  # type: ignore[operator]
+    with django_assert_num_queries(13):
         client.get(url(quiz))
     # cached: session, user, roles, quiz, fingerprint, course questions, concepts, permissions
-    with django_assert_num_queries(9):  # type: ignore[operator]
+    with django_assert_num_queries(9):
         client.get(url(quiz))
 
 
@@ -294,9 +300,11 @@ def test_the_needs_tagging_report_lists_questions_whose_facility_contradicts_the
         points=2.0, max_points=2.0, status=Answer.Status.GRADED
     )
 
-    html = signed_in(course_instructor).get(
-        reverse("quizzes_bank:needs_tagging", args=[quiz.course.slug])
-    ).content.decode()
+    html = (
+        signed_in(course_instructor)
+        .get(reverse("quizzes_bank:needs_tagging", args=[quiz.course.slug]))
+        .content.decode()
+    )
 
     section = html.split("Bloom level in doubt", 1)[1].split("</section>", 1)[0]
     assert "Startup scenario" in section and "Tagged Evaluate but easier" in section
@@ -331,8 +339,8 @@ def test_the_page_s_figures_equal_a_straightforward_reference_computation(
     for attempt_id, slug, points, top in Answer.objects.filter(
         item__attempt__quiz=quiz, item__attempt__number=1
     ).values_list("item__attempt_id", "item__version__question__slug", "points", "max_points"):
-        marks[attempt_id][slug] += points
-        tops[attempt_id][slug] += top
+        marks[attempt_id][slug] += points or 0.0
+        tops[attempt_id][slug] += top or 0.0
     totals = {a: sum(m.values()) for a, m in marks.items()}
     slugs = sorted({slug for m in marks.values() for slug in m})
 
@@ -350,8 +358,14 @@ def test_the_page_s_figures_equal_a_straightforward_reference_computation(
         if variance(xs) > 0:
             assert got.r_rest == pytest.approx(pearson(xs, rest))
     n_items = len(slugs)
-    alpha = n_items / (n_items - 1) * (
-        1 - sum(variance([marks[a][s] for a in marks]) for s in slugs) / variance(list(totals.values()))
+    alpha = (
+        n_items
+        / (n_items - 1)
+        * (
+            1
+            - sum(variance([marks[a][s] for a in marks]) for s in slugs)
+            / variance(list(totals.values()))
+        )
     )
     assert page.analysis.test.alpha == pytest.approx(alpha)
     assert page.analysis.test.mean == pytest.approx(sum(totals.values()) / len(totals))
@@ -359,14 +373,14 @@ def test_the_page_s_figures_equal_a_straightforward_reference_computation(
 
 @pytest.mark.django_db
 def test_the_bloom_suspects_cost_the_needs_tagging_report_two_or_three_queries(
-    course_instructor: User, quiz: Quiz, django_assert_num_queries: Callable[..., object]
+    course_instructor: User, quiz: Quiz, django_assert_num_queries: Any
 ) -> None:
     simulated(quiz, n=12)
     client = signed_in(course_instructor)
     page = reverse("quizzes_bank:needs_tagging", args=[quiz.course.slug])
     # The report's own eleven (tests/authoring/test_coverage.py), then the course's attempts
     # fingerprint, the course's questions, and the course facilities (one aggregate)
-    with django_assert_num_queries(14):  # type: ignore[operator]
+    with django_assert_num_queries(14):
         client.get(page)
-    with django_assert_num_queries(13):  # type: ignore[operator]  (facilities cached)
+    with django_assert_num_queries(13):  # the facilities cached
         client.get(page)

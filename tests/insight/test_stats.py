@@ -48,7 +48,11 @@ GRID = {
     "E": (0, 0, 0),
 }
 PICKS = {"A": "a", "B": "a", "C": "a", "D": "b", "E": "b"}
-Q1_OPTIONS = (OptionInfo("a", "Alpha", True), OptionInfo("b", "Beta", False), OptionInfo("c", "Gamma", False))
+Q1_OPTIONS = (
+    OptionInfo("a", "Alpha", True),
+    OptionInfo("b", "Beta", False),
+    OptionInfo("c", "Gamma", False),
+)
 
 
 def hand_fixture() -> tuple[list[Response], list[QuestionInfo]]:
@@ -146,9 +150,7 @@ def test_alpha_of_right_wrong_items_is_kr20() -> None:
     ability = rng.normal(size=80)
     grid = (ability[:, None] + rng.normal(size=(80, 6)) > 0).astype(float)
     questions = [QuestionInfo(q, f"q{q}", "", 1, (PartInfo("p", "single", ""),)) for q in range(6)]
-    responses = [
-        Response(a, q, "p", float(grid[a, q]), 1.0) for a in range(80) for q in range(6)
-    ]
+    responses = [Response(a, q, "p", float(grid[a, q]), 1.0) for a in range(80) for q in range(6)]
     p = grid.mean(axis=0)
     # KR-20 with the same (n-1) variances as the items: Σ p(1-p)·n/(n-1) over V(total).
     kr20 = 6 / 5 * (1 - (p * (1 - p)).sum() * 80 / 79 / np.var(grid.sum(axis=1), ddof=1))
@@ -215,12 +217,19 @@ def test_fewer_responses_than_the_minimum_say_not_enough_data() -> None:
 
 
 def test_free_text_criteria_get_their_own_figures() -> None:
-    part = PartInfo("w", "free_text", "", criteria=(CriterionInfo("why", "Why"), CriterionInfo("how", "How")))
-    questions = [QuestionInfo(1, "q1", "", 5, (part,)), QuestionInfo(2, "q2", "", 1, (PartInfo("p", "single", ""),))]
+    part = PartInfo(
+        "w", "free_text", "", criteria=(CriterionInfo("why", "Why"), CriterionInfo("how", "How"))
+    )
+    questions = [
+        QuestionInfo(1, "q1", "", 5, (part,)),
+        QuestionInfo(2, "q2", "", 1, (PartInfo("p", "single", ""),)),
+    ]
     responses = []
     for a in range(12):
         why, how = float(a % 3), float(a % 2)
-        responses.append(Response(a, 1, "w", why + how, 3.0, criteria=(("why", why, 2.0), ("how", how, 1.0))))
+        responses.append(
+            Response(a, 1, "w", why + how, 3.0, criteria=(("why", why, 2.0), ("how", how, 1.0)))
+        )
         responses.append(Response(a, 2, "p", float(a > 5), 1.0))
 
     criteria = analyse(responses, questions, 12).questions[0].parts[0].criteria
