@@ -8,11 +8,11 @@ from django.utils.http import urlencode
 
 
 def question_editor(course_slug: str, question_slug: str) -> str:
-    return reverse("quizzes_author:question_edit", args=[course_slug, question_slug])
+    return reverse("authoring:question_edit", args=[course_slug, question_slug])
 
 
 def bank(course_slug: str, **filters: str | int) -> str:
-    url = reverse("quizzes_bank:questions", args=[course_slug])
+    url = reverse("authoring:questions", args=[course_slug])
     return f"{url}?{urlencode(filters)}" if filters else url
 
 

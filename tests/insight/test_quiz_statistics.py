@@ -22,7 +22,7 @@ from insight.collect import Which
 from insight.simulate import make_students, simulate_attempts
 from quizzes.actions import start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, Question, Quiz
-from quizzes.review import decide_answer
+from review.actions import decide_answer
 
 
 @pytest.fixture(autouse=True)
@@ -248,8 +248,8 @@ def test_flags_link_to_the_question_editor_and_the_bank(
     flags = [row for row in response.context["page"].flags if row.flag.slug == "pick-one"]
     assert any(row.flag.code == "distractor-unused" for row in flags)
     html = response.content.decode()
-    editor = reverse("quizzes_author:question_edit", args=[quiz.course.slug, "pick-one"])
-    bank = reverse("quizzes_bank:questions", args=[quiz.course.slug]) + "?q=pick-one"
+    editor = reverse("authoring:question_edit", args=[quiz.course.slug, "pick-one"])
+    bank = reverse("authoring:questions", args=[quiz.course.slug]) + "?q=pick-one"
     assert f'href="{editor}"' in html and f'href="{bank}"' in html
 
 
@@ -272,7 +272,7 @@ def test_the_results_page_and_the_quiz_builder_link_to_the_statistics(
 ) -> None:
     client = signed_in(course_instructor)
     results = client.get(reverse("quizzes:results", args=[quiz.course.slug, quiz.slug]))
-    builder = client.get(reverse("quizzes_bank:quiz_edit", args=[quiz.course.slug, quiz.slug]))
+    builder = client.get(reverse("authoring:quiz_edit", args=[quiz.course.slug, quiz.slug]))
 
     assert f'href="{url(quiz)}"' in results.content.decode()
     assert f'href="{url(quiz)}"' in builder.content.decode()
@@ -302,7 +302,7 @@ def test_the_needs_tagging_report_lists_questions_whose_facility_contradicts_the
 
     html = (
         signed_in(course_instructor)
-        .get(reverse("quizzes_bank:needs_tagging", args=[quiz.course.slug]))
+        .get(reverse("authoring:needs_tagging", args=[quiz.course.slug]))
         .content.decode()
     )
 
@@ -377,7 +377,7 @@ def test_the_bloom_suspects_cost_the_needs_tagging_report_two_or_three_queries(
 ) -> None:
     simulated(quiz, n=12)
     client = signed_in(course_instructor)
-    page = reverse("quizzes_bank:needs_tagging", args=[quiz.course.slug])
+    page = reverse("authoring:needs_tagging", args=[quiz.course.slug])
     # The report's own eleven (tests/authoring/test_coverage.py), then the course's attempts
     # fingerprint, the course's questions, and the course facilities (one aggregate)
     with django_assert_num_queries(14):
