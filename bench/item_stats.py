@@ -12,6 +12,7 @@ faster than reading its data. Target: the page in under 1 s.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -87,7 +88,9 @@ def build(n_questions: int, n_attempts: int) -> tuple[object, object]:
     students = make_students("bench-student", n_attempts)
     started = time.perf_counter()
     simulate_attempts(quiz, students, questions, seed=12)
-    print(f"wrote {n_attempts:,} attempts of {n_questions} questions in {time.perf_counter() - started:.1f} s")
+    print(
+        f"wrote {n_attempts:,} attempts of {n_questions} questions in {time.perf_counter() - started:.1f} s"
+    )
     return quiz, instructor
 
 
@@ -110,9 +113,17 @@ def main() -> None:
         client.force_login(instructor)  # type: ignore[arg-type]
         url = reverse("insight:quiz", args=["bench-course", "big"])
 
+        cpu: dict[str, list[float]] = {}
+
         def timed(fn: object) -> float:
-            started = time.perf_counter()
+            """Wall time in ms; the process's CPU time goes to `cpu` (SQLite runs in this
+            process, so it counts the database's work too: what the page costs on a machine
+            that is not shared)."""
+            started, started_cpu = time.perf_counter(), time.process_time()
             fn()  # type: ignore[operator]
+            cpu.setdefault(getattr(fn, "__name__", "?"), []).append(
+                1000 * (time.process_time() - started_cpu)
+            )
             return 1000 * (time.perf_counter() - started)
 
         def load() -> None:
@@ -131,12 +142,19 @@ def main() -> None:
         warm_ms = [timed(warm) for _ in range(args.runs * 4)]
         page = client.get(url).context["page"]
         print(f"attempts counted: {page.analysis.attempts:,}; alpha {page.analysis.test.alpha:.3f}")
-        print(f"baseline, the answers query alone: {summary(baseline)}")
-        print(f"statistics page, cold:             {summary(cold_ms)}")
-        print(f"statistics page, cached:           {summary(warm_ms)}")
-        worst = max(cold_ms)
-        verdict = "met" if worst < TARGET_MS else "MISSED"
-        print(f"target: every cold page under {TARGET_MS:.0f} ms: {verdict} (slowest {worst:.0f} ms)")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print("                                    wall time                          CPU time")
+        for label, name, ms in (
+            ("baseline, the answers query alone", "load", baseline),
+            ("statistics page, cold", "cold", cold_ms),
+            ("statistics page, cached", "warm", warm_ms),
+        ):
+            print(f"{label:34s}  {summary(ms)}    {summary(cpu[name])}")
+        for label, ms in (("wall", cold_ms), ("CPU", cpu["cold"])):
+            verdict = "met" if max(ms) < TARGET_MS else "MISSED"
+            print(
+                f"target, every cold page under {TARGET_MS:.0f} ms ({label} time): {verdict} (slowest {max(ms):.0f} ms)"
+            )
 
 
 if __name__ == "__main__":
