@@ -384,3 +384,21 @@ def test_the_bloom_suspects_cost_the_needs_tagging_report_two_or_three_queries(
         client.get(page)
     with django_assert_num_queries(13):  # the facilities cached
         client.get(page)
+
+
+@pytest.mark.django_db
+def test_any_save_of_an_attempt_starts_a_new_cache_generation(
+    course_instructor: User, quiz: Quiz, django_assert_num_queries: Any
+) -> None:
+    """A re-grade or a decision that leaves every total as it was still saves the attempt:
+    the fingerprint cannot see it, the generation can."""
+    simulated(quiz, n=12)
+    client = signed_in(course_instructor)
+    client.get(url(quiz))
+    with django_assert_num_queries(9):  # cached
+        client.get(url(quiz))
+
+    Attempt.objects.order_by("pk").first().save()  # type: ignore[union-attr]
+
+    with django_assert_num_queries(12):  # the analysis again (the course's facilities cached)
+        client.get(url(quiz))
