@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from insight.simulate import make_students, simulate_attempts
 from quizzes.models import Answer, Quiz
 from tests.browser.conftest import screenshot
+from tests.browser.test_phone_widths import WIDE_ELEMENTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,3 +53,16 @@ def test_an_instructor_opens_the_statistics_and_follows_a_flag_to_the_question(
 
     page.wait_for_url("**/author/courses/demo-course/questions/pick-one/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pick one")
+
+
+def test_the_statistics_page_fits_a_phone(phone, quiz: Quiz, course_instructor: User) -> None:
+    questions = [i.question for i in quiz.items.select_related("question__current")]
+    simulate_attempts(quiz, make_students("class", 20), questions, seed=6)
+    log_in(phone, course_instructor.username)
+
+    response = phone.goto(f"/insight/courses/{quiz.course.slug}/quizzes/{quiz.slug}/statistics/")
+
+    assert response is not None and response.status == 200
+    wide = phone.evaluate(WIDE_ELEMENTS)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375, wide
+    screenshot(phone, "insight-statistics-phone")
