@@ -17,16 +17,17 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum, TextField
 from django.db.models.functions import Cast
+from pydantic import ValidationError
 
 from courses.models import Course
-from grading.rubric import RubricError, rubric_from_dict
+from grading.rubric import RubricError
 from insight.analysis import (
     Columns,
     CriterionInfo,
@@ -37,6 +38,7 @@ from insight.analysis import (
     analyse_columns,
 )
 from quizzes.models import Answer, Attempt, QuestionVersion, Quiz, QuizItem
+from quizzes.parts import AnswerDetail, ChoicePart, FreeTextPart, parse_detail, parse_parts
 
 CACHE_SECONDS = 24 * 60 * 60  # a changed fingerprint makes a new key; old ones just expire
 
@@ -184,7 +186,7 @@ def compute(quiz: Quiz, which: Which) -> QuizAnalysis:
     if written:
         for i, key in enumerate(zip(version_ids_, part_ids, strict=True)):
             if key in written:
-                criteria[i] = _criteria(_json(details[i]), scales.get(key, {}))
+                criteria[i] = _criteria(parse_detail(_json(details[i])), scales.get(key, {}))
     columns = Columns(
         attempt=attempt_of,
         question=question_ids[version_of].tolist(),
@@ -215,13 +217,6 @@ def _json(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _plain(part: Any) -> dict[str, Any]:
-    """A stored part as a mapping (typed parts dump themselves)."""
-    if hasattr(part, "model_dump"):
-        return dict(part.model_dump())
-    return dict(part)
-
-
 def _questions(
     versions: list[tuple[Any, ...]], position: Mapping[int, int]
 ) -> tuple[
@@ -230,35 +225,37 @@ def _questions(
     dict[tuple[int, str], dict[str, tuple[list[float], float]]],
 ]:
     """Each question as its latest answered version shows it (options of earlier versions kept,
-    so an option someone chose before an edit is still counted), in the quiz's order."""
+    so an option someone chose before an edit is still counted), in the quiz's order. The
+    stored parts are typed here (quizzes.parts.parse_parts); a version whose parts no longer
+    parse is left out of the per-part figures, not out of the question's."""
     kinds: dict[tuple[int, str], str] = {}
     scales: dict[tuple[int, str], dict[str, tuple[list[float], float]]] = {}
     latest: dict[int, tuple[str, str, int]] = {}
-    parts: dict[int, dict[str, dict[str, Any]]] = {}
+    parts: dict[int, dict[str, _PartDraft]] = {}
     for pk, qid, slug, title, bloom, raw_parts in versions:
         latest[qid] = (slug, title, bloom)
-        for raw in raw_parts:
-            part = _plain(raw)
-            kinds[pk, part["id"]] = part["kind"]
-            entry = parts.setdefault(qid, {}).setdefault(
-                part["id"], {"options": {}, "criteria": {}}
-            )
-            entry["kind"], entry["prompt"] = part["kind"], part.get("prompt", "")
-            for option in part.get("options") or ():
-                entry["options"][option["id"]] = OptionInfo(
-                    str(option["id"]), str(option.get("text", "")), bool(option.get("correct"))
-                )
-            if part["kind"] == "free_text":
+        try:
+            typed = parse_parts(raw_parts)
+        except ValidationError:
+            continue
+        for part in typed:
+            kinds[pk, part.id] = part.kind
+            draft = parts.setdefault(qid, {}).setdefault(part.id, _PartDraft())
+            draft.kind, draft.prompt = part.kind, part.prompt
+            if isinstance(part, ChoicePart):
+                for option in part.options:
+                    draft.options[option.id] = OptionInfo(option.id, option.text, option.correct)
+            if isinstance(part, FreeTextPart):
                 try:
-                    rubric = rubric_from_dict(part.get("rubric"))
+                    rubric = part.rubric_model
                 except RubricError:
                     continue
-                scales[pk, part["id"]] = {
+                scales[pk, part.id] = {
                     c.id: ([lv.points for lv in c.levels], max(lv.points for lv in c.levels))
                     for c in rubric.criteria
                 }
                 for c in rubric.criteria:
-                    entry["criteria"][c.id] = CriterionInfo(c.id, c.title)
+                    draft.criteria[c.id] = CriterionInfo(c.id, c.title)
     questions = [
         QuestionInfo(
             id=qid,
@@ -268,12 +265,12 @@ def _questions(
             parts=tuple(
                 PartInfo(
                     pid,
-                    p["kind"],
-                    p["prompt"],
-                    tuple(p["options"].values()),
-                    tuple(p["criteria"].values()),
+                    d.kind,
+                    d.prompt,
+                    tuple(d.options.values()),
+                    tuple(d.criteria.values()),
                 )
-                for pid, p in parts.get(qid, {}).items()
+                for pid, d in parts.get(qid, {}).items()
             ),
         )
         for qid, (slug, title, bloom) in latest.items()
@@ -282,19 +279,26 @@ def _questions(
     return questions, kinds, scales
 
 
+@dataclass
+class _PartDraft:
+    kind: str = ""
+    prompt: str = ""
+    options: dict[str, OptionInfo] = field(default_factory=dict)
+    criteria: dict[str, CriterionInfo] = field(default_factory=dict)
+
+
 def _criteria(
-    detail: Mapping[str, Any], scale: Mapping[str, tuple[list[float], float]]
+    detail: AnswerDetail, scale: Mapping[str, tuple[list[float], float]]
 ) -> tuple[tuple[str, float, float], ...]:
     """(criterion, points, max) of a graded written answer: a person's levels win."""
-    human = detail.get("human") or {}
     out = []
-    for c in detail.get("criteria") or ():
-        cid = str(c.get("criterion", ""))
-        levels, top = scale.get(cid, ([], float(c.get("max_points") or 0)))
-        points = float(c.get("points") or 0)
-        if cid in human and 0 <= int(human[cid]) < len(levels):
-            points = float(levels[int(human[cid])])
-        out.append((cid, points, float(top)))
+    for c in detail.criteria:
+        levels, top = scale.get(c.criterion, ([], c.max_points))
+        points = c.points
+        level = detail.human.get(c.criterion)
+        if level is not None and 0 <= level < len(levels):
+            points = levels[level]
+        out.append((c.criterion, float(points), float(top)))
     return tuple(out)
 
 

@@ -19,9 +19,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from grading.rubric import rubric_from_dict
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
-from quizzes.parts import part_points
+from quizzes.parts import ChoicePart, FreeTextPart, Part
 
 BATCH = 2000
 
@@ -33,29 +32,23 @@ def make_students(prefix: str, n: int) -> list[User]:
     return list(User.objects.filter(username__startswith=f"{prefix}-").order_by("pk"))
 
 
-def _plain(part: Any) -> dict[str, Any]:
-    return dict(part.model_dump()) if hasattr(part, "model_dump") else dict(part)
-
-
 def _answer(
-    part: dict[str, Any], right: bool, rng: random.Random
+    part: Part, right: bool, rng: random.Random
 ) -> tuple[dict[str, Any], float, dict[str, Any]]:
     """(response, points, detail) of one simulated part."""
-    top = part_points(part)
-    kind = part["kind"]
-    if kind in ("single", "true_false", "multiple"):
-        keys = [o["id"] for o in part["options"] if o.get("correct")]
-        wrong = [o["id"] for o in part["options"] if not o.get("correct")]
+    top = part.max_points
+    if isinstance(part, ChoicePart):
+        keys = [o.id for o in part.options if o.correct]
+        wrong = [o.id for o in part.options if not o.correct]
         if right or not wrong:
             selected = keys
         else:
             # The first distractor draws half the wrong answers, the others share the rest.
             selected = [wrong[0] if rng.random() < 0.5 else rng.choice(wrong)]
         return {"selected": selected}, top if right else 0.0, {"correct": right}
-    if kind == "free_text":
-        rubric = rubric_from_dict(part["rubric"])
+    if isinstance(part, FreeTextPart):
         criteria: list[dict[str, Any]] = []
-        for c in rubric.criteria:
+        for c in part.rubric_model.criteria:
             level = len(c.levels) - 1 if right else rng.randrange(len(c.levels))
             criteria.append(
                 {
@@ -92,13 +85,12 @@ def simulate_attempts(
             score = top = 0.0
             for q in questions:
                 assert q.current is not None
-                for raw in q.current.parts:
-                    part = _plain(raw)
+                for part in q.current.typed_parts:
                     p = 1 / (1 + math.exp(-(ability + 0.3 * (number - 1) - difficulty[q.pk])))
                     response, points, detail = _answer(part, rng.random() < p, rng)
                     plan.append((q, part, response, points, detail))
                     score += points
-                    top += part_points(part)
+                    top += part.max_points
             started = now - timedelta(minutes=rng.randrange(60, 6000))
             attempts.append(
                 Attempt(
@@ -131,11 +123,11 @@ def simulate_attempts(
     answers = [
         Answer(
             item=by_key[attempt.pk, q.current_id],
-            part_id=part["id"],
+            part_id=part.id,
             response=response,
             status=Answer.Status.GRADED,
             points=points,
-            max_points=part_points(part),
+            max_points=part.max_points,
             detail=detail,
         )
         for attempt, plan in zip(attempts, plans, strict=True)
