@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("review.urls")),
     path("author/", include("authoring.urls")),
+    path("insight/", include("insight.urls")),
 ]
