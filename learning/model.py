@@ -214,9 +214,13 @@ class Learner:
 
 
 def replay(graph: Graph, observations: Iterable[Observation]) -> Learner:
-    """A learner fed `observations` in time order (ties keep the order given)."""
+    """A learner fed `observations` in time order. Evidence of one moment (one attempt's) is
+    simultaneous: it is fed prerequisites first (the graph's order), so that the result never
+    depends on the order rows come back from the database, and a dependant's prior already
+    knows what the same attempt said of its prerequisites."""
+    rank = {c: i for i, c in enumerate(graph.order)}
     learner = Learner(graph)
-    for obs in sorted(observations, key=lambda o: o.at):
+    for obs in sorted(observations, key=lambda o: (o.at, rank.get(o.concept, len(rank)))):
         learner.observe(obs)
     return learner
 

@@ -82,3 +82,12 @@ def test_replay_is_in_time_order_whatever_order_the_evidence_comes_in() -> None:
     obs = answers(1, [1, 0, 1, 1, 0])
 
     assert replay(CHAIN, obs).states[1].theta == replay(CHAIN, obs[::-1]).states[1].theta
+
+
+def test_one_moments_evidence_is_fed_prerequisites_first_whatever_its_order() -> None:
+    obs = [Observation(3, 3, 0.0, T0), Observation(2, 1, 0.0, T0), Observation(1, 1, 0.0, T0)]
+
+    a, b = replay(CHAIN, obs), replay(CHAIN, obs[::-1])
+
+    assert a.states[3].theta == b.states[3].theta
+    assert a.states[3].theta < replay(CHAIN, [obs[0]]).states[3].theta  # weak prerequisites
