@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
@@ -27,6 +28,7 @@ __all__ = [
     "FUZZY_MIN_RATIO",
     "NEGATING_VERBS",
     "NEGATION_CUES",
+    "QUANTIFIERS",
     "STOP_WORDS",
     "SYNONYMS",
     "AnswerIndex",
@@ -146,6 +148,11 @@ STOP_WORDS = _wordset(
     toward towards during against"""
 )
 
+# Words kept inside a phrasing although they are function words or negation cues.
+QUANTIFIERS = _wordset(
+    "nothing anything something everything nobody anybody somebody everybody none"
+)
+
 _NOT_AFTER_ARTICLE = _wordset(
     """and or nor is are was were has have had does did do will would can could to in on at of
     with not but then than so because should must may might also both be"""
@@ -164,7 +171,9 @@ _stemmer = snowballstemmer.stemmer("english")
 
 
 # Near-synonyms of general English, matched as one word (on both sides). Domain terms are not
-# here on purpose: a rubric lists those as alternative phrasings of its key ideas.
+# here on purpose: a rubric lists those as alternative phrasings of its key ideas. Only words
+# that mean the same in every context: not cost/price (the price of a product is not the cost of
+# training it), end/finish, put/place, connect/join, damage/broken.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("additional", "extra"),
     ("require", "need", "necessary"),
@@ -174,7 +183,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("large", "big", "huge", "enormous"),
     ("small", "little", "tiny"),
     ("start", "begin", "commence"),
-    ("end", "finish"),
     ("make", "create", "produce"),
     ("use", "utilize", "utilise", "employ"),
     ("change", "modify", "alter", "update"),
@@ -196,15 +204,11 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("method", "approach", "technique"),
     ("goal", "aim", "objective"),
     ("copy", "duplicate"),
-    ("cost", "price", "expense"),
-    ("connect", "attach", "join"),
-    ("damage", "broken"),
     ("similar", "alike"),
     ("different", "distinct"),
     ("entire", "whole"),
     ("each", "every"),
     ("call", "invoke"),
-    ("put", "place"),
     ("swap", "exchange"),
 )
 
@@ -219,15 +223,40 @@ for _group in SYNONYMS:
         _CANONICAL[_raw_stem(_word)] = _raw_stem(_group[0])
 
 
+# Words whose lemma would change their meaning in a definition ("left" is a side, not "leave";
+# "better" is a comparison, not "good"; "data" and "media" are used as singulars).
+_KEEP_FORM = _wordset(
+    """left better best worse worst less least more most data media lying lay found saw felt
+    rose bore ground wound"""
+)
+
+
+@lru_cache(maxsize=65536)
+def _lemma(word: str) -> str:
+    """The dictionary form of an irregular word (ran -> run, taught -> teach, children -> child)
+    from simplemma's English lexicon; other words are left to the stemmer."""
+    if len(word) < 3 or not word.isalpha() or word in _KEEP_FORM or word in STOP_WORDS:
+        return word
+    lemma = simplemma.lemmatize(word, lang="en")
+    if not isinstance(lemma, str) or not lemma.isalpha():
+        return word
+    return lemma.lower()
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball English stem of a lower-case word, near-synonyms folded together.
+    """Snowball English stem of a lower-case word's lemma, near-synonyms folded together.
 
     Numbers are kept as they are.
     """
     if not word or word[0].isdigit():
         return word
     s = _raw_stem(word)
+    lemma = _lemma(word)
+    if lemma != word:
+        ls = _raw_stem(lemma)
+        if ls != s:
+            s = ls
     return _CANONICAL.get(s, s)
 
 
@@ -561,6 +590,15 @@ def compile_phrase(text: str, *, strict_clauses: bool = False) -> Phrase:
                 words.append(toks.words[i])
                 polarity.append(_requirement(toks, i))
                 kept.append(i)
+    # quantifiers change what a phrasing says ("almost nothing but the prompt" is not "almost
+    # anything in the prompt"): inside a phrasing they are words to find like any other
+    for i in range(len(toks)):
+        if toks.words[i] in QUANTIFIERS and toks.stems[i] not in stems and kept:
+            stems.append(toks.stems[i])
+            words.append(toks.words[i])
+            polarity.append(EITHER)
+            kept.append(i)
+    kept.sort()
     if NEGATIVE in polarity:
         polarity = [NEGATIVE if x == NEGATIVE else EITHER for x in polarity]
     n_tokens = len(toks)
