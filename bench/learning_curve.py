@@ -48,6 +48,7 @@ from grading.rubric import Rubric  # noqa: E402
 
 Row = dict[str, Any]
 FOLDS = 3
+MOHLER_MODES = ("derived", "written")
 
 
 def _fold(answer_id: str, k: int = FOLDS) -> int:
@@ -189,7 +190,7 @@ def mohler(data_dir: Path, sizes: list[int], seeds: int) -> None:
         return float(a["gold"]) / 5.0
 
     figures: dict[str, dict[tuple[str, int], float]] = {}
-    for mode in ("derived", "written"):
+    for mode in MOHLER_MODES:
         tasks = []
         for qid, rows in sorted(by_q.items()):
             q = questions[qid]
@@ -264,7 +265,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", choices=("mohler", "beetle", "speed"))
     ap.add_argument("--sizes", default="0,10,25,50")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--mohler-mode", choices=("derived", "written"), action="append")
+    ap.add_argument("--rubric-weight", type=float, help="grading.pick.RUBRIC_WEIGHT (tuning)")
+    ap.add_argument("--unsure-bonus", type=float, help="grading.pick.UNSURE_BONUS (tuning)")
     args = ap.parse_args(argv)
+    import grading.pick as gp
+
+    if args.rubric_weight is not None:
+        gp.RUBRIC_WEIGHT = args.rubric_weight
+    if args.unsure_bonus is not None:
+        gp.UNSURE_BONUS = args.unsure_bonus
+    global MOHLER_MODES
+    MOHLER_MODES = tuple(args.mohler_mode or MOHLER_MODES)
     sizes = [int(s) for s in args.sizes.split(",")]
     data_dir = Path(args.data_dir)
     if args.only in (None, "beetle"):

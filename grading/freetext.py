@@ -142,12 +142,14 @@ def compile_rubric(rubric: Rubric) -> _CompiledRubric:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _best(idea: _CompiledIdea, index: AnswerIndex) -> tuple[PhraseMatch, PhraseMatch]:
+def _best(
+    idea: _CompiledIdea, index: AnswerIndex, weights: Mapping[str, float] | None = None
+) -> tuple[PhraseMatch, PhraseMatch]:
     """(best match, best contradiction) over an idea's phrasings."""
     best: PhraseMatch | None = None
     contra: PhraseMatch | None = None
     for ph in idea.phrases:
-        m = match_phrase(ph, index)
+        m = match_phrase(ph, index, weights)
         if best is None or m.strength > best.strength:
             best = m
         if contra is None or m.contradiction > contra.contradiction:
@@ -212,6 +214,7 @@ def _grade_criterion(
     padding: bool,
     choices: Mapping[str, str | Sequence[str]] | None,
     prompt_stems: frozenset[str] = frozenset(),
+    weights: Mapping[str, float] | None = None,
 ) -> CriterionResult:
     c = cc.criterion
     levels = c.levels
@@ -228,7 +231,7 @@ def _grade_criterion(
     fuzzy_used = False
     stems = index.tokens.stems
     for idea in cc.ideas:
-        m, contra = _best(idea, index)
+        m, contra = _best(idea, index, weights)
         strengths.append(m.strength)
         if m.strength >= MATCH:
             matched.append(idea.id)
@@ -374,11 +377,15 @@ def grade(
     *,
     review_threshold: float = 0.6,
     prompt: str | None = None,
+    word_weights: Mapping[str, float] | None = None,
 ) -> GradeResult:
     """Grade one answer against a rubric (see the module docstring and docs/rubrics.md).
 
     `prompt`, optional, is the text the student was shown (scenario, question, part prompt): an
-    idea found in part only in its words does not count as half an idea.
+    idea found in part only in its words raises no doubt, and an answer that only repeats it
+    earns nothing. A blank answer earns nothing. `word_weights` (stem -> factor, from
+    `text.word_weights` over the answers to the question) make a key idea's informative words
+    count more than the words every answer repeats.
     """
     compiled = compile_rubric(rubric)
     index = AnswerIndex(tokenize(answer))
@@ -401,6 +408,7 @@ def grade(
             padding=padding,
             choices=choices,
             prompt_stems=prompt_stems,
+            weights=word_weights,
         )
         for cc in compiled.criteria
     )

@@ -20,6 +20,7 @@ group at once".
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Hashable, Sequence
 from typing import TypeVar
@@ -37,6 +38,7 @@ GROUP_SIMILARITY = 0.6
 MAX_CANDIDATES = 1500  # answers considered as picks (all answers still count for coverage)
 RUBRIC_WEIGHT = 0.2  # share of the similarity that comes from the rubric's grade
 UNSURE_BONUS = 0.5  # gain multiplied by up to 1 + this for answers the rubric is unsure about
+STRATEGY = "kmeans"
 
 Id = TypeVar("Id", bound=Hashable)
 _PUNCT = re.compile(r"[^\w]+")
@@ -114,6 +116,61 @@ def group_answers(texts: Sequence[str], threshold: float = GROUP_SIMILARITY) -> 
     return groups
 
 
+def _coverage_picks(sim: np.ndarray, weight: np.ndarray, unsure: np.ndarray, n: int) -> list[int]:
+    """Greedy facility location: each pick most raises the weighted coverage of all answers."""
+    m = len(weight)
+    cand = list(range(m)) if m <= MAX_CANDIDATES else list(range(0, m, -(-m // MAX_CANDIDATES)))
+    covered = np.zeros(m)
+    picked: list[int] = []
+    chosen = np.zeros(m, dtype=bool)
+    multiplier = 1.0 + UNSURE_BONUS * unsure
+    for _ in range(n):
+        gains = (np.clip(sim[cand] - covered[None, :], 0.0, None) @ weight) * multiplier[cand]
+        gains[chosen[cand]] = -1.0
+        best = int(np.argmax(gains))  # first maximum: the earlier answer wins ties
+        if gains[best] < 0:
+            break
+        u = cand[best]
+        picked.append(u)
+        chosen[u] = True
+        covered = np.maximum(covered, sim[u])
+    if len(picked) < n:  # very many wordings: fill up with the rest, in order
+        picked.extend(u for u in range(m) if not chosen[u])
+    return picked[:n]
+
+
+def _kmeans_picks(
+    vecs: np.ndarray, frac: np.ndarray | None, weight: np.ndarray, n: int
+) -> list[int]:
+    """Medoids of n k-means clusters (duplicates weigh their count): the picks follow where
+    the answers are, so a person's grades of them are a fair sample; biggest cluster first."""
+    from sklearn.cluster import KMeans
+
+    x = vecs
+    if frac is not None:
+        x = np.hstack(
+            [vecs * math.sqrt(1 - RUBRIC_WEIGHT), frac[:, None] * math.sqrt(RUBRIC_WEIGHT)]
+        )
+    m = len(weight)
+    if n >= m:
+        return sorted(range(m), key=lambda u: (-weight[u], u))
+    km = KMeans(n_clusters=n, n_init=4, random_state=0)
+    labels = km.fit_predict(x, sample_weight=weight)
+    out: list[tuple[float, int]] = []
+    for c in range(n):
+        members = np.flatnonzero(labels == c)
+        if not len(members):
+            continue
+        d = ((x[members] - km.cluster_centers_[c]) ** 2).sum(axis=1)
+        medoid = int(members[int(np.argmin(d))])
+        out.append((-float(weight[members].sum()), medoid))
+    picked = [u for _, u in sorted(out)]
+    if len(picked) < n:
+        chosen = set(picked)
+        picked.extend(u for u in range(m) if u not in chosen)
+    return picked[:n]
+
+
 def pick_for_grading(
     answers: Sequence[tuple[Id, str]],
     n: int,
@@ -134,30 +191,18 @@ def pick_for_grading(
     vecs = _vectors([texts[i] for i in reps])
     sim = vecs @ vecs.T
     unsure = np.zeros(len(reps))
+    frac = np.zeros(len(reps))
     if rubric is not None:
         results = [grade(rubric, texts[i], prompt=question) for i in reps]
         frac = np.asarray([r.fraction for r in results])
         sim = (1 - RUBRIC_WEIGHT) * sim + RUBRIC_WEIGHT * (1 - np.abs(frac[:, None] - frac[None]))
         unsure = np.asarray([1.0 - r.confidence for r in results])
-    # candidates: every wording, or an even spread of them when there are very many
-    m = len(reps)
-    cand = list(range(m)) if m <= MAX_CANDIDATES else list(range(0, m, -(-m // MAX_CANDIDATES)))
-    covered = np.zeros(m)
-    picked: list[int] = []
-    chosen = np.zeros(m, dtype=bool)
-    multiplier = 1.0 + UNSURE_BONUS * unsure
-    for _ in range(min(n, m)):
-        gains = (np.clip(sim[cand] - covered[None, :], 0.0, None) @ weight) * multiplier[cand]
-        gains[chosen[cand]] = -1.0
-        best = int(np.argmax(gains))  # first maximum: the earlier answer wins ties
-        if gains[best] < 0:
-            break
-        u = cand[best]
-        picked.append(u)
-        chosen[u] = True
-        covered = np.maximum(covered, sim[u])
-    if len(picked) < min(n, m):  # very many wordings: fill up with the rest, in order
-        picked.extend(u for u in range(m) if not chosen[u])
+    if STRATEGY == "kmeans":
+        picked = _kmeans_picks(
+            vecs, frac if rubric is not None else None, weight, min(n, len(reps))
+        )
+    else:
+        picked = _coverage_picks(sim, weight, unsure, min(n, len(reps)))
     out = [ids[reps[u]] for u in picked[:n]]
     if len(out) < n:  # more asked than distinct wordings: duplicates, then blanks
         used = set(out)

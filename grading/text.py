@@ -14,8 +14,9 @@ the polarity it has in the phrasing. Misconceptions match inside one clause (com
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,6 +40,7 @@ __all__ = [
     "match_phrase",
     "stem",
     "tokenize",
+    "word_weights",
 ]
 
 FUZZY_MIN_RATIO = 85.0  # rapidfuzz ratio (0..100) for a misspelling to count
@@ -418,7 +420,13 @@ def _clauses(words: list[str], gaps: list[int]) -> tuple[list[int], list[int], l
     return block, clause, strict
 
 
+@lru_cache(maxsize=2048)
 def tokenize(text: str) -> Tokens:
+    """Tokens of a text (cached: the learned grader reads an answer the rubric grader just read)."""
+    return _tokenize(text)
+
+
+def _tokenize(text: str) -> Tokens:
     starts: list[int] = []
     ends: list[int] = []
     words: list[str] = []
@@ -740,7 +748,32 @@ def _share(
     return main + 0.5 * (full - main)
 
 
-def match_phrase(phrase: Phrase, index: AnswerIndex) -> PhraseMatch:
+def word_weights(texts: Iterable[str]) -> dict[str, float]:
+    """How informative each content stem of some texts is: 0.5 for a stem in every text up to
+    1.5 for a stem in one text only (a normalised inverse document frequency).
+
+    Pass the answers to a question (and, if you like, the course's text) and give the result
+    to `freetext.grade(..., word_weights=...)`: a key idea then needs its informative words, not
+    only the names and topic words every answer repeats. Stems not in the mapping weigh 1.
+    """
+    df: dict[str, int] = {}
+    n = 0
+    for t in texts:
+        n += 1
+        toks = tokenize(t)
+        for s in {s for s, c in zip(toks.stems, toks.content, strict=True) if c}:
+            df[s] = df.get(s, 0) + 1
+    if n < 2:
+        return {}
+    top = math.log(1 + n)
+    return {s: round(0.5 + math.log((1 + n) / (1 + d)) / top, 4) for s, d in df.items()}
+
+
+def match_phrase(
+    phrase: Phrase, index: AnswerIndex, weights: Mapping[str, float] | None = None
+) -> PhraseMatch:
+    """Best match of a phrasing in an answer; `weights` (stem -> factor, see `word_weights`)
+    scale the phrasing's words."""
     if not phrase.stems:
         return NO_MATCH
     hits = _hits(phrase, index)
@@ -752,7 +785,10 @@ def match_phrase(phrase: Phrase, index: AnswerIndex) -> PhraseMatch:
         limit, home = toks.clause_strict, None
     else:
         limit, home = toks.block, toks.clause
-    return _best_window(hits, phrase.weights, phrase.window, limit, phrase.clauses, home, negative)
+    pw = phrase.weights
+    if weights:
+        pw = tuple(w * weights.get(st, 1.0) for st, w in zip(phrase.stems, pw, strict=True))
+    return _best_window(hits, pw, phrase.window, limit, phrase.clauses, home, negative)
 
 
 def content_stems(texts: Iterable[str]) -> frozenset[str]:

@@ -116,3 +116,23 @@ def test_a_word_that_changes_the_meaning_stays_inside_a_phrasing() -> None:
         "idea-0"
         in grade(rubric, "It gets almost nothing but the prompt.").criteria[0].matched_ideas
     )
+
+
+def test_words_every_answer_uses_weigh_less_than_informative_ones() -> None:
+    from grading.text import word_weights
+
+    rubric = two_idea_rubric([["GPT reads Claude's prompt"], ["something else entirely"]])
+    answers = [
+        "GPT and Claude write a prompt.",
+        "Claude gives GPT a prompt to answer.",
+        "GPT answers the prompt Claude wrote.",
+        "The prompt from Claude goes to GPT.",
+        "GPT reads Claude's prompt and replies.",
+    ]
+    weights = word_weights(answers)
+    # names that every answer repeats are not evidence of the idea by themselves
+    assert weights["gpt"] < weights["read"]
+    assert "idea-0" in grade(rubric, answers[0]).criteria[0].matched_ideas
+    res = grade(rubric, answers[0], word_weights=weights)
+    assert "idea-0" not in res.criteria[0].matched_ideas
+    assert "idea-0" in grade(rubric, answers[4], word_weights=weights).criteria[0].matched_ideas
