@@ -78,48 +78,84 @@ def _phrases(toks: Tokens, drop: frozenset[str]) -> list[tuple[str, frozenset[st
             merged.append([i for i in seg if toks.words[i] not in _LIST_WORDS])
     out: list[tuple[str, frozenset[str], bool]] = []
     for seg in merged:
-        # (word as written, stem or "" for a cue/quantifier kept for its meaning)
-        kept: list[tuple[str, str]] = []
+        # (word as written, stem, kind): "c" content word, "n" negation cue or quantifier kept
+        # for its meaning, "f" function word kept for reading ("in the weights")
+        kept: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for i in seg:
             w = toks.text[toks.starts[i] : toks.ends[i]].lower()
-            if toks.cue[i] or toks.words[i] in QUANTIFIERS or toks.words[i] in _LIST_WORDS:
-                if kept or toks.words[i] not in _LIST_WORDS:
-                    kept.append((w, ""))
+            if toks.cue[i] or toks.words[i] in QUANTIFIERS:
+                kept.append((w, "", "n"))
                 continue
             st = toks.stems[i]
-            if not toks.content[i] or st in drop or st in seen:
-                continue
-            seen.add(st)
-            kept.append((toks.words[i], st))
-        while kept and not kept[-1][1]:  # a trailing cue governs nothing
-            kept.pop()
-        content = [k for k in kept if k[1]]
-        if not content:
-            continue
+            if not toks.content[i]:
+                kept.append((w, "", "f"))
+            elif st not in drop and st not in seen:
+                seen.add(st)
+                kept.append((toks.words[i], st, "c"))
         for piece in _split_kept(kept):
-            stems = frozenset(st for _, st in piece if st)
+            piece = _trim(piece)
+            stems = frozenset(st for _, st, kind in piece if kind == "c")
             if stems:
-                negated = any(not st and w not in _LIST_WORDS for w, st in piece)
-                out.append((" ".join(w for w, _ in piece), stems, negated))
+                negated = any(kind == "n" for _, _, kind in piece)
+                out.append((" ".join(w for w, _, _ in piece), stems, negated))
     return out
 
 
-def _split_kept(kept: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """Cut an idea of more than MAX_PHRASE_WORDS content words into even pieces."""
-    n = sum(1 for _, st in kept if st)
+_PREPOSITIONS = frozenset(
+    re.findall(
+        r"\w+",
+        """of for in on at by from with about into onto over under during within via per
+        between among through across along toward towards against after before""",
+    )
+)
+
+
+def _trim(piece: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Without function words at either end, and without a cue at the end (it governs
+    nothing)."""
+    start, end = 0, len(piece)
+    while start < end and piece[start][2] == "f":
+        start += 1
+    while end > start and piece[end - 1][2] != "c":
+        end -= 1
+    return piece[start:end]
+
+
+def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """Cut an idea of more than MAX_PHRASE_WORDS content words before prepositions ("freezes
+    the facts in the weights | at training time"), or evenly when there is none to cut at."""
+    n = sum(1 for _, _, kind in kept if kind == "c")
     if n <= MAX_PHRASE_WORDS:
         return [kept]
-    size = math.ceil(n / math.ceil(n / MAX_PHRASE_WORDS))
-    pieces: list[list[tuple[str, str]]] = [[]]
-    count = 0
-    for w, st in kept:
-        if st and count == size:
+    pieces: list[list[tuple[str, str, str]]] = [[]]
+    count, left = 0, n
+    for w, st, kind in kept:
+        if (
+            kind == "f"
+            and w in _PREPOSITIONS
+            and count >= 2
+            and left >= 2
+            and count + left > MAX_PHRASE_WORDS
+        ):
             pieces.append([])
             count = 0
-        pieces[-1].append((w, st))
-        count += 1 if st else 0
-    return pieces
+        pieces[-1].append((w, st, kind))
+        if kind == "c":
+            count += 1
+            left -= 1
+    if all(sum(1 for x in p if x[2] == "c") <= MAX_PHRASE_WORDS for p in pieces):
+        return pieces
+    size = math.ceil(n / math.ceil(n / MAX_PHRASE_WORDS))
+    even: list[list[tuple[str, str, str]]] = [[]]
+    count = 0
+    for item in kept:
+        if item[2] == "c" and count == size:
+            even.append([])
+            count = 0
+        even[-1].append(item)
+        count += 1 if item[2] == "c" else 0
+    return even
 
 
 def _propose(question: str, model_answers: Sequence[str]) -> list[tuple[str, _Idea]]:

@@ -48,14 +48,14 @@ def test_key_ideas_are_whole_phrases_of_a_clause() -> None:
         "Why does retrieval keep answers current?",
         ["Retrieval reads the newest documents, so no retraining is needed."],
     )
-    assert [p for _, p, _ in ideas] == [["reads newest documents"], ["no retraining needed"]]
+    assert [p for _, p, _ in ideas] == [["reads the newest documents"], ["no retraining is needed"]]
 
 
 def test_derived_criteria_are_named_by_what_they_assess() -> None:
     rubric = rubric_from_model_answers(QUESTION, [MODEL])
     (c,) = rubric.criteria
     assert c.title.startswith("States: ")
-    assert "sentence" not in c.title and "no additional training run needed" in c.title
+    assert "sentence" not in c.title and "no additional training run is needed" in c.title
     # the top level needs most of the model answer's ideas, not 60 % of them
     assert c.min_ideas_needed()[-1] == round(0.75 * len(c.key_ideas)) > 0.6 * len(c.key_ideas)
 
@@ -86,3 +86,21 @@ def test_a_model_answer_of_several_sentences_gives_several_criteria() -> None:
 def test_a_model_answer_made_only_of_question_words_still_gives_key_ideas() -> None:
     rubric = rubric_from_model_answers("What are salt and pepper?", ["salt and pepper"])
     assert grade(rubric, "pepper and salt").score == rubric.max_score
+
+
+def test_key_ideas_read_as_phrases_not_word_fragments() -> None:
+    rubric = rubric_from_model_answers(
+        "Why can a fine-tuned assistant quote outdated prices?",
+        [
+            "Fine-tuning freezes the facts in the weights at training time. Between runs the "
+            "figures go stale, and every change needs another costly training run."
+        ],
+    )
+    phrasings = [p for c in rubric.criteria for k in c.key_ideas for p in k.phrasings]
+    # every phrasing starts and ends with a content word and keeps the words that join them
+    assert "freezes the facts" in phrasings
+    for p in phrasings:
+        assert p.split()[0] not in {"the", "in", "at", "of", "and"}
+        assert p.split()[-1] not in {"the", "in", "at", "of", "and", "not", "no"}
+    assert len(rubric.criteria) == 2
+    assert all(c.title.startswith("Gives the reason: ") for c in rubric.criteria)
