@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
@@ -145,6 +146,7 @@ def _kmeans_picks(
     """Medoids of n k-means clusters (duplicates weigh their count): the picks follow where
     the answers are, so a person's grades of them are a fair sample; biggest cluster first."""
     from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
 
     x = vecs
     if frac is not None:
@@ -155,7 +157,9 @@ def _kmeans_picks(
     if n >= m:
         return sorted(range(m), key=lambda u: (-weight[u], u))
     km = KMeans(n_clusters=n, n_init=4, random_state=0)
-    labels = km.fit_predict(x, sample_weight=weight)
+    with warnings.catch_warnings():  # answers with the same words: fewer clusters than asked
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        labels = km.fit_predict(x, sample_weight=weight)
     out: list[tuple[float, int]] = []
     for c in range(n):
         members = np.flatnonzero(labels == c)
