@@ -679,8 +679,94 @@ RuleFormSet = cast(
 )
 
 
+class BlueprintForm(forms.Form):
+    """A blueprint: a concepts x Bloom-levels grid of counts, one number field per cell
+    (`blueprint-<concept slug>-<level>`). Each non-zero cell becomes a draw rule on that concept
+    at that level, after the rules typed in the rule rows; the grid starts empty each time. A
+    cell asking more than the bank's published questions there is refused, naming the cell."""
+
+    prefix = "blueprint"
+
+    def __init__(self, choices: CourseChoices, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+        self.levels = list(BloomLevel)
+        self.bank = bank_by_cell(choices.course)
+        self.cells: dict[str, tuple[Concept, BloomLevel]] = {}
+        for concept in self.concepts:
+            for level in self.levels:
+                name = f"{concept.slug}-{int(level)}"
+                self.cells[name] = (concept, level)
+                self.fields[name] = forms.IntegerField(
+                    label=f"{concept.title} at {level.label}",
+                    required=False,
+                    min_value=0,
+                    max_value=MAX_DRAW_COUNT,
+                    widget=forms.NumberInput(attrs={"min": 0, "size": 3, "class": "cell"}),
+                )
+
+    @cached_property
+    def concepts(self) -> list[Concept]:
+        """By chapter, then title (as the concept choices group them)."""
+        order = {ch.pk: n for n, ch in enumerate(self.choices.chapters)}
+        return sorted(self.choices.concepts, key=lambda c: (order.get(c.chapter_id, 0), c.title))
+
+    def rows(self) -> list[tuple[Concept, list[tuple[forms.BoundField, int]]]]:
+        """Per concept: each level's field and how many published questions the bank has."""
+        return [
+            (
+                concept,
+                [
+                    (self[f"{concept.slug}-{int(level)}"], self.bank.get((concept.pk, level), 0))
+                    for level in self.levels
+                ],
+            )
+            for concept in self.concepts
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, (concept, level) in self.cells.items():
+            wanted = data.get(name) or 0
+            have = self.bank.get((concept.pk, level), 0)
+            if wanted and wanted > have:
+                where = f"{concept.title} at {level.label}"
+                self.add_error(
+                    name,
+                    f"{where}: asks {wanted}, but no published question is there."
+                    if not have
+                    else f"{where}: asks {wanted}, but the bank has only {have} published "
+                    f"question{'' if have == 1 else 's'} there.",
+                )
+        return data
+
+    def specs(self) -> list[RuleSpec]:
+        """The non-zero cells as draw rules, concept by concept, lowest level first."""
+        data = self.cleaned_data
+        return [
+            RuleSpec(count=data[f"{c.slug}-{int(level)}"], concept=c, bloom=int(level))
+            for c in self.concepts
+            for level in self.levels
+            if data.get(f"{c.slug}-{int(level)}")
+        ]
+
+
+def bank_by_cell(course: Course) -> dict[tuple[int, int], int]:
+    """Published questions of the course per (concept id, Bloom level), one query: the same
+    filters as a draw rule on a concept and a level (quizzes.actions.rule_queryset)."""
+    rows = (
+        Question.objects.filter(
+            course=course, status=Question.Status.PUBLISHED, current__isnull=False
+        )
+        .values_list("concepts__id", "current__bloom")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {(concept, bloom): n for concept, bloom, n in rows if concept is not None}
+
+
 class QuizBuilder:
-    """The three forms of the quiz editor, validated together."""
+    """The four forms of the quiz editor, validated together."""
 
     def __init__(
         self,
@@ -702,6 +788,7 @@ class QuizBuilder:
         self.rules = RuleFormSet(
             data=data, choices=choices, initial=[RuleForm.initial_of(r) for r in rules or []]
         )
+        self.blueprint = BlueprintForm(choices, data=data)
         if data is None:
             for form, spec in zip(self.rules.forms, rules or [], strict=False):
                 form.matches = count_matches(choices.course, spec)
@@ -714,13 +801,50 @@ class QuizBuilder:
             form.fixed_ids = {q.pk for q in fixed}
         self.rules.fixed_ids = {q.pk for q in fixed}
         rules_ok = self.rules.is_valid()
+        blueprint_ok = self.blueprint.is_valid()
+        if rules_ok and blueprint_ok and self.blueprint.specs():
+            blueprint_ok = self._blueprint_fits({q.pk for q in fixed})
         settings_ok = self._review_ok() and settings_ok
-        if settings_ok and fixed_ok and rules_ok and not fixed and not self.rules.specs():
+        if (
+            settings_ok
+            and fixed_ok
+            and rules_ok
+            and blueprint_ok
+            and not fixed
+            and not self.specs()
+        ):
             self.settings.add_error(
                 None, "A quiz needs fixed questions or draw rules: add at least one."
             )
             return False
-        return settings_ok and fixed_ok and rules_ok
+        return settings_ok and fixed_ok and rules_ok and blueprint_ok
+
+    def _blueprint_fits(self, fixed_ids: set[int]) -> bool:
+        """The blueprint's cells, the rule rows and the fixed questions together: each cell fits
+        the bank alone, but they may still compete with the rows (or the fixed questions)."""
+        quiz = Quiz(course=self.settings.choices.course)
+        rules = [spec.as_rule(quiz) for spec in self.specs()]
+        short = draw.shortfall(rule_pools(quiz, rules, fixed_ids))
+        if short is None:
+            return True
+        rows = len(self.rules.specs())
+        names = [
+            f"rule {i + 1}" if i < rows else self._cell_name(self.specs()[i]) for i in short.rules
+        ]
+        fixed = " that are not fixed questions of this quiz" if fixed_ids else ""
+        match = "question matches" if short.available == 1 else "questions match"
+        self.blueprint.add_error(
+            None,
+            f"{', '.join(names)} together draw {short.wanted} questions, but only "
+            f"{short.available} published {match} them{fixed}, and no question is drawn "
+            "twice. Lower a count.",
+        )
+        return False
+
+    @staticmethod
+    def _cell_name(spec: RuleSpec) -> str:
+        title = spec.concept.title if spec.concept else ""
+        return f"{title} at {BloomLevel(spec.bloom).label}" if spec.bloom else title
 
     def _review_ok(self) -> bool:
         """Decide the review options: the preset chosen, or the table when "Custom" is chosen
@@ -767,7 +891,8 @@ class QuizBuilder:
         return list(self.fixed.cleaned_data["ordered"])
 
     def specs(self) -> list[RuleSpec]:
-        return self.rules.specs()
+        """The rule rows, then the blueprint's cells."""
+        return self.rules.specs() + self.blueprint.specs()
 
 
 class RuleCountForm(RuleForm):
