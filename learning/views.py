@@ -29,6 +29,7 @@ from learning.forms import SORTS, ClassTableForm, PracticeForm, RetentionForm
 from learning.guide import Guide, guide_for
 from learning.model import BANDS, LEVELS
 from learning.models import Mastery, PracticeItem
+from quizzes.feedback import part_feedback
 from quizzes.forms import ItemForm
 from quizzes.models import Answer, AttemptItem
 from quizzes.visibility import Shown
@@ -135,8 +136,6 @@ def _shown_item(item: PracticeItem) -> AttemptItem:
 
 def _feedback(item: PracticeItem) -> list[dict[str, Any]]:
     """The quiz result page's own feedback, with everything shown: practice is not graded."""
-    from quizzes.views import _part_feedback  # the quiz result page's feedback builder
-
     shown = Shown(marks=True, correctness=True, feedback=True, right_answers=True)
     stand_in = _shown_item(item)
     entries = []
@@ -152,7 +151,7 @@ def _feedback(item: PracticeItem) -> list[dict[str, Any]]:
             detail=stored.get("detail", {}),
         )
         response = part.response(answer.response)
-        entries.append({"part": part, "feedback": _part_feedback(part, answer, response, shown)})
+        entries.append({"part": part, "feedback": part_feedback(part, answer, response, shown)})
     return entries
 
 

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from courses.bloom import BloomLevel
+from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem
+from quizzes.parts import FreeTextPart, Part, Response, TextResponse, rubric_of
 from quizzes.visibility import NOTHING, Shown, moment_of
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
@@ -88,3 +90,54 @@ def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[Any]]) -> Br
         by_bloom=[bloom[k] for k in sorted(bloom)],
         by_concept=sorted(concept.values(), key=lambda s: s.label),
     )
+
+
+def part_feedback(
+    part: Part, answer: Answer | None, response: Response, shown: Shown
+) -> dict[str, Any]:
+    """What the review options allow of one answered part (built only with correctness): the
+    student's answer marked right or wrong with its points; option feedback and rubric levels
+    with `shown.feedback`; the right options, matches and order with `shown.right_answers`.
+    Only what is allowed is put in, so the template cannot show more (each kind decides its
+    own, in quizzes/parts.py)."""
+    out: dict[str, Any] = {
+        "points": answer.points if answer else 0,
+        "max_points": answer.max_points if answer else None,
+        "status": answer.status if answer else None,
+        **part.feedback(response, shown),
+    }
+    if isinstance(part, FreeTextPart) and shown.feedback:
+        out.update(free_text_feedback(answer))
+    return out
+
+
+def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
+    """Per-criterion grade and the student's words that earned it, once the grade is final."""
+    if answer is None or answer.status != Answer.Status.GRADED:
+        return {}
+    detail = answer.typed_detail
+    rubric = rubric_of(answer.item, answer.part_id)
+    by_id = {c.id: c for c in rubric.criteria}
+    criteria = []
+    for number, c in enumerate(detail.criteria, start=1):
+        criterion = by_id.get(c.criterion)
+        level = detail.human.get(c.criterion, c.level)
+        criteria.append(
+            {
+                "number": number,
+                "title": c.title,
+                "level": level,
+                "descriptor": criterion.levels[level].descriptor if criterion else c.descriptor,
+                "points": criterion.levels[level].points if criterion else c.points,
+                "max_points": c.max_points,
+                "missed": c.missed,
+                "has_evidence": bool(c.evidence),
+            }
+        )
+    text = TextResponse.read(answer.response).text
+    return {
+        "criteria": criteria,
+        "highlighted": highlight(text, [c.evidence for c in detail.criteria]),
+        "reviewed": answer.reviewed_by_id is not None,
+        "comment": answer.comment,
+    }
