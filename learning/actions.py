@@ -9,8 +9,10 @@ the `recompute_mastery` command, so they can never disagree.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, Model
 from fsrs import Card
 
 from courses.models import Concept, Prerequisite
@@ -143,12 +145,7 @@ def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
     ]
     changed = [r for r in rows if stored.get(r.concept_id) != tuple(getattr(r, f) for f in fields)]
     if changed:
-        Mastery.objects.bulk_create(
-            changed,
-            update_conflicts=True,
-            unique_fields=["student", "concept"],
-            update_fields=fields,
-        )
+        upsert(Mastery, changed, ["student_id", "course_id", "concept_id", *fields], fields)
     gone = set(stored) - {r.concept_id for r in rows}
     if gone:
         Mastery.objects.filter(
@@ -174,17 +171,39 @@ def _write_cards(student_id: int, course_id: int, cards: dict[int, Card]) -> Non
         if stored.get(concept) != (data := card.to_dict())
     ]
     if changed:
-        ReviewCard.objects.bulk_create(
+        upsert(
+            ReviewCard,
             changed,
-            update_conflicts=True,
-            unique_fields=["student", "concept"],
-            update_fields=["card", "due"],
+            ["student_id", "course_id", "concept_id", "card", "due"],
+            ["card", "due"],
         )
     gone = set(stored) - set(cards)
     if gone:
         ReviewCard.objects.filter(
             student_id=student_id, course_id=course_id, concept_id__in=gone
         ).delete()
+
+
+def upsert(model: type[Model], rows: list[Any], columns: list[str], update: list[str]) -> None:
+    """Insert `rows` or, when the (student, concept) row exists, update its `update` columns: one
+    `INSERT … ON CONFLICT (student_id, concept_id) DO UPDATE` statement run for every row
+    (`executemany`), the syntax SQLite and PostgreSQL share. Values are prepared by each field
+    for the connection (JSON, time zones), as the ORM would; the model instances are only
+    carriers, so nothing of `bulk_create`'s per-object work (pre-save, returning ids) is done."""
+    meta = model._meta
+    fields = [cast(Field[Any, Any], meta.get_field(c)) for c in columns]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('student_id')}, {quote('concept_id')}) DO UPDATE SET "
+        + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
+    )
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def recompute_course(course_id: int) -> int:
