@@ -64,9 +64,28 @@ def schedule(
     return cards
 
 
+def slip_margin(retention: float) -> float:
+    """The recall probability above which a wrong answer is read as a slip: halfway between the
+    desired retention and certainty (0.95 at 0.9)."""
+    return (1 + retention) / 2
+
+
 def review(sched: Scheduler, cards: dict[int, Card], graph: Graph, event: ReviewEvent) -> None:
-    card = cards.get(event.concept) or Card(card_id=event.concept, due=event.at)
+    """Review the event's card. A graded answer is not a self-rating: a student who remembers
+    still gets a question wrong now and then (a slip, a misread option), and FSRS reads Again
+    as "forgot", collapsing the stability and raising the difficulty for good. So a wrong answer
+    while the card's recall probability is still above `slip_margin` (well before it is due,
+    where a lapse is unlikely; P(lapse | wrong) = (1-R) / ((1-R) + R x slip rate)) is rated Hard,
+    and brings nothing forward; at or after its due time, it is a lapse (Again)."""
+    existing = cards.get(event.concept)
+    card = existing or Card(card_id=event.concept, due=event.at)
     rating = rating_for(event.score)
+    if (
+        rating == Rating.Again
+        and existing is not None
+        and sched.get_card_retrievability(existing, event.at) > slip_margin(sched.desired_retention)
+    ):
+        rating = Rating.Hard
     cards[event.concept], _log = sched.review_card(card, rating, event.at)
     if rating == Rating.Again:
         soon = event.at + BRING_FORWARD

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Rating
 
 from learning.model import Graph
-from learning.schedule import BRING_FORWARD, ReviewEvent, group_events, rating_for, schedule
+from learning.schedule import (
+    BRING_FORWARD,
+    ReviewEvent,
+    group_events,
+    rating_for,
+    schedule,
+    scheduler,
+)
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 GRAPH = Graph([1, 2, 3], [(1, 2), (1, 3)])  # 2 and 3 build on 1
@@ -33,11 +40,11 @@ def test_good_reviews_push_the_next_review_further_out() -> None:
 
 
 def test_a_failed_prerequisite_brings_its_dependants_reviews_forward() -> None:
-    learned = [
-        ReviewEvent(c, 1.0, T0 + timedelta(days=d)) for d in (0, 1, 4, 12) for c in (1, 2, 3)
+    learned = [ReviewEvent(1, 1.0, T0 + timedelta(days=d)) for d in (0, 1, 4, 12)] + [
+        ReviewEvent(c, 1.0, T0 + timedelta(days=d)) for d in (0, 1, 4, 12, 30) for c in (2, 3)
     ]
     before = schedule(GRAPH, learned)
-    fail_at = T0 + timedelta(days=13)
+    fail_at = before[1].due  # failed when it was due: a lapse, not a slip
     after = schedule(GRAPH, [*learned, ReviewEvent(1, 0.0, fail_at)])
 
     assert before[2].due > fail_at + BRING_FORWARD
@@ -56,3 +63,26 @@ def test_one_event_per_concept_and_attempt_with_the_mean_score() -> None:
     )
 
     assert sorted((e.concept, e.score) for e in events) == [(1, 0.5), (1, 1.0), (2, 1.0)]
+
+
+LEARNED = [ReviewEvent(c, 1.0, T0 + timedelta(days=d)) for d in (0, 2, 7, 20) for c in (1, 2, 3)]
+
+
+def test_a_wrong_answer_long_before_the_card_is_due_counts_as_a_slip_not_a_lapse() -> None:
+    before = schedule(GRAPH, LEARNED)
+    early = T0 + timedelta(days=21)  # a day after a good review: recall still near certain
+    assert scheduler().get_card_retrievability(before[1], early) > 0.95
+
+    after = schedule(GRAPH, [*LEARNED, ReviewEvent(1, 0.0, early)])
+
+    assert (after[1].stability or 0) >= (before[1].stability or 0) > 0
+    assert after[2].due == before[2].due  # no bring-forward: nothing was forgotten
+
+
+def test_a_wrong_answer_when_the_card_is_due_is_a_lapse() -> None:
+    before = schedule(GRAPH, LEARNED)
+    due = before[1].due
+
+    after = schedule(GRAPH, [*LEARNED, ReviewEvent(1, 0.0, due)])
+
+    assert (after[1].stability or 0) < (before[1].stability or 0) / 2
