@@ -145,7 +145,7 @@ def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
     ]
     changed = [r for r in rows if stored.get(r.concept_id) != tuple(getattr(r, f) for f in fields)]
     if changed:
-        upsert(Mastery, changed, ["student_id", "course_id", "concept_id", *fields], fields)
+        upsert(Mastery, changed, ["student", "course", "concept", *fields], fields)
     gone = set(stored) - {r.concept_id for r in rows}
     if gone:
         Mastery.objects.filter(
@@ -174,7 +174,7 @@ def _write_cards(student_id: int, course_id: int, cards: dict[int, Card]) -> Non
         upsert(
             ReviewCard,
             changed,
-            ["student_id", "course_id", "concept_id", "card", "due"],
+            ["student", "course", "concept", "card", "due"],
             ["card", "due"],
         )
     gone = set(stored) - set(cards)
