@@ -25,7 +25,7 @@ from courses.history import diff, record_change
 from courses.models import SLUG_MAX, Concept, Course, Tag, max_length
 from grading.base import get_grader
 from grading.derive import rubric_from_model_answers
-from grading.rubric import rubric_from_dict, rubric_to_dict
+from grading.rubric import Criterion, Rubric
 from quizzes.content import ContentSaved, store_content
 from quizzes.highlight import highlight
 from quizzes.models import AttemptItem, Question, QuestionVersion
@@ -212,10 +212,9 @@ def duplicate_question(question: Question, user: AnyUser) -> Question:
 # The rubric editor's helpers: nothing here is saved
 
 
-def propose_criteria(question_text: str, model_answers: Sequence[str]) -> list[dict[str, Any]]:
+def propose_criteria(question_text: str, model_answers: Sequence[str]) -> tuple[Criterion, ...]:
     """Criteria proposed from the model answers (docs/rubrics.md, "Derived rubrics")."""
-    rubric = rubric_from_model_answers(question_text, model_answers)
-    return list(rubric_to_dict(rubric)["criteria"])
+    return rubric_from_model_answers(question_text, model_answers).criteria
 
 
 @dataclass
@@ -240,13 +239,12 @@ def review_threshold(course: Course) -> float:
 
 def try_answer(
     course: Course,
-    rubric_data: Mapping[str, Any],
+    rubric: Rubric,
     answer: str,
     choices: Mapping[str, list[str]] | None,
 ) -> TryResult:
     """Grade `answer` with the offline grader at the course's review threshold (never the chat
     model: this runs as the author types)."""
-    rubric = rubric_from_dict(rubric_data)
     grader = get_grader("keyword", review_threshold=review_threshold(course))
     result = grader.grade(rubric, answer, dict(choices) if choices else None)
     criteria = []

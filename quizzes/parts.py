@@ -45,6 +45,7 @@ __all__ = [
     "Checker",
     "ChoicePart",
     "ChoiceResponse",
+    "CriterionSpec",
     "FormContext",
     "FreeTextPart",
     "MatchingPart",
@@ -55,6 +56,7 @@ __all__ = [
     "OrderingResponse",
     "Part",
     "Response",
+    "RubricSpec",
     "SinglePart",
     "TextResponse",
     "TrueFalsePart",
@@ -666,10 +668,65 @@ class OrderingPart(_PartBase):
         }
 
 
+class _RubricModel(BaseModel):
+    # Every stored key is kept (`as_json` gives back what was read): grading.rubric's checker,
+    # not these classes, decides what a rubric may hold.
+    model_config = ConfigDict(extra="allow")
+
+
+class KeyIdeaSpec(_RubricModel):
+    id: str = ""
+    phrasings: list[str] = Field(default_factory=list)
+
+
+class MisconceptionSpec(_RubricModel):
+    id: str = ""
+    phrasings: list[str] = Field(default_factory=list)
+    effect: str = "cap"
+    level: int = 0
+    points: int | float = 0
+
+
+class ArguesForSpec(_RubricModel):
+    part: str = ""
+    option: str = ""
+
+
+class LevelSpec(_RubricModel):
+    points: int | float = 0
+    descriptor: str = ""
+    min_ideas: int | None = None
+
+
+class CriterionSpec(_RubricModel):
+    id: str = ""
+    title: str = ""
+    looks_for: str = ""
+    argues_for: ArguesForSpec | None = None
+    key_ideas: list[KeyIdeaSpec] = Field(default_factory=list)
+    misconceptions: list[MisconceptionSpec] = Field(default_factory=list)
+    levels: list[LevelSpec] = Field(default_factory=list)
+
+
+class RubricSpec(_RubricModel):
+    """A free-text part's rubric as stored (docs/rubrics.md), typed. `grading()` gives the pure
+    grader's frozen dataclasses (`grading.rubric.Rubric`), checked by its rules."""
+
+    model_answers: list[str] = Field(default_factory=list)
+    criteria: list[CriterionSpec] = Field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """Back to the stored mapping (the storage boundary): what was read, nothing added."""
+        return self.model_dump(exclude_unset=True, mode="json")
+
+    def grading(self) -> Rubric:
+        """grading.rubric's `Rubric` (RubricError when the rubric breaks its rules)."""
+        return rubric_from_dict(self.as_json())
+
+
 class FreeTextPart(_PartBase):
     kind: Literal["free_text"] = "free_text"
-    # The rubric as stored (grading/rubric.py's format); `rubric_model` is the typed one.
-    rubric: dict[str, Any] = Field(default_factory=dict)
+    rubric: RubricSpec = Field(default_factory=RubricSpec)
     response_type: ClassVar[type[_Model]] = TextResponse
 
     @classmethod
@@ -684,7 +741,7 @@ class FreeTextPart(_PartBase):
 
     @cached_property
     def rubric_model(self) -> Rubric:
-        return rubric_from_dict(self.rubric)
+        return self.rubric.grading()
 
     @property
     def max_points(self) -> float:
