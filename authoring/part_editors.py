@@ -30,6 +30,7 @@ from quizzes.parts import (
     MatchingPart,
     OrderingPart,
     Part,
+    RawJSON,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -103,8 +104,8 @@ class PartDraft(TypedDict):
     try_choices: dict[int, str]  # choice part index -> option id
 
 
-# The content-file mapping the checker reads (quizzes.content.check_question): JSON.
-Content = dict[str, Any]
+# The content-file mapping the checker reads (quizzes.content.check_question): JSON, unchecked.
+Content = RawJSON
 
 DRAFT_LISTS = ("options", "pairs", "distractors", "items", "rubric")
 

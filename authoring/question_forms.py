@@ -46,7 +46,7 @@ from courses.tagpaths import TagChoices
 from grading.rubric import Criterion
 from quizzes.content import check_question
 from quizzes.models import PART_KINDS, Question, QuestionVersion
-from quizzes.parts import Part, parse_parts
+from quizzes.parts import Part, RawJSON, StoredJSON, parse_parts
 
 KINDS = (*PART_KINDS, "scenario")  # what ?kind= may ask for: a part kind, or a scenario
 MAX_ENTRIES = 60  # per list: more rows than any question needs, fewer than a flood
@@ -339,7 +339,7 @@ class PartsEditor:
         self.errors: dict[str, list[str]] = {}
         # The checked parts in canonical content form: the JSON a version stores (the storage
         # boundary, `QuestionVersion.parts`); `typed_parts` reads them as `quizzes.parts` types.
-        self.parts: list[dict[str, Any]] = []
+        self.parts: list[StoredJSON] = []
         self.message = ""
 
     @classmethod
@@ -449,7 +449,7 @@ class PartsEditor:
 
     # ------------------------------------------------------------------ checking
 
-    def content(self) -> list[dict[str, Any]]:
+    def content(self) -> list[RawJSON]:
         """The parts in content-file form: what the one checker (quizzes.content) reads."""
         return [content_of(p) for p in self.draft]
 

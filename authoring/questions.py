@@ -36,6 +36,7 @@ from courses.history import history_rows
 from courses.models import Course
 from quizzes.access import access_question_for_author
 from quizzes.content import ContentSaved
+from quizzes.entries import PartEntry
 from quizzes.forms import ItemForm
 from quizzes.models import (
     KIND_LABELS,
@@ -373,7 +374,7 @@ def _student_view(
             "version": version,
             "unsaved": unsaved,
             "form": ItemForm(item, {}),
-            "entries": [{"part": p} for p in version.typed_parts],
+            "entries": [PartEntry(part=p) for p in version.typed_parts],
         },
     )
 

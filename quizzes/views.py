@@ -28,6 +28,14 @@ from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
+from quizzes.entries import (
+    CriterionGrade,
+    Feedback,
+    FreeTextGrade,
+    ItemEntry,
+    PartEntry,
+    SummaryRow,
+)
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.highlight import highlight
@@ -132,7 +140,7 @@ def _item_context(
     shown: Shown | None = None,
     *,
     answering: bool = True,
-) -> dict[str, Any]:
+) -> ItemEntry:
     """One question with what may be shown of it: `shown` on the result page; on the attempt
     page, the matrix's "during" row once the question is checked. The answer form is built
     only where the page shows its inputs (`answering`)."""
@@ -144,42 +152,38 @@ def _item_context(
         answer = answers.get(part.id)
         response = part.response(answer.response if answer else None)
         answered = answered and part.is_answered(response)
-        entry: dict[str, Any] = {"part": part, "answer": answer}
-        if shown.correctness:
-            entry["feedback"] = _part_feedback(part, answer, response, shown)
-        parts.append(entry)
-    return {
-        "item": item,
-        "form": form or (ItemForm(item, answers) if answering else None),
-        "parts": parts,
-        "show_feedback": shown.feedback,
-        "answered": answered,
-    }
+        feedback = _part_feedback(part, answer, response, shown) if shown.correctness else None
+        parts.append(PartEntry(part=part, answer=answer, feedback=feedback))
+    return ItemEntry(
+        item=item,
+        form=form or (ItemForm(item, answers) if answering else None),
+        parts=parts,
+        show_feedback=shown.feedback,
+        answered=answered,
+    )
 
 
-def _part_feedback(
-    part: Part, answer: Answer | None, response: Response, shown: Shown
-) -> dict[str, Any]:
+def _part_feedback(part: Part, answer: Answer | None, response: Response, shown: Shown) -> Feedback:
     """What the review options allow of one answered part (built only with correctness): the
     student's answer marked right or wrong with its points; option feedback and rubric levels
     with `shown.feedback`; the right options, matches and order with `shown.right_answers`.
     Only what is allowed is put in, so the template cannot show more (each kind decides its
     own, in quizzes/parts.py)."""
-    out: dict[str, Any] = {
-        "points": answer.points if answer else 0,
-        "max_points": answer.max_points if answer else None,
-        "status": answer.status if answer else None,
-        **part.feedback(response, shown),
-    }
-    if isinstance(part, FreeTextPart) and shown.feedback:
-        out.update(free_text_feedback(answer))
-    return out
+    return Feedback(
+        points=answer.points if answer else 0,
+        max_points=answer.max_points if answer else None,
+        status=answer.status if answer else None,
+        part=part.feedback(response, shown),
+        grade=free_text_grade(answer)
+        if isinstance(part, FreeTextPart) and shown.feedback
+        else None,
+    )
 
 
-def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
+def free_text_grade(answer: Answer | None) -> FreeTextGrade | None:
     """Per-criterion grade and the student's words that earned it, once the grade is final."""
     if answer is None or answer.status != Answer.Status.GRADED:
-        return {}
+        return None
     detail = answer.typed_detail
     rubric = rubric_of(answer.item, answer.part_id)
     by_id = {c.id: c for c in rubric.criteria}
@@ -188,24 +192,24 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
         criterion = by_id.get(c.criterion)
         level = detail.human.get(c.criterion, c.level)
         criteria.append(
-            {
-                "number": number,
-                "title": c.title,
-                "level": level,
-                "descriptor": criterion.levels[level].descriptor if criterion else c.descriptor,
-                "points": criterion.levels[level].points if criterion else c.points,
-                "max_points": c.max_points,
-                "missed": c.missed,
-                "has_evidence": bool(c.evidence),
-            }
+            CriterionGrade(
+                number=number,
+                title=c.title,
+                level=level,
+                descriptor=criterion.levels[level].descriptor if criterion else c.descriptor,
+                points=criterion.levels[level].points if criterion else c.points,
+                max_points=c.max_points,
+                missed=c.missed,
+                has_evidence=bool(c.evidence),
+            )
         )
     text = TextResponse.read(answer.response).text
-    return {
-        "criteria": criteria,
-        "highlighted": highlight(text, [c.evidence for c in detail.criteria]),
-        "reviewed": answer.reviewed_by_id is not None,
-        "comment": answer.comment,
-    }
+    return FreeTextGrade(
+        criteria=criteria,
+        highlighted=highlight(text, [c.evidence for c in detail.criteria]),
+        reviewed=answer.reviewed_by_id is not None,
+        comment=answer.comment,
+    )
 
 
 @login_required
@@ -232,7 +236,7 @@ def _over_url(attempt: Attempt) -> str:
 def _attempt_page(
     request: HttpRequest,
     attempt: Attempt,
-    entries: list[dict[str, Any]],
+    entries: list[ItemEntry],
     position: int | None,
     count: int,
     status: int = 200,
@@ -448,7 +452,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
     for item in _items(attempt):
         answers = {a.part_id: a.response for a in item.answers.all()}
         done = [p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts]
-        rows.append({"item": item, "answered": all(done), "partly": any(done) and not all(done)})
+        rows.append(SummaryRow(item=item, answered=all(done), partly=any(done) and not all(done)))
     return render(
         request,
         "quizzes/summary.html",
@@ -457,7 +461,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
             "rows": rows,
-            "unanswered": sum(1 for r in rows if not r["answered"]),
+            "unanswered": sum(1 for r in rows if not r.answered),
         },
     )
 
