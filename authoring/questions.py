@@ -170,7 +170,8 @@ def _editor_post(
     if index is not None and not 0 <= index < len(parts.draft):
         index = None
     if op.verb == "try":
-        tries = {index: _try(course, parts, index)} if index is not None else {}
+        stem = str(form["stem"].value() or "")
+        tries = {index: _try(course, parts, index, stem)} if index is not None else {}
         if htmx and index is not None:
             row = parts.rows(tries)[index]
             return render(request, f"{row['template']}#try-result", {"part": row})
@@ -228,7 +229,7 @@ def _derive(request: HttpRequest, parts: PartsEditor, index: int) -> None:
     parts.start_from_model_answers(index, actions.propose_criteria(question_text, answers))
 
 
-def _try(course: Course, parts: PartsEditor, index: int) -> TryOutcome:
+def _try(course: Course, parts: PartsEditor, index: int, stem: str) -> TryOutcome:
     """The grade of the part's sample answer, or why the rubric as typed cannot grade it."""
     part = parts.draft[index]
     editor = editor_of(part)
@@ -250,8 +251,11 @@ def _try(course: Course, parts: PartsEditor, index: int) -> TryOutcome:
         option = part["try_choices"].get(ref.index)
         if option and option in {o["id"] for o in ref.options}:
             choices[ref.id] = [option]
+    question = f"{stem}\n{part['prompt']}"
     return TryOutcome(
-        result=actions.try_answer(course, typed.rubric_model, part["try_answer"], choices or None)
+        result=actions.try_answer(
+            course, typed.rubric_model, part["try_answer"], choices or None, question=question
+        )
     )
 
 

@@ -36,6 +36,7 @@ from quizzes.entries import (
     PartEntry,
     SummaryRow,
 )
+from quizzes.extensions import quiz_instructor_links
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.highlight import highlight
@@ -586,5 +587,12 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
     if request.GET.get("format") == "csv":
         return _results_csv(quiz, rows)
     return render(
-        request, "quizzes/results.html", {"quiz": quiz, "course": quiz.course, "rows": rows}
+        request,
+        "quizzes/results.html",
+        {
+            "quiz": quiz,
+            "course": quiz.course,
+            "rows": rows,
+            "instructor_links": quiz_instructor_links(quiz),
+        },
     )
