@@ -18,7 +18,7 @@ from django.utils import dateformat, timezone
 from grading import draw, scoring
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz
 from quizzes.parts import AnswerDetail, Part, Response
-from quizzes.signals import free_text_awaiting
+from quizzes.signals import attempt_graded, free_text_awaiting
 
 
 class QuizError(Exception):
@@ -334,6 +334,7 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
         # Sent inside this transaction: the grading task it enqueues (review/receivers.py)
         # is seen by the worker only once the submit is committed, and never missed.
         free_text_awaiting.send(sender=Attempt, attempt=locked)
+    attempt_graded.send(sender=Attempt, attempt=locked)
     return locked
 
 

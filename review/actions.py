@@ -26,6 +26,7 @@ from quizzes.parts import (
     TextResponse,
     rubric_of,
 )
+from quizzes.signals import attempt_graded
 from review.models import GradeDecision, GradingPolicy, RegradeRun
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
@@ -139,6 +140,7 @@ def recompute_attempt(attempt: Attempt) -> Attempt:
         locked.max_score = round(sum(a.max_points or 0 for a in answers), 4)
         locked.pending_parts = sum(1 for a in answers if a.status in PENDING)
         locked.save(update_fields=["score", "max_score", "pending_parts"])
+        attempt_graded.send(sender=Attempt, attempt=locked)
     attempt.score, attempt.max_score = locked.score, locked.max_score
     attempt.pending_parts = locked.pending_parts
     return attempt

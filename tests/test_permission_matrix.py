@@ -149,11 +149,30 @@ ROWS = [
     Row("authoring:tag_delete", lambda w: ["computing"], ADMIN_ONLY),
     Row("insight:quiz", lambda w: [w.course.slug, w.quiz.slug], COURSE_STAFF_ONLY),
     Row("signup_done", lambda w: [], OPEN),
+    Row("learning:settings", lambda w: [], LOGIN),
+    Row("learning:course", lambda w: [w.course.slug], LOGIN),
+    Row("learning:practice_start", lambda w: [w.course.slug], LOGIN, "?concept=alpha"),
+    Row("learning:class", lambda w: [w.course.slug], AUTHOR),
+    Row("learning:practice_item", lambda w: [_practice(w).pk, 1], OWN_ATTEMPT),
+    Row("learning:practice_done", lambda w: [_practice(w).pk], OWN_ATTEMPT),
 ]
+
+
+def _practice(w: World) -> Any:
+    """The student's practice session (one, made on first use)."""
+    from learning.models import PracticeSession
+    from learning.practice import start_session
+
+    student = w.users["student"]
+    assert student is not None
+    return PracticeSession.objects.filter(student=student).first() or start_session(
+        student, w.course
+    )
 
 # Pages reached only by POST, or that redirect by design (checked in their own modules);
 # named here so the completeness check knows they were considered.
 NOT_GET_PAGES = {
+    "learning:practice_next",
     "quizzes:start",
     "quizzes:submit",
     "quizzes:attempt",
