@@ -27,6 +27,7 @@ from accounts.http import user_of
 from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions, review
+from quizzes.accommodations import accommodation_of, window_of
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
@@ -56,14 +57,18 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
     attempts = []
     left = None
     grade = None
+    accommodation = None
     if request.user.is_authenticated:
+        accommodation = accommodation_of(quiz, user_of(request))
         # An attempt past its deadline is submitted when seen, so the page never offers to
         # continue an attempt that is over (a closed quiz ends its attempts at closing time).
         attempts = [
             actions.finish_overdue(a, now=now)
             for a in quiz.attempts.filter(student=user_of(request)).order_by("number")
         ]
-        left = actions.attempts_left(quiz, user_of(request))
+    window = window_of(quiz, accommodation)
+    if request.user.is_authenticated:
+        left = actions.attempts_left(quiz, user_of(request), window)
         grade = _visible_grade(request, quiz, attempts, now)
     return render(
         request,
@@ -77,8 +82,10 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
             "grade": grade,
             "review_summary": review_summary(quiz.review_matrix),
-            "not_open_yet": quiz.opens_at is not None and now < quiz.opens_at,
-            "closed": quiz.closes_at is not None and now >= quiz.closes_at,
+            "window": window,
+            "accommodated": accommodation is not None,
+            "not_open_yet": window.not_open_yet(now),
+            "closed": window.closed(now),
         },
     )
 
