@@ -191,13 +191,8 @@ def set_accommodation(quiz: Quiz, student: User, terms: Terms, by: User) -> Acco
     record_change(
         by,
         quiz,
-        f"Accommodation for {student.username}: "
-        + ("removed" if accommodation is None else "set"),
-        {
-            f"{student.username}: {key}": [old[key], new[key]]
-            for key in old
-            if old[key] != new[key]
-        },
+        f"Accommodation for {student.username}: " + ("removed" if accommodation is None else "set"),
+        {f"{student.username}: {key}": [old[key], new[key]] for key in old if old[key] != new[key]},
     )
     refit_attempts(quiz, student)
     return accommodation

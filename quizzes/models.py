@@ -5,7 +5,7 @@ Builds on `courses`; cross-app foreign keys use string labels.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import review_views, views
+from quizzes import accommodation_views, review_views, views
 
 app_name = "quizzes"
 
@@ -12,6 +12,11 @@ urlpatterns = [
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/results/",
         views.results,
         name="results",
+    ),
+    path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/accommodations/",
+        accommodation_views.accommodations,
+        name="accommodations",
     ),
     path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
     path("attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),

@@ -27,8 +27,8 @@ from accounts.http import user_of
 from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions, review
-from quizzes.accommodations import accommodation_of, window_of
 from quizzes.access import access_attempt, access_quiz, access_results
+from quizzes.accommodations import accommodation_of, window_of
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight

@@ -104,9 +104,7 @@ def test_own_dates_let_a_student_start_before_the_quiz_opens_or_after_it_closes(
     quiz.opens_at = now + timedelta(days=1)
     quiz.closes_at = now + timedelta(days=2)
     quiz.save()
-    set_accommodation(
-        quiz, student, Terms(opens_at=now - timedelta(hours=1)), by=course_instructor
-    )
+    set_accommodation(quiz, student, Terms(opens_at=now - timedelta(hours=1)), by=course_instructor)
 
     assert start_attempt(quiz, student).deadline == quiz.closes_at
     with pytest.raises(QuizError, match="opens on"):
