@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import STUDENT
@@ -196,3 +196,20 @@ def set_accommodation(quiz: Quiz, student: User, terms: Terms, by: User) -> Acco
     )
     refit_attempts(quiz, student)
     return accommodation
+
+
+def closed_for_everyone_at(quiz: Quiz) -> datetime | None:
+    """When the quiz has closed for every student: its closing time, or the latest closing
+    time an accommodation gives, whichever is later (None: it never closes). The review
+    options' "after the quiz closes" starts here, so no student sees the right answers while
+    another is still allowed to write. One query, kept on the quiz object."""
+    if quiz.closes_at is None:
+        return None
+    cached = quiz.__dict__.get("_closed_for_everyone_at")
+    if cached is None:
+        latest = Accommodation.objects.filter(quiz=quiz, closes_at__gt=quiz.closes_at).aggregate(
+            latest=Max("closes_at")
+        )["latest"]
+        cached = latest or quiz.closes_at
+        quiz.__dict__["_closed_for_everyone_at"] = cached
+    return cached  # type: ignore[no-any-return]

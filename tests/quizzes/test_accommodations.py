@@ -302,3 +302,28 @@ def test_every_change_is_recorded_in_the_quizs_history_with_who_and_what(
     ]
     assert all(r.user == course_instructor for r in records)
     assert records[1].changes == {"sam: extra minutes": [0, 30]}
+
+
+# --- what others see while an accommodated student still writes -----------------------------
+
+
+def test_right_answers_shown_after_close_wait_until_every_accommodated_student_has_closed(
+    quiz: Quiz, student: User, other_student: User, course_instructor: User
+) -> None:
+    from quizzes.visibility import shown_to
+
+    now = timezone.now()
+    quiz.feedback = Quiz.Feedback.AFTER_CLOSE
+    quiz.closes_at = now + timedelta(minutes=5)
+    quiz.save()
+    done = submit_attempt(start_attempt(quiz, student))
+    set_accommodation(
+        quiz, other_student, Terms(closes_at=now + timedelta(hours=2)), by=course_instructor
+    )
+
+    after_quiz_close = now + timedelta(minutes=10)
+    after_everyone = now + timedelta(hours=3)
+    fresh = Attempt.objects.select_related("quiz__course").get(pk=done.pk)
+    assert not shown_to(student, fresh, after_quiz_close).right_answers
+    fresh = Attempt.objects.select_related("quiz__course").get(pk=done.pk)
+    assert shown_to(student, fresh, after_everyone).right_answers
