@@ -212,4 +212,4 @@ def closed_for_everyone_at(quiz: Quiz) -> datetime | None:
         )["latest"]
         cached = latest or quiz.closes_at
         quiz.__dict__["_closed_for_everyone_at"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
