@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import accommodation_views, review_views, views
+from quizzes import instructor_views, review_views, views
 
 app_name = "quizzes"
 
@@ -15,8 +15,13 @@ urlpatterns = [
     ),
     path(
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/accommodations/",
-        accommodation_views.accommodations,
+        instructor_views.accommodations,
         name="accommodations",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook.csv",
+        instructor_views.gradebook_csv,
+        name="gradebook",
     ),
     path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
     path("attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),

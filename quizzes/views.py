@@ -6,7 +6,6 @@ Every form is a real POST form; htmx only autosaves it as it changes and swaps i
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,15 +24,22 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.http import user_of
 from courses.access import access_course
-from courses.models import Concept
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.accommodations import accommodation_of, window_of
-from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
+from quizzes.feedback import (
+    PENDING,
+    Mark,
+    breakdown,
+    concepts_of_questions,
+    item_shown,
+    mark_of,
+)
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
-from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
+from quizzes.models import Answer, Attempt, AttemptItem, Quiz
 from quizzes.parts import is_answered, right_choices
+from quizzes.spreadsheet import csv_response
 from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
 
@@ -490,16 +496,14 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
     """One row per attempt, one column per question (by slug, not position: drawn and
     shuffled attempts put different questions at a position). A cell holds the points earned,
     "pending" while a written answer awaits grading, or nothing if the attempt did not draw
-    that question."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-results.csv"'
+    that question; an attempt with answers being graded has "pending" as its percent."""
     slugs: dict[str, None] = {}
     for r in rows:
         for item in r.attempt.items.all():
             slugs.setdefault(item.version.question.slug, None)
-    writer = csv.writer(response)
-    header = ["student", "attempt", "started", "submitted", "seconds", "score", "max_score"]
-    writer.writerow([*header, "percent", "pending", *(_csv_safe(slug) for slug in slugs)])
+    header = ["student", "name", "email", "attempt", "started", "submitted", "seconds"]
+    header += ["score", "max_score", "percent", "pending", *slugs]
+    lines = []
     for r in rows:
         a = r.attempt
         cells: dict[str, object] = {}
@@ -510,26 +514,23 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
                 if mark_of(answers) == "pending"
                 else round(sum(x.points or 0 for x in answers), 4)
             )
-        writer.writerow(
+        lines.append(
             [
-                _csv_safe(a.student.username),
+                a.student.username,
+                a.student.get_full_name(),
+                a.student.email,
                 a.number,
                 a.started_at.isoformat(),
                 a.submitted_at.isoformat() if a.submitted_at else "",
                 int(r.duration.total_seconds()) if r.duration else "",
                 a.score if a.score is not None else "",
                 a.max_score if a.max_score is not None else "",
-                a.percent if a.percent is not None else "",
+                "pending" if a.pending_parts else (a.percent if a.percent is not None else ""),
                 a.pending_parts,
                 *(cells.get(slug, "") for slug in slugs),
             ]
         )
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (usernames may start with + - or @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response(f"{quiz.slug}-results.csv", header, lines)
 
 
 def _problems(invalid: list[ItemForm]) -> list[str]:
@@ -619,13 +620,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt.pk)
     items = _items(attempt)
-    question_ids = {i.version.question_id for i in items}
-    concepts_of: dict[int, list[Concept]] = {}
-    links = Question.concepts.through.objects.filter(
-        question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
-    ).select_related("concept")
-    for link in links.order_by("concept__title"):
-        concepts_of.setdefault(link.question_id, []).append(link.concept)
+    concepts_of = concepts_of_questions({i.version.question_id for i in items})
     shown = shown_to(request.user, attempt)
     answers = [a for item in items for a in item.answers.all()]
     statuses = [a.status for a in answers]
@@ -713,6 +708,16 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
         rows.append(ResultRow(a, duration, per_question))
     if request.GET.get("format") == "csv":
         return _results_csv(quiz, rows)
+    # The class's sub-scores over every submitted attempt (pending answers counted apart).
+    submitted_items = [item for a in attempts if a.is_submitted for item in a.items.all()]
+    concepts_of = concepts_of_questions({i.version.question_id for i in submitted_items})
     return render(
-        request, "quizzes/results.html", {"quiz": quiz, "course": quiz.course, "rows": rows}
+        request,
+        "quizzes/results.html",
+        {
+            "quiz": quiz,
+            "course": quiz.course,
+            "rows": rows,
+            "breakdown": breakdown(submitted_items, concepts_of) if submitted_items else None,
+        },
     )

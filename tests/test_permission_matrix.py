@@ -106,6 +106,7 @@ ROWS = [
     Row("quizzes:quiz", lambda w: [w.course.slug, w.quiz.slug], OPEN),
     Row("quizzes:results", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
     Row("quizzes:accommodations", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
+    Row("quizzes:gradebook", lambda w: [w.course.slug], AUTHOR),
     Row("quizzes:my_attempts", lambda w: [], LOGIN),
     Row("quizzes:result", lambda w: [w.attempt.pk], OWN_ATTEMPT),
     Row("quizzes:time_up", lambda w: [w.attempt.pk], OWN_TIMED_OUT_ATTEMPT),

@@ -1,6 +1,6 @@
-"""The accommodations page of a quiz (its course's instructors and admins): every student of
-the course with their own terms and the attempt they are writing, a form to change one
-student's terms, and the history of those changes."""
+"""The instructor's class pages (the course's instructors and admins): a quiz's accommodations
+page — every student of the course with their own terms and the attempt they are writing, a
+form to change one student's terms, the history of those changes — and the course gradebook."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.http import user_of
+from courses.access import access_authored_course
 from courses.history import HistoryRow, field_changes, history_of
 from quizzes.access import access_results
 from quizzes.accommodation_forms import AccommodationForm
@@ -25,7 +26,9 @@ from quizzes.accommodations import (
     students_of,
     window_of,
 )
+from quizzes.gradebook import gradebook
 from quizzes.models import Accommodation, Attempt, Quiz
+from quizzes.spreadsheet import csv_response
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,11 @@ def _initial(request: HttpRequest, quiz: Quiz) -> dict[str, Any]:
     if student is None:
         return {}
     return AccommodationForm.initial_of(student, accommodation_of(quiz, student))
+
+
+@login_required
+def gradebook_csv(request: HttpRequest, course_slug: str) -> HttpResponse:
+    """The course's gradebook as CSV (quizzes.gradebook): its instructors and admins."""
+    course = access_authored_course(request.user, course_slug)
+    book = gradebook(course)
+    return csv_response(f"{course.slug}-gradebook.csv", book.header, book.lines())
