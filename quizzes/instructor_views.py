@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.http import user_of
+from accounts.zones import use_course_zone
 from courses.access import access_authored_course
 from courses.history import HistoryRow, field_changes, history_of
 from quizzes.access import access_results
@@ -42,6 +43,7 @@ class StudentRow:
 @login_required
 def accommodations(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_results(request.user, course_slug, quiz_slug)
+    use_course_zone(request, quiz.course.time_zone)  # the form reads times in it too
     students = students_of(quiz.course)
     listed = list(students)
     url = reverse("quizzes:accommodations", args=[quiz.course.slug, quiz.slug])

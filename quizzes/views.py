@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.http import user_of
+from accounts.zones import use_course_zone
 from courses.access import access_course
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
@@ -59,6 +60,7 @@ def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_quiz(course_slug, quiz_slug)
+    use_course_zone(request, quiz.course.time_zone)
     now = timezone.now()
     attempts = []
     left = None
@@ -124,6 +126,7 @@ def _visible_grade(
 @require_POST
 def start(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_quiz(course_slug, quiz_slug)
+    use_course_zone(request, quiz.course.time_zone)  # the refusal names times
     try:
         attempt = actions.start_attempt(quiz, user_of(request))
     except actions.QuizError as exc:
@@ -296,6 +299,7 @@ def _attempt_page(
 ) -> HttpResponse:
     """The attempt page: on GET, and again with the refused answers when a save is invalid."""
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    use_course_zone(request, attempt.quiz.course.time_zone)
     now = timezone.now()
     return render(
         request,
@@ -474,6 +478,7 @@ def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("quizzes:attempt", attempt.pk)
     if not attempt.timed_out:
         return redirect("quizzes:result", attempt.pk)
+    use_course_zone(request, attempt.quiz.course.time_zone)
     items = _items(attempt)
     answered = 0
     for item in items:
@@ -619,6 +624,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt.pk)
+    use_course_zone(request, attempt.quiz.course.time_zone)
     items = _items(attempt)
     concepts_of = concepts_of_questions({i.version.question_id for i in items})
     shown = shown_to(request.user, attempt)
@@ -689,6 +695,7 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
 @login_required
 def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_results(request.user, course_slug, quiz_slug)
+    use_course_zone(request, quiz.course.time_zone)
     attempts = list(
         quiz.attempts.select_related("student")
         .prefetch_related(

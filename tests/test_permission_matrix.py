@@ -141,6 +141,7 @@ ROWS = [
     Row("courses_author:tag_merge", lambda w: ["computing"], ADMIN_ONLY),
     Row("courses_author:tag_delete", lambda w: ["computing"], ADMIN_ONLY),
     Row("signup_done", lambda w: [], OPEN),
+    Row("account_settings", lambda w: [], LOGIN),
 ]
 
 # Pages reached only by POST, or that redirect by design (checked in their own modules);
