@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from quizzes.accommodations import Terms, terms_of
 from quizzes.models import (
@@ -119,6 +120,9 @@ class AccommodationForm(forms.Form):
             self.fields["extra_minutes"].help_text = "This quiz has no time limit."
         if quiz.max_attempts is None:
             self.fields["extra_attempts"].help_text = "This quiz allows unlimited attempts."
+        zone = timezone.get_current_timezone_name()
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].help_text = f"Empty: the quiz's. In {zone}."
 
     @staticmethod
     def initial_of(student: User, accommodation: Accommodation | None) -> dict[str, Any]:
