@@ -27,7 +27,7 @@ from accounts.zones import use_course_zone
 from courses.access import access_course
 from quizzes import actions, review
 from quizzes.access import access_attempt, access_quiz, access_results
-from quizzes.accommodations import accommodation_of, window_of
+from quizzes.accommodations import accommodation_of, closed_for_everyone_at, window_of
 from quizzes.feedback import (
     PENDING,
     Mark,
@@ -41,7 +41,7 @@ from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Quiz
 from quizzes.parts import is_answered, right_choices
 from quizzes.spreadsheet import csv_response
-from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
+from quizzes.visibility import EVERYTHING, Moment, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
 
 
@@ -632,6 +632,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     statuses = [a.status for a in answers]
     graded = [a for a in answers if a.status not in PENDING]
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
+    coming = next_change(attempt) if shown != EVERYTHING else None
     return render(
         request,
         "quizzes/result.html",
@@ -650,7 +651,11 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             if shown.correctness
             else [],
             "shown": shown,
-            "next_change": next_change(attempt) if shown != EVERYTHING else None,
+            "next_change": coming,
+            # "After the quiz closes" waits for the last accommodated student's own close.
+            "review_closes_at": (
+                closed_for_everyone_at(attempt.quiz) if coming == Moment.AFTER_CLOSE else None
+            ),
             "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
         },

@@ -327,3 +327,20 @@ def test_right_answers_shown_after_close_wait_until_every_accommodated_student_h
     assert not shown_to(student, fresh, after_quiz_close).right_answers
     fresh = Attempt.objects.select_related("quiz__course").get(pk=done.pk)
     assert shown_to(student, fresh, after_everyone).right_answers
+
+
+def test_the_result_page_names_when_the_quiz_closes_for_everyone(
+    client: Client, quiz: Quiz, student: User, other_student: User, course_instructor: User
+) -> None:
+    now = timezone.now()
+    quiz.feedback = Quiz.Feedback.AFTER_CLOSE
+    quiz.closes_at = now + timedelta(minutes=5)
+    quiz.save()
+    done = submit_attempt(start_attempt(quiz, student))
+    later = (now + timedelta(days=2)).replace(second=0, microsecond=0)
+    set_accommodation(quiz, other_student, Terms(closes_at=later), by=course_instructor)
+    client.force_login(student)
+
+    html = client.get(reverse("quizzes:result", args=[done.pk])).content.decode()
+
+    assert f'<time datetime="{later.isoformat()}">' in html
