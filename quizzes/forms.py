@@ -171,6 +171,7 @@ HEADER_PLACES = {
     "author": "courses_author:home",
     "review_queue": "quizzes:review_queue",
     "admin": "admin:index",
+    "settings": "account_settings",
 }
 LOG_OUT = "logout"
 NAV_CHOICES = ("save", "check", "next", "previous", "review")
