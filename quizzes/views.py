@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.http import user_of
 from accounts.zones import use_course_zone
 from courses.access import access_course
-from quizzes import actions, review
+from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.accommodations import accommodation_of, closed_for_everyone_at, window_of
 from quizzes.feedback import (
@@ -39,7 +39,7 @@ from quizzes.feedback import (
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Quiz
-from quizzes.parts import is_answered, right_choices
+from quizzes.parts import is_answered, right_choices, rubric_of
 from quizzes.spreadsheet import csv_response
 from quizzes.visibility import EVERYTHING, Moment, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
@@ -241,7 +241,7 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
     if answer is None or answer.status != Answer.Status.GRADED:
         return {}
     human = answer.detail.get("human") or {}
-    rubric = review.rubric_of(answer.item, answer.part_id)
+    rubric = rubric_of(answer.item, answer.part_id)
     by_id = {c.id: c for c in rubric.criteria}
     criteria = []
     for number, c in enumerate(answer.detail.get("criteria", []), start=1):

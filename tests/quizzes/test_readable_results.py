@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Attempt, GradingPolicy, Quiz
+from quizzes.models import Attempt, Quiz
+from review.models import GradingPolicy
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0009_grading_policy_without_semantic'),
+        ('quizzes', '0010_review_models_move_to_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
