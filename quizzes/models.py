@@ -392,17 +392,6 @@ class Accommodation(models.Model):
     def __str__(self) -> str:
         return f"{self.quiz}: {self.student}"
 
-    @property
-    def is_empty(self) -> bool:
-        """Nothing different from the quiz: such a row is deleted rather than kept."""
-        return (
-            not self.extra_minutes
-            and self.time_factor == 1
-            and not self.extra_attempts
-            and self.opens_at is None
-            and self.closes_at is None
-        )
-
 
 class AttemptItem(models.Model):
     """One question of an attempt: the version shown and its stored option order."""
