@@ -109,3 +109,16 @@ def test_a_course_zone_must_be_a_real_zone() -> None:
 
     with pytest.raises(ValidationError, match="Not a time zone name"):
         course.full_clean()
+
+
+def test_the_settings_page_runs_a_fixed_number_of_queries(
+    client: Client, student: User, django_assert_num_queries: object
+) -> None:
+    set_time_zone(student, "Asia/Tokyo")
+    client.force_login(student)
+
+    # session, user, the profile's zone, the header's permissions (the user's, the groups'): 5
+    with django_assert_num_queries(5):  # type: ignore[operator]
+        response = client.get(reverse("account_settings"))
+
+    assert 'value="Asia/Tokyo" selected' in response.content.decode()
