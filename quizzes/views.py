@@ -28,6 +28,7 @@ from courses.access import access_course
 from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.accommodations import accommodation_of, closed_for_everyone_at, window_of
+from quizzes.extensions import quiz_instructor_links
 from quizzes.feedback import (
     PENDING,
     Mark,
@@ -606,5 +607,6 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
             "course": quiz.course,
             "rows": rows,
             "breakdown": breakdown(submitted_items, concepts_of) if submitted_items else None,
+            "instructor_links": quiz_instructor_links(quiz),
         },
     )
