@@ -211,6 +211,7 @@ HEADER_PLACES = {
     "author": "authoring:home",
     "review_queue": "review:queue",
     "admin": "admin:index",
+    "settings": "account_settings",
 }
 LOG_OUT = "logout"
 NAV_CHOICES = ("save", "check", "next", "previous", "review")

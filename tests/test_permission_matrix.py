@@ -114,6 +114,8 @@ ROWS = [
     Row("quizzes:quiz_list", lambda w: [w.course.slug], OPEN),
     Row("quizzes:quiz", lambda w: [w.course.slug, w.quiz.slug], OPEN),
     Row("quizzes:results", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
+    Row("quizzes:accommodations", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
+    Row("quizzes:gradebook", lambda w: [w.course.slug], AUTHOR),
     Row("quizzes:my_attempts", lambda w: [], LOGIN),
     Row("quizzes:result", lambda w: [w.attempt.pk], OWN_ATTEMPT),
     Row("quizzes:time_up", lambda w: [w.attempt.pk], OWN_TIMED_OUT_ATTEMPT),
@@ -155,6 +157,7 @@ ROWS = [
     Row("learning:class", lambda w: [w.course.slug], AUTHOR),
     Row("learning:practice_item", lambda w: [_practice(w).pk, 1], OWN_ATTEMPT),
     Row("learning:practice_done", lambda w: [_practice(w).pk], OWN_ATTEMPT),
+    Row("account_settings", lambda w: [], LOGIN),
 ]
 
 
