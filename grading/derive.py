@@ -19,17 +19,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .rubric import Criterion, KeyIdea, Level, Rubric
-from .text import Tokens, tokenize
+from .text import QUANTIFIERS, Tokens, tokenize
 
 __all__ = ["MAX_IDEAS", "MAX_LEVELS", "propose_key_ideas", "rubric_from_model_answers"]
 
 MAX_IDEAS = 10
 MAX_LEVELS = 6  # 0..5 points
-MAX_PHRASE_WORDS = 2
-TARGET_SHARE = 0.6  # share of a model answer's ideas that a complete answer needs
+MAX_PHRASE_WORDS = 4
+TARGET_SHARE = 0.75  # share of a model answer's ideas that a complete answer needs
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 
 
@@ -42,45 +42,120 @@ class _Idea:
     first: tuple[int, int] = (0, 0)
 
 
+# Words that end an idea: a new clause starts after them. "and"/"or" only end an idea when both
+# sides hold two content words or more ("cost and time" is one idea, "... is needed, and the
+# weights stay unchanged" two).
+_CLAUSE_BREAKS = frozenset(
+    re.findall(
+        r"\w+",
+        """but so because since which while whereas although though then therefore thus hence
+        when where who whom whose unless until instead rather that""",
+    )
+)
+_LIST_WORDS = frozenset({"and", "or", "nor"})
+
+
 def _phrases(toks: Tokens, drop: frozenset[str]) -> list[tuple[str, frozenset[str], bool]]:
-    """Content phrases of a text as (phrasing, stems, negated); words in `drop` are left out."""
-    out: list[tuple[str, frozenset[str], bool]] = []
-    words: list[str] = []
-    stems: list[str] = []
-    cue = ""
-
-    def flush() -> None:
-        nonlocal cue
-        if stems:
-            # long runs are cut into pieces of at most MAX_PHRASE_WORDS words
-            for i in range(0, len(words), MAX_PHRASE_WORDS):
-                w = words[i : i + MAX_PHRASE_WORDS]
-                s = stems[i : i + MAX_PHRASE_WORDS]
-                text = " ".join(([cue] if cue and i == 0 else []) + w)
-                out.append((text, frozenset(s), bool(cue) and i == 0))
-        words.clear()
-        stems.clear()
-        cue = ""
-
+    """Ideas of a text as (phrasing, stems, negated): the content words of each clause, in
+    order, with the negation cue or quantifier that governs them; words in `drop` left out."""
+    segments: list[list[int]] = [[]]
     for i in range(len(toks)):
-        if toks.boundary_before[i]:
-            flush()
-        if toks.cue[i]:
-            flush()
-            cue = toks.text[toks.starts[i] : toks.ends[i]].lower()
+        w = toks.words[i]
+        if toks.boundary_before[i] or w in _CLAUSE_BREAKS:
+            segments.append([])
+        if w in _LIST_WORDS:
+            segments.append([i])  # kept only if the item joins the idea before it
             continue
-        if not toks.content[i]:
-            if words:
-                flush()
-            continue
-        if toks.stems[i] in drop:
-            if words:
-                flush()
-            continue
-        words.append(toks.words[i])
-        stems.append(toks.stems[i])
-    flush()
+        segments[-1].append(i)
+    # "cost and time": a list item of one content word joins the idea before it
+    merged: list[list[int]] = []
+    for seg in segments:
+        n_content = sum(1 for i in seg if toks.content[i])
+        joins = toks.words[seg[0]] in _LIST_WORDS if seg else False
+        if merged and joins and n_content == 1:
+            merged[-1].extend(seg)
+        elif seg:
+            merged.append([i for i in seg if toks.words[i] not in _LIST_WORDS])
+    out: list[tuple[str, frozenset[str], bool]] = []
+    for seg in merged:
+        # (word as written, stem, kind): "c" content word, "n" negation cue or quantifier kept
+        # for its meaning, "f" function word kept for reading ("in the weights")
+        kept: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for i in seg:
+            w = toks.text[toks.starts[i] : toks.ends[i]].lower()
+            if toks.cue[i] or toks.words[i] in QUANTIFIERS:
+                kept.append((w, "", "n"))
+                continue
+            st = toks.stems[i]
+            if not toks.content[i]:
+                kept.append((w, "", "f"))
+            elif st not in drop and st not in seen:
+                seen.add(st)
+                kept.append((toks.words[i], st, "c"))
+        for piece in _split_kept(kept):
+            piece = _trim(piece)
+            stems = frozenset(st for _, st, kind in piece if kind == "c")
+            if stems:
+                negated = any(kind == "n" for _, _, kind in piece)
+                out.append((" ".join(w for w, _, _ in piece), stems, negated))
     return out
+
+
+_PREPOSITIONS = frozenset(
+    re.findall(
+        r"\w+",
+        """of for in on at by from with about into onto over under during within via per
+        between among through across along toward towards against after before""",
+    )
+)
+
+
+def _trim(piece: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Without function words at either end, and without a cue at the end (it governs
+    nothing)."""
+    start, end = 0, len(piece)
+    while start < end and piece[start][2] == "f":
+        start += 1
+    while end > start and piece[end - 1][2] != "c":
+        end -= 1
+    return piece[start:end]
+
+
+def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """Cut an idea of more than MAX_PHRASE_WORDS content words before prepositions ("freezes
+    the facts in the weights | at training time"), or evenly when there is none to cut at."""
+    n = sum(1 for _, _, kind in kept if kind == "c")
+    if n <= MAX_PHRASE_WORDS:
+        return [kept]
+    pieces: list[list[tuple[str, str, str]]] = [[]]
+    count, left = 0, n
+    for w, st, kind in kept:
+        if (
+            kind == "f"
+            and w in _PREPOSITIONS
+            and count >= 2
+            and left >= 2
+            and count + left > MAX_PHRASE_WORDS
+        ):
+            pieces.append([])
+            count = 0
+        pieces[-1].append((w, st, kind))
+        if kind == "c":
+            count += 1
+            left -= 1
+    if all(sum(1 for x in p if x[2] == "c") <= MAX_PHRASE_WORDS for p in pieces):
+        return pieces
+    size = math.ceil(n / math.ceil(n / MAX_PHRASE_WORDS))
+    even: list[list[tuple[str, str, str]]] = [[]]
+    count = 0
+    for item in kept:
+        if item[2] == "c" and count == size:
+            even.append([])
+            count = 0
+        even[-1].append(item)
+        count += 1 if item[2] == "c" else 0
+    return even
 
 
 def _propose(question: str, model_answers: Sequence[str]) -> list[tuple[str, _Idea]]:
@@ -147,7 +222,34 @@ def _levels(target: int, n_ideas: int) -> tuple[Level, ...]:
     return tuple(levels)
 
 
-def _criterion(cid: str, title: str, question: str, answers: Sequence[str]) -> Criterion | None:
+_VERBS = (
+    (("why",), "Gives the reason"),
+    (("how",), "Explains how"),
+    (("compare", "difference", "differ", "contrast"), "Compares"),
+    (("what", "which", "define", "name", "list", "when", "where", "who"), "States"),
+)
+
+
+def _verb(question: str) -> str:
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", question)]
+    for keys, verb in _VERBS:
+        if any(k in words for k in keys):
+            return verb
+    return "Covers"
+
+
+def _title(question: str, ideas: Sequence[KeyIdea]) -> str:
+    """A criterion named by what it assesses: the question's kind and its first key ideas."""
+    shown = [k.phrasings[0] for k in ideas[:2]]
+    more = " ..." if len(ideas) > 2 else ""
+    return f"{_verb(question)}: {'; '.join(shown)}{more}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "ideas"
+
+
+def _criterion(cid: str, question: str, answers: Sequence[str]) -> Criterion | None:
     proposed = _propose(question, answers)
     if not proposed:
         return None
@@ -155,17 +257,23 @@ def _criterion(cid: str, title: str, question: str, answers: Sequence[str]) -> C
     # a complete answer holds as many of the kept ideas as a model answer does on average
     counts = [sum(1 for _, idea in proposed if ai in idea.answers) for ai in range(len(answers))]
     target = max(1, round(TARGET_SHARE * sum(counts) / len(counts)))
+    listed = "; ".join(k.phrasings[0] for k in ideas)
     return Criterion(
-        id=cid,
-        title=title,
-        looks_for="The ideas of the model answer, in any wording.",
+        id=cid or _slug(_title(question, ideas)),
+        title=_title(question, ideas),
+        looks_for=f"The ideas of the model answer, in any wording: {listed}.",
         key_ideas=ideas,
         levels=_levels(target, len(ideas)),
     )
 
 
 def rubric_from_model_answers(question: str, model_answers: Sequence[str]) -> Rubric:
-    """A rubric proposed from the model answer(s): key ideas, one or more criteria, levels."""
+    """A rubric proposed from the model answer(s): key ideas, one or more criteria, levels.
+
+    A single model answer of two or three sentences with two ideas or more each gets one
+    criterion per sentence; otherwise one criterion holds the ideas of all model answers. Each
+    criterion is named by what it assesses (the kind of question and its first ideas).
+    """
     answers = [a for a in model_answers if a and a.strip()]
     if not answers:
         raise ValueError("no model answers to derive a rubric from")
@@ -175,21 +283,20 @@ def rubric_from_model_answers(question: str, model_answers: Sequence[str]) -> Ru
         if len(sentences) > 1:
             parts = [(s, propose_key_ideas(question, [s])) for s in sentences]
             if all(len(p) >= 2 for _, p in parts) and len(parts) <= 3:
-                for k, (s, _) in enumerate(parts, start=1):
-                    c = _criterion(
-                        f"sentence-{k}",
-                        f"Key ideas of sentence {k} of the model answer",
-                        question,
-                        [s],
-                    )
+                for s, _ in parts:
+                    c = _criterion("", question, [s])
                     if c is not None:
-                        criteria.append(c)
+                        used = {x.id for x in criteria}
+                        ident, k = c.id, 2
+                        while ident in used:
+                            ident, k = f"{c.id}-{k}", k + 1
+                        criteria.append(replace(c, id=ident))
     if not criteria:
-        c = _criterion("key-ideas", "Key ideas of the model answer", question, answers)
+        c = _criterion("", question, answers)
         if c is None:  # nothing but function words: match the whole model answer softly
             c = Criterion(
-                id="key-ideas",
-                title="Key ideas of the model answer",
+                id="model-answer",
+                title=f"{_verb(question)}: the model answer",
                 key_ideas=(KeyIdea(id="model-answer", phrasings=tuple(answers)),),
                 levels=_levels(1, 1),
             )
