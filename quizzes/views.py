@@ -28,6 +28,7 @@ from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
+from quizzes.extensions import result_links
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
@@ -645,6 +646,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "next_change": next_change(attempt) if shown != EVERYTHING else None,
             "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
+            "answer_links": result_links(request.user, attempt, answers, shown),
         },
     )
 

@@ -1,0 +1,137 @@
+"""The machine learns each free-text part from a person's grades (issue 10, docs/review.md).
+
+Every answer a person graded in the review queue (one by one or a whole group at once) is a
+training example for its question part: its text, the fraction of the points the person gave,
+and the level chosen for each criterion. Once a part has `STEPWISE_LEARN_MIN_EXAMPLES` of them
+(5 by default), the machine grade of its new and pending answers is `grading.learn`'s: the
+rubric's evidence combined with what the person did (a small ridge model per criterion, and the
+"graded like these answers" neighbours). The fitted model is cached (Django's cache) under the
+part and the id of its latest decision, so it is rebuilt exactly when a person decides, and the
+same decisions always give the same model: the graded answers alone are its corpus.
+
+A "part" is a free-text part of one question version (`version_id`, `part_id`): the rubric a
+person graded against is the version's, so examples never mix two rubrics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+
+from grading.learn import GradedExample, LearnedModel, learn
+from grading.rubric import Rubric
+from quizzes.models import Answer, QuestionVersion
+from review.models import GradeDecision
+
+
+def learn_min_examples() -> int:
+    return int(getattr(settings, "STEPWISE_LEARN_MIN_EXAMPLES", 5))
+
+
+def question_text(version: QuestionVersion, part_id: str) -> str:
+    """The question as the grader sees it: the scenario and the part's prompt."""
+    part = version.part(part_id) or {}
+    return f"{version.stem}\n{part.get('prompt', '')}".strip()
+
+
+def _levels(rubric: Rubric, human: dict[str, int]) -> dict[str, int] | None:
+    """The person's levels when they fit the rubric (a rubric fixed in place may have lost a
+    criterion or a level since); None makes the example count for the total only."""
+    by_id = {c.id: c for c in rubric.criteria}
+    if set(human) != set(by_id):
+        return None
+    if any(not 0 <= int(level) < len(by_id[cid].levels) for cid, level in human.items()):
+        return None
+    return {cid: int(level) for cid, level in human.items()}
+
+
+def examples_for(version_id: int, part_id: str, rubric: Rubric) -> list[GradedExample]:
+    """The part's answers a person graded, oldest first, as training examples."""
+    answers = (
+        Answer.objects.filter(
+            item__version_id=version_id, part_id=part_id, reviewed_by__isnull=False
+        )
+        .prefetch_related("item__answers")
+        .order_by("pk")
+    )
+    out = []
+    for answer in answers:
+        if not answer.max_points:
+            continue
+        choices = {
+            a.part_id: list(a.response.get("selected", []))
+            for a in answer.item.answers.all()
+            if "selected" in a.response
+        }
+        score = min(1.0, max(0.0, float(answer.points or 0) / float(answer.max_points)))
+        out.append(
+            GradedExample(
+                id=str(answer.pk),
+                answer=str(answer.response.get("text", "")),
+                score=score,
+                levels=_levels(rubric, dict(answer.detail.get("human") or {})),
+                choices=choices,
+            )
+        )
+    return out
+
+
+def latest_decision_id(version_id: int, part_id: str) -> int | None:
+    latest = GradeDecision.objects.filter(
+        answer__item__version_id=version_id, answer__part_id=part_id
+    ).aggregate(latest=Max("pk"))["latest"]
+    return int(latest) if latest is not None else None
+
+
+def _cache_key(
+    version: QuestionVersion, part_id: str, latest: int, rubric: Rubric, threshold: float
+) -> str:
+    part = version.part(part_id) or {}
+    digest = hashlib.sha256(
+        json.dumps([part.get("rubric"), version.stem, part.get("prompt")], sort_keys=True).encode()
+    ).hexdigest()[:16]
+    return f"stepwise:learned:{version.pk}:{part_id}:{latest}:{threshold}:{digest}"
+
+
+@dataclass(frozen=True)
+class PartModel:
+    """What the machine has learned for one part (None as `model` below the minimum)."""
+
+    model: LearnedModel | None
+    examples: int
+
+
+def model_for(
+    version: QuestionVersion, part_id: str, rubric: Rubric, threshold: float
+) -> PartModel:
+    """The learned model of a part, from the cache or fitted now; no model below the minimum.
+
+    Queries: the latest decision (1); on a cache miss, the graded answers and their items'
+    answers (2 more)."""
+    latest = latest_decision_id(version.pk, part_id)
+    if latest is None:
+        return PartModel(None, 0)
+    key = _cache_key(version, part_id, latest, rubric, threshold)
+    cached = cache.get(key)
+    if isinstance(cached, PartModel):
+        return cached
+    examples = examples_for(version.pk, part_id, rubric)
+    if len(examples) < learn_min_examples():
+        found = PartModel(None, len(examples))
+    else:
+        found = PartModel(
+            learn(
+                examples,
+                rubric,
+                question_text(version, part_id),
+                review_threshold=threshold,
+            ),
+            len(examples),
+        )
+    cache.set(key, found, timeout=None)
+    return found
