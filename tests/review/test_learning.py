@@ -166,3 +166,22 @@ def test_the_question_text_reaches_the_grader_when_grading_and_regrading(
 
     assert len(prompts) == 2
     assert all("A startup with one model" in p and "Justify your reasoning." in p for p in prompts)
+
+
+def test_the_grading_screen_runs_a_fixed_number_of_queries(
+    client: Client,
+    written: WrittenAnswer,
+    course_instructor: User,
+    django_assert_num_queries: Any,
+) -> None:
+    grade_by_hand([written(t) for t in GOOD[:3] + WEAK[:3]], course_instructor)
+    fresh = written("B is cheap because there is no retraining of the model at all.")
+    client.force_login(course_instructor)
+
+    # session, user, user permissions, group permissions, groups (the role), the answer with
+    # its question, quiz, course and student (access), the queue's ids, the item's answers
+    # (the student's choices), the "graded like" answers, open regrade requests, history
+    with django_assert_num_queries(11):
+        response = client.get(reverse("review:answer", args=[fresh.pk]))
+
+    assert "Graded like these answers" in response.content.decode()
