@@ -63,7 +63,7 @@ def access_own_answer_for_regrade(user: AbstractBaseUser | AnonymousUser, answer
     answer = get_object_or_404(
         Answer.objects.filter(
             max_points__isnull=False,
-            item__attempt__student=user,
+            item__attempt__student_id=user.pk,
             item__attempt__submitted_at__isnull=False,
         ).select_related("item__version", "item__attempt__quiz__course"),
         pk=answer_id,
@@ -77,7 +77,7 @@ def regrade_requests_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regr
     """The regrade requests the user made."""
     if not user.is_authenticated:
         return RegradeRequest.objects.none()
-    return RegradeRequest.objects.filter(student=user).select_related(
+    return RegradeRequest.objects.filter(student_id=user.pk).select_related(
         "answer__item__version", "answer__item__attempt__quiz"
     )
 
@@ -85,7 +85,7 @@ def regrade_requests_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regr
 def notifications_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
-    return Notification.objects.filter(user=user)
+    return Notification.objects.filter(user_id=user.pk)
 
 
 def answers_of_part_for_review(

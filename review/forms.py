@@ -128,7 +128,9 @@ class RegradeRequestForm(forms.Form):
 
     def __init__(self, rubric: Rubric, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = [(c.id, c.title) for c in rubric.criteria]
+        criterion = self.fields["criterion"]
+        assert isinstance(criterion, forms.ChoiceField)
+        criterion.choices = [(c.id, c.title) for c in rubric.criteria]
 
 
 class GroupDecisionForm(DecisionForm):
@@ -142,7 +144,9 @@ class GroupDecisionForm(DecisionForm):
     def __init__(self, rubric: Rubric, group_ids: list[int], *args: Any, **kwargs: Any) -> None:
         super().__init__(rubric, *args, **kwargs)
         self.group_ids = list(group_ids)
-        self.fields["member"].choices = [(i, str(i)) for i in group_ids]
+        member = self.fields["member"]
+        assert isinstance(member, forms.ChoiceField)
+        member.choices = [(i, str(i)) for i in group_ids]
         self.fields["member"].error_messages["invalid_choice"] = (
             "Answer %(value)s is not in this group (any more); nothing was saved."
         )

@@ -97,7 +97,7 @@ def group_view(request: HttpRequest, answer_id: int) -> HttpResponse:
                 )
                 return redirect(groups_url)
     first_text = text_of(group[0])
-    members = [
+    shown: list[dict[str, Any]] = [
         {
             "answer": a,
             "student": a.item.attempt.student.username,
@@ -122,7 +122,7 @@ def group_view(request: HttpRequest, answer_id: int) -> HttpResponse:
             "anchor": answer,
             "version": answer.item.version,
             "part": answer.item.version.part(answer.part_id),
-            "members": members,
+            "members": shown,
             "criteria": criteria,
             "comment": form.comment_as_typed() if request.method == "POST" else "",
             "error": error,

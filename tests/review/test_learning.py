@@ -85,7 +85,12 @@ def test_the_fitted_model_is_cached_until_the_next_decision(
     grade_by_hand([written(t) for t in GOOD[:3] + WEAK[:3]], course_instructor)
     fits: list[int] = []
     real = learning.learn
-    monkeypatch.setattr(learning, "learn", lambda ex, *a, **k: fits.append(len(ex)) or real(ex, *a, **k))
+
+    def counted(examples: Any, *args: Any, **kwargs: Any) -> Any:
+        fits.append(len(examples))
+        return real(examples, *args, **kwargs)
+
+    monkeypatch.setattr(learning, "learn", counted)
 
     first = written("B is cheap because there is no retraining of the model at all.")
     written("B needs no retraining so it is cheap.")
@@ -154,7 +159,9 @@ def test_the_question_text_reaches_the_grader_when_grading_and_regrading(
     class Spy:
         name = "spy"
 
-        def grade(self, rubric: Any, answer: str, choices: Any = None, *, prompt: Any = None) -> Any:
+        def grade(
+            self, rubric: Any, answer: str, choices: Any = None, *, prompt: Any = None
+        ) -> Any:
             prompts.append(prompt)
             return real.grade(rubric, answer, choices, prompt=prompt)
 
@@ -165,7 +172,10 @@ def test_the_question_text_reaches_the_grader_when_grading_and_regrading(
     actions.regrade_part(run.pk)
 
     assert len(prompts) == 2
-    assert all("A startup with one model" in p and "Justify your reasoning." in p for p in prompts)
+    assert all(
+        p is not None and "A startup with one model" in p and "Justify your reasoning." in p
+        for p in prompts
+    )
 
 
 def test_the_grading_screen_runs_a_fixed_number_of_queries(

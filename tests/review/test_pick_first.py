@@ -64,9 +64,7 @@ def test_picked_first_leaves_decided_answers_out_of_the_picks(
     written: WrittenAnswer, course_instructor: User
 ) -> None:
     answers = [written(t) for t in GOOD + WEAK]
-    Answer.objects.filter(pk__in=[a.pk for a in answers[:7]]).update(
-        status=Answer.Status.GRADED
-    )
+    Answer.objects.filter(pk__in=[a.pk for a in answers[:7]]).update(status=Answer.Status.GRADED)
     listed = list(Answer.objects.filter(part_id="justify").select_related("item__version"))
 
     ordered = picked_first(listed)
