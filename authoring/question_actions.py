@@ -243,12 +243,15 @@ def try_answer(
     rubric_data: Mapping[str, Any],
     answer: str,
     choices: Mapping[str, list[str]] | None,
+    *,
+    question: str | None = None,
 ) -> TryResult:
     """Grade `answer` with the offline grader at the course's review threshold (never the chat
-    model: this runs as the author types)."""
+    model: this runs as the author types); `question` (stem and part prompt) as students see
+    it, so a pasted question earns nothing, as in the review task."""
     rubric = rubric_from_dict(rubric_data)
     grader = get_grader("keyword", review_threshold=review_threshold(course))
-    result = grader.grade(rubric, answer, dict(choices) if choices else None)
+    result = grader.grade(rubric, answer, dict(choices) if choices else None, prompt=question)
     criteria = []
     for number, (c, criterion) in enumerate(zip(result.criteria, rubric.criteria, strict=True), 1):
         ideas = {k.id: k for k in criterion.key_ideas}

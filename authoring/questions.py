@@ -165,7 +165,8 @@ def _editor_post(
     if index is not None and not 0 <= index < len(parts.draft):
         index = None
     if op.verb == "try":
-        tries = {index: _try(course, parts, index)} if index is not None else {}
+        stem = str(form["stem"].value() or "")
+        tries = {index: _try(course, parts, index, stem)} if index is not None else {}
         if htmx and index is not None:
             row = parts.rows(tries)[index]
             return render(request, f"{TEMPLATE}#try-result", {"part": row})
@@ -226,7 +227,7 @@ def _derive(request: HttpRequest, parts: PartsEditor, index: int) -> None:
     parts.start_from_model_answers(index, actions.propose_criteria(question_text, answers))
 
 
-def _try(course: Course, parts: PartsEditor, index: int) -> dict[str, Any]:
+def _try(course: Course, parts: PartsEditor, index: int, stem: str) -> dict[str, Any]:
     """The grade of the part's sample answer, or why the rubric as typed cannot grade it."""
     part = parts.draft[index]
     if part["kind"] != "free_text":
@@ -249,7 +250,12 @@ def _try(course: Course, parts: PartsEditor, index: int) -> dict[str, Any]:
         chosen = parts.draft[j] if 0 <= j < len(parts.draft) else None
         if chosen and chosen["kind"] in CHOICE_KINDS and option in _option_ids(chosen):
             choices[chosen["id"]] = [option]
-    return {"result": actions.try_answer(course, rubric, part["try_answer"], choices or None)}
+    question = f"{stem}\n{part.get('prompt', '')}"
+    return {
+        "result": actions.try_answer(
+            course, rubric, part["try_answer"], choices or None, question=question
+        )
+    }
 
 
 def _option_ids(part: dict[str, Any]) -> set[str]:

@@ -268,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mohler-mode", choices=("derived", "written"), action="append")
     ap.add_argument("--rubric-weight", type=float, help="grading.pick.RUBRIC_WEIGHT (tuning)")
     ap.add_argument("--unsure-bonus", type=float, help="grading.pick.UNSURE_BONUS (tuning)")
+    ap.add_argument("--strategy", choices=("kmeans", "coverage"), help="grading.pick.STRATEGY")
+    ap.add_argument("--tfidf-scale", type=float, help="grading.learn.TFIDF_SCALE (tuning)")
+    ap.add_argument("--least-loo", action="store_true", help="grading.learn.ONE_SE = False")
     args = ap.parse_args(argv)
     import grading.pick as gp
 
@@ -275,6 +278,14 @@ def main(argv: list[str] | None = None) -> int:
         gp.RUBRIC_WEIGHT = args.rubric_weight
     if args.unsure_bonus is not None:
         gp.UNSURE_BONUS = args.unsure_bonus
+    if args.strategy is not None:
+        gp.STRATEGY = args.strategy
+    import grading.learn as gl
+
+    if args.tfidf_scale is not None:
+        gl.TFIDF_SCALE = args.tfidf_scale
+    if args.least_loo:
+        gl.ONE_SE = False
     global MOHLER_MODES
     MOHLER_MODES = tuple(args.mohler_mode or MOHLER_MODES)
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -342,6 +342,7 @@ def pick_file(
     items: list[tuple[Any, str]] = []
     questions: set[str] = set()
     derived_rubrics: set[Rubric] = set()
+    derived: dict[Any, Rubric] = {}
     seen: set[str] = set()
     with Path(answers).open(encoding="utf-8") as src:
         for number, line in enumerate(src, start=1):
@@ -365,7 +366,7 @@ def pick_file(
             if isinstance(q, str) and q.strip():
                 questions.add(q)
             if r is None and q and item.get("model_answer"):
-                derived_rubrics.add(_parse(number, line, None, {}).rubric)
+                derived_rubrics.add(_parse(number, line, None, derived).rubric)
             items.append((item["id"], item["answer"]))
     if not items:
         raise BatchError(0, "holds no answers")

@@ -63,6 +63,8 @@ MIN_EXAMPLES = 3  # fewer graded answers than this: the rubric's grade is used a
 NEIGHBOURS = 3  # graded answers averaged for the "graded like" feature
 SHOWN_NEIGHBOUR_SIMILARITY = 0.5  # cosine from which a graded answer is shown as "graded like"
 ALPHAS = tuple(float(a) for a in np.logspace(-1, 3.5, 10))
+TFIDF_SCALE = 3.0  # weight of the tf-idf block against the standardised rubric features
+ONE_SE = False  # the one-standard-error rule for the penalty (tried: weaker on Beetle)
 Choices = Mapping[str, str | Sequence[str]]
 
 
@@ -214,7 +216,7 @@ def _fit_head(x: Any, y: np.ndarray, prior: np.ndarray) -> _Head:
     # the "one standard error" rule: the strongest penalty whose leave-one-out error is within
     # one standard error of the best; with few or noisy grades it stays near the rubric's grade
     best = min(fits, key=lambda f: f[0])
-    se = float(np.std(best[4]) / math.sqrt(n))
+    se = float(np.std(best[4]) / math.sqrt(n)) if ONE_SE else 0.0
     err, alpha, loo, dual, _ = max(
         (f for f in fits if f[0] <= best[0] + se + 1e-12), key=lambda f: f[1]
     )
@@ -307,7 +309,7 @@ class LearnedModel:
     def _matrix(self, dense: np.ndarray, tfidf: Any) -> Any:
         assert self._mean is not None and self._std is not None
         z = (dense - self._mean) / self._std
-        return sparse.hstack([sparse.csr_matrix(z), tfidf], format="csr")
+        return sparse.hstack([sparse.csr_matrix(z), tfidf * TFIDF_SCALE], format="csr")
 
     # ------------------------------------------------------------------------ grading
 

@@ -4,14 +4,16 @@
     groups = group_answers(texts)          # [[index, ...], ...], biggest group first
 
 `pick_for_grading` chooses answers whose grade teaches the learned model (grading/learn.py) the
-most: representatives of the answers (a greedy facility-location choice: each pick is the answer
-that most raises how similar every answer is to its closest pick, counting duplicates), nudged
-towards answers the rubric is unsure about. The similarity of two answers is the tf-idf cosine of
-their stems; with a rubric, the rubric's grade adds a fifth (answers the rubric grades alike are
-closer), so the picks also spread over the rubric's grades. Blank answers are never picked (they
-earn nothing by rule). The result is ordered: the first picks are the most useful, so a person who
-grades only some of them still grades the best ones. Deterministic: no randomness; ties go to the
-earlier answer.
+most: the representatives (medoids) of `n` k-means clusters of the answers, duplicates counted,
+so the picks follow where the answers are and a person's grades of them are a fair sample of the
+question's answers (the learned model's correction of the rubric is then not biased towards odd
+answers). Answers are compared by the tf-idf of their stems; with a rubric, the rubric's grade
+is one more coordinate (a fifth of the weight), so the picks also spread over the rubric's
+grades. Blank answers are never picked while others are left (they earn nothing by rule). The
+result is ordered, biggest cluster first: a person who grades only some of them still grades the
+most representative ones. Deterministic: k-means with a fixed seed, ties to the earlier answer.
+`STRATEGY = "coverage"` switches to a greedy facility-location choice nudged towards answers the
+rubric is unsure about (measured against k-means in docs/grading-quality.md).
 
 `group_answers` puts answers whose stems are alike (cosine at least `threshold` to the group's
 first answer, which is the most common wording) into one group, for the review queue's "grade a
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
@@ -145,6 +148,7 @@ def _kmeans_picks(
     """Medoids of n k-means clusters (duplicates weigh their count): the picks follow where
     the answers are, so a person's grades of them are a fair sample; biggest cluster first."""
     from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
 
     x = vecs
     if frac is not None:
@@ -155,7 +159,9 @@ def _kmeans_picks(
     if n >= m:
         return sorted(range(m), key=lambda u: (-weight[u], u))
     km = KMeans(n_clusters=n, n_init=4, random_state=0)
-    labels = km.fit_predict(x, sample_weight=weight)
+    with warnings.catch_warnings():  # answers with the same words: fewer clusters than asked
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        labels = km.fit_predict(x, sample_weight=weight)
     out: list[tuple[float, int]] = []
     for c in range(n):
         members = np.flatnonzero(labels == c)

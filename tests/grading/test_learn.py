@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -72,7 +74,7 @@ def corpus() -> list[str]:
     return [f"{o} {m} {e}" for o, m, e in itertools.product(OPENINGS, MIDDLES, ENDINGS)]
 
 
-def examples(n: int, person=strict_person) -> list[GradedExample]:  # type: ignore[no-untyped-def]
+def examples(n: int, person: Callable[[str], float] = strict_person) -> list[GradedExample]:
     texts = corpus()
     return [GradedExample(f"g{i}", t, person(t)) for i, t in enumerate(texts[:n])]
 
@@ -185,7 +187,7 @@ def test_the_learned_grader_speaks_the_grader_protocol() -> None:
         grader.grade(other, answer)
 
 
-def _as_dict(r: Rubric) -> dict:  # type: ignore[type-arg]
+def _as_dict(r: Rubric) -> dict[str, Any]:
     from grading.rubric import rubric_to_dict
 
     return rubric_to_dict(r)
