@@ -98,7 +98,12 @@ class PartModels:
         return self._models[key]
 
 
-def machine_grade(answer: Answer, grader: Grader, models: PartModels | None = None) -> bool:
+def machine_grade(
+    answer: Answer,
+    grader: Grader,
+    models: PartModels | None = None,
+    learned: LearnedGrade | None = None,
+) -> bool:
     """Grade one free-text answer with `grader` (and what its part learned from a person's
     grades, through `models`); return whether its grade changed.
 
@@ -111,9 +116,9 @@ def machine_grade(answer: Answer, grader: Grader, models: PartModels | None = No
     text = str(answer.response.get("text", ""))
     choices = choices_of(answer.item)
     part_model = (models or PartModels(grader)).for_answer(answer, rubric)
-    learned: LearnedGrade | None = None
     if part_model.model is not None:
-        learned = part_model.model.grade(text, choices)
+        # `learned`: graded beforehand with the others of its part (grade_many is much faster)
+        learned = learned or part_model.model.grade(text, choices)
         result = learned.result
     else:
         result = grader.grade(
@@ -338,12 +343,16 @@ def relearn_part(version_id: int, part_id: str) -> int:
     grader = grader_for(answers[0].item.version.question.course_id)
     models = PartModels(grader)
     rubric = rubric_of(answers[0].item, part_id)
-    if models.for_answer(answers[0], rubric).model is None:
+    model = models.for_answer(answers[0], rubric).model
+    if model is None:
         return 0
+    learned = model.grade_many(
+        [str(a.response.get("text", "")) for a in answers], [choices_of(a.item) for a in answers]
+    )
     released = 0
-    for answer in answers:
+    for answer, grade in zip(answers, learned, strict=True):
         with transaction.atomic():
-            machine_grade(answer, grader, models)
+            machine_grade(answer, grader, models, grade)
             if answer.status == Answer.Status.GRADED and answer.reviewed_by_id is None:
                 recompute_attempt(answer.item.attempt)
                 if not answer.regrade_requests.filter(status=RegradeRequest.Status.OPEN).exists():

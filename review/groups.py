@@ -8,15 +8,19 @@ Both work on one question part's answers still waiting for a person, with the pu
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from grading.pick import group_answers, pick_for_grading
+from grading.rubric import Rubric
 from quizzes.models import Answer
 from quizzes.parts import rubric_of
 from review.learning import question_text
@@ -76,6 +80,32 @@ def differences(reference: str, text: str) -> SafeString:
     return mark_safe("".join(out))
 
 
+def _picks_of_part(answers: list[Answer], rubric: Rubric) -> tuple[list[int], dict[int, int]]:
+    """The picks of one part's waiting answers and the size of each one's group, cached under
+    the answers (ids and texts) and the rubric: the queue is reloaded far more often than the
+    waiting answers change."""
+    first = answers[0]
+    question = question_text(first.item.version, first.part_id)
+    digest = hashlib.sha256(
+        json.dumps(
+            [[a.pk, text_of(a)] for a in answers]
+            + [first.item.version.part(first.part_id), question, PICK_MAX],
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    key = f"stepwise:picks:{first.item.version_id}:{first.part_id}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    n = min(PICK_MAX, len(answers) // 2)
+    chosen = pick_for_grading(
+        [(a.pk, text_of(a)) for a in answers], n, rubric=rubric, question=question
+    )
+    size_of = {a.pk: len(g) for g in groups_of(answers) for a in g}
+    cache.set(key, (chosen, size_of), timeout=24 * 3600)
+    return chosen, size_of
+
+
 @dataclass(frozen=True)
 class Pick:
     answer: Answer
@@ -98,14 +128,7 @@ def picks(answers: Iterable[Answer]) -> dict[int, Pick]:
             rubric = rubric_of(first.item, first.part_id)
         except ValueError:
             continue
-        n = min(PICK_MAX, len(part_answers) // 2)
-        chosen = pick_for_grading(
-            [(a.pk, text_of(a)) for a in part_answers],
-            n,
-            rubric=rubric,
-            question=question_text(first.item.version, first.part_id),
-        )
-        size_of = {a.pk: len(g) for g in groups_of(part_answers) for a in g}
+        chosen, size_of = _picks_of_part(part_answers, rubric)
         by_id = {a.pk: a for a in part_answers}
         for rank, answer_id in enumerate(chosen, start=1):
             similar = size_of.get(answer_id, 1) - 1
