@@ -157,3 +157,19 @@ def test_the_group_page_runs_a_fixed_number_of_queries(
         response = client.get(reverse("review:group", args=[members[0].pk]))
 
     assert response.content.decode().count('name="member"') == 6
+
+
+def test_a_group_decision_relearns_its_part_once(
+    group: list[Answer], course_instructor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    relearned: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        actions,
+        "enqueue_relearn",
+        lambda version_id, part_id: relearned.append((version_id, part_id)),
+    )
+
+    actions.decide_group(group, course_instructor, {"reason": 1})
+
+    assert relearned == [(group[0].item.version_id, "justify")]
+    assert GradeDecision.objects.count() == 3

@@ -195,3 +195,15 @@ def test_the_notifications_page_shows_only_ones_own(
     page = client.get(reverse("review:notifications")).content.decode()
 
     assert "is graded" not in page and "Nothing yet." in page
+
+
+def test_the_result_page_offers_no_request_while_the_marks_are_hidden(graded: Answer) -> None:
+    from review.extensions import RegradeRequestLinks
+
+    attempt = graded.item.attempt
+    links = RegradeRequestLinks()
+
+    hidden = links.for_result(attempt.student, attempt, [graded], Shown())
+    shown = links.for_result(attempt.student, attempt, [graded], Shown(marks=True))
+
+    assert hidden == [] and len(shown) == 1
