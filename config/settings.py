@@ -241,6 +241,8 @@ STEPWISE_COURSE_PAGE_EXTENSIONS = ["quizzes.extensions.QuizLinks"]
 STEPWISE_RESULT_PAGE_EXTENSIONS = ["review.extensions.RegradeRequestLinks"]
 # A part's graded answers from which the machine grades with what it learned (docs/review.md)
 STEPWISE_LEARN_MIN_EXAMPLES = env.int("STEPWISE_LEARN_MIN_EXAMPLES", default=5)
+# Doubt worth this many decisions: a learned grade's confidence is at most n / (n + this)
+STEPWISE_LEARN_TRUST_PRIOR = env.float("STEPWISE_LEARN_TRUST_PRIOR", default=2.0)
 # Regrade requests close this many days after the quiz closes (quizzes that never close: open)
 STEPWISE_REGRADE_REQUEST_DAYS = env.int("STEPWISE_REGRADE_REQUEST_DAYS", default=14)
 # The site's address, for links in e-mails

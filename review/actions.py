@@ -98,6 +98,10 @@ class PartModels:
         return self._models[key]
 
 
+def models_threshold(models: PartModels | None) -> float:
+    return models.threshold if models is not None else settings.STEPWISE_REVIEW_THRESHOLD
+
+
 def machine_grade(
     answer: Answer,
     grader: Grader,
@@ -119,7 +123,7 @@ def machine_grade(
     if part_model.model is not None:
         # `learned`: graded beforehand with the others of its part (grade_many is much faster)
         learned = learned or part_model.model.grade(text, choices)
-        result = learned.result
+        result = learning.trusted(learned.result, part_model.examples, models_threshold(models))
     else:
         result = grader.grade(
             rubric,

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 
+from grading.freetext import GradeResult
 from grading.learn import GradedExample, LearnedModel, learn
 from grading.rubric import Rubric
 from quizzes.models import Answer, QuestionVersion
@@ -135,3 +136,28 @@ def model_for(
         )
     cache.set(key, found, timeout=None)
     return found
+
+
+def trust_cap(examples: int) -> float:
+    """The most confidence a learned grade may have after `examples` decisions,
+    n / (n + STEPWISE_LEARN_TRUST_PRIOR): with the default 2, 0.71 after 5, 0.83 after 10, 0.93
+    after 25, 0.96 after 50.
+
+    The learned model's own confidence comes from its leave-one-out error on the decisions;
+    with five decisions that all agreed with the rubric that error is nil and every grade would
+    be sure, so the whole part would be released at once. The cap makes trust grow with the
+    evidence: a course's review threshold decides how many decisions it takes."""
+    prior = float(getattr(settings, "STEPWISE_LEARN_TRUST_PRIOR", 2.0))
+    return examples / (examples + prior) if examples > 0 else 0.0
+
+
+def trusted(result: GradeResult, examples: int, threshold: float) -> GradeResult:
+    """`result` with its confidence capped by `trust_cap` and its routing following."""
+    confidence = round(min(result.confidence, trust_cap(examples)), 4)
+    if confidence == result.confidence:
+        return result
+    return replace(
+        result,
+        confidence=confidence,
+        needs_review=result.needs_review or confidence < threshold,
+    )

@@ -195,3 +195,34 @@ def test_the_grading_screen_runs_a_fixed_number_of_queries(
         response = client.get(reverse("review:answer", args=[fresh.pk]))
 
     assert "Graded like these answers" in response.content.decode()
+
+
+def test_fewer_answers_go_to_a_person_as_the_decisions_grow(
+    written: WrittenAnswer, course_instructor: User, settings: Any
+) -> None:
+    """The rubric alone is never sure enough for a threshold of 0.975; a learned grade is capped
+    at n / (n + 0.25) after n decisions here (0.973 after 9, 0.976 after 10), so the part's
+    waiting answers are released only once ten decisions back the model."""
+    settings.STEPWISE_LEARN_TRUST_PRIOR = 0.25
+    GradingPolicy.objects.update(review_threshold=0.975)
+    extra = [
+        "B because no retraining is needed.",
+        "B is cheaper.",
+        "B, I guess.",
+        "B keeps costs down without retraining.",
+        "Cheap: B.",
+        "B because reasons.",
+    ]
+    answers = [written(t) for t in GOOD + WEAK + extra]
+    waiting = Answer.objects.filter(status=Answer.Status.REVIEW, reviewed_by__isnull=True)
+    assert waiting.count() == 18
+    routed = []
+    for answer in answers[:3] + answers[6:9] + answers[3:6] + answers[9:10]:
+        answer.refresh_from_db()
+        if answer.reviewed_by_id is None:
+            grade_by_hand([answer], course_instructor)
+        routed.append(waiting.count())
+
+    assert routed[:9] == list(range(17, 8, -1))  # up to nine decisions: one fewer each
+    assert routed[9] < 8  # the tenth decision releases answers the model is sure of
+    assert learning.trust_cap(9) < 0.975 <= learning.trust_cap(10)
