@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "review",  # the review queue, decisions, re-grading runs, grading policy, the tasks
     "authoring",  # every page under /author/
     "content_io",  # the course as files: import_content/export_content over courses and quizzes
+    "insight",  # instructor insight: item statistics, roll-ups and flags over courses and quizzes
 ]
 
 MIDDLEWARE = [
@@ -247,3 +248,8 @@ STEPWISE_LEARN_TRUST_PRIOR = env.float("STEPWISE_LEARN_TRUST_PRIOR", default=2.0
 STEPWISE_REGRADE_REQUEST_DAYS = env.int("STEPWISE_REGRADE_REQUEST_DAYS", default=14)
 # The site's address, for links in e-mails
 STEPWISE_SITE_URL = env.str("STEPWISE_SITE_URL", default="http://127.0.0.1:8000")
+
+# What other apps add to the quiz pages instructors use (the results page, the quiz builder) and
+# to the needs-tagging report (quizzes/extensions.py): dotted paths of classes following
+# quizzes.extensions.InstructorExtension.
+STEPWISE_INSTRUCTOR_EXTENSIONS = ["insight.extensions.InsightExtension"]

@@ -1,11 +1,14 @@
 """The quizzes' links on the course pages (courses.extensions names this class in settings),
-and the result page's own extension point: links that rooms above add under a student's
-written answers (the review room's "ask for a regrade"), named in the setting
-`STEPWISE_RESULT_PAGE_EXTENSIONS` so that quizzes never imports them."""
+the extension point of the instructors' quiz pages: apps built on quizzes (insight) add links
+to the results page and the quiz builder, and suspects to the needs-tagging report, through
+`STEPWISE_INSTRUCTOR_EXTENSIONS`; and the result page's: links that rooms above add under a
+student's written answers (the review room's "ask for a regrade"), named in
+`STEPWISE_RESULT_PAGE_EXTENSIONS`. Either way quizzes never imports them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
@@ -56,3 +59,37 @@ def result_links(
         import_string(path)() for path in getattr(settings, "STEPWISE_RESULT_PAGE_EXTENSIONS", [])
     ]
     return [link for ext in extensions for link in ext.for_result(user, attempt, answers, shown)]
+@dataclass(frozen=True)
+class TaggingSuspect:
+    """A question another app thinks may carry the wrong tag, for the needs-tagging report."""
+
+    title: str
+    slug: str
+    reason: str
+    edit_url: str
+
+
+class InstructorExtension(Protocol):
+    """What an app adds to the pages a course's instructors use. Each method should run at
+    most a few queries: the pages call them on every view."""
+
+    def for_quiz(self, quiz: Quiz) -> Sequence[PageLink]:
+        """Links on the quiz's results page and in its quiz builder."""
+        ...
+
+    def tagging_suspects(self, course: Course) -> Sequence[TaggingSuspect]:
+        """Questions the needs-tagging report lists as possibly mis-tagged."""
+        ...
+
+
+def instructor_extensions() -> list[InstructorExtension]:
+    """The classes named in `STEPWISE_INSTRUCTOR_EXTENSIONS`, in the order listed."""
+    return [import_string(path)() for path in settings.STEPWISE_INSTRUCTOR_EXTENSIONS]
+
+
+def quiz_instructor_links(quiz: Quiz) -> list[PageLink]:
+    return [link for ext in instructor_extensions() for link in ext.for_quiz(quiz)]
+
+
+def tagging_suspects(course: Course) -> list[TaggingSuspect]:
+    return [s for ext in instructor_extensions() for s in ext.tagging_suspects(course)]

@@ -19,7 +19,15 @@ from grading.freetext import GradeResult
 from grading.learn import LearnedGrade
 from grading.rubric import Rubric
 from quizzes.models import Answer, Attempt, AttemptItem
-from quizzes.parts import rubric_of
+from quizzes.parts import (
+    AnswerDetail,
+    ChoicePart,
+    ChoiceResponse,
+    CriterionDetail,
+    Response,
+    TextResponse,
+    rubric_of,
+)
 from review import learning, notify
 from review.models import GradeDecision, GradingPolicy, RegradeRequest, RegradeRun
 
@@ -47,32 +55,38 @@ def grader_for(course_id: int) -> Grader:
 
 def choices_of(item: AttemptItem) -> dict[str, list[str]]:
     """What the student picked in the item's choice parts, for `argues_for` criteria."""
-    return {
-        a.part_id: list(a.response.get("selected", []))
-        for a in item.answers.all()
-        if "selected" in a.response
-    }
+    parts = {p.id: p for p in item.version.typed_parts}
+    out: dict[str, list[str]] = {}
+    for a in item.answers.all():
+        part = parts.get(a.part_id)
+        if isinstance(part, ChoicePart):
+            out[a.part_id] = list(_as_choice(part.response(a.response)).selected)
+    return out
 
 
-def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[dict[str, Any]]:
+def _as_choice(response: Response) -> ChoiceResponse:
+    return response if isinstance(response, ChoiceResponse) else ChoiceResponse()
+
+
+def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[CriterionDetail]:
     by_id = {c.id: c for c in rubric.criteria}
     out = []
     for r in result.criteria:
         criterion = by_id[r.criterion_id]
         out.append(
-            {
-                "criterion": r.criterion_id,
-                "title": criterion.title,
-                "level": r.level_index,
-                "descriptor": criterion.levels[r.level_index].descriptor,
-                "points": r.points,
-                "max_points": r.max_points,
-                "evidence": [list(span) for span in r.evidence],
-                "matched": list(r.matched_ideas),
-                "missed": list(r.missed_ideas),
-                "confidence": round(r.confidence, 3),
-                "note": r.note,
-            }
+            CriterionDetail(
+                criterion=r.criterion_id,
+                title=criterion.title,
+                level=r.level_index,
+                descriptor=criterion.levels[r.level_index].descriptor,
+                points=r.points,
+                max_points=r.max_points,
+                evidence=[(start, end) for start, end in r.evidence],
+                matched=list(r.matched_ideas),
+                missed=list(r.missed_ideas),
+                confidence=round(r.confidence, 3),
+                note=r.note,
+            )
         )
     return out
 
@@ -117,7 +131,7 @@ def machine_grade(
     if answer.reviewed_by_id is not None:
         return False
     rubric = rubric_of(answer.item, answer.part_id)
-    text = str(answer.response.get("text", ""))
+    text = TextResponse.read(answer.response).text
     choices = choices_of(answer.item)
     part_model = (models or PartModels(grader)).for_answer(answer, rubric)
     if part_model.model is not None:
@@ -131,8 +145,8 @@ def machine_grade(
             choices,
             prompt=learning.question_text(answer.item.version, answer.part_id),
         )
-    before = (answer.status, answer.points, answer.detail.get("criteria"))
-    detail: dict[str, Any] = {"criteria": _criteria_detail(rubric, result), "note": result.note}
+    before = (answer.status, answer.points, answer.typed_detail.criteria)
+    detail = AnswerDetail(criteria=_criteria_detail(rubric, result), note=result.note).as_json()
     if learned is not None:
         detail["learned"] = {
             "examples": part_model.examples,
@@ -156,7 +170,7 @@ def machine_grade(
         return False
     for name, value in values.items():
         setattr(answer, name, value)
-    return before != (answer.status, answer.points, answer.detail.get("criteria"))
+    return before != (answer.status, answer.points, answer.typed_detail.criteria)
 
 
 def recompute_attempt(attempt: Attempt) -> Attempt:
@@ -198,9 +212,8 @@ def grade_attempt_free_text(attempt_id: int) -> int:
 
 
 def _levels(answer: Answer) -> dict[str, int]:
-    human = answer.detail.get("human") or {}
-    machine = {c["criterion"]: c["level"] for c in answer.detail.get("criteria", [])}
-    return {**machine, **human}
+    detail = answer.typed_detail
+    return {**detail.machine_levels(), **detail.human}
 
 
 @transaction.atomic
@@ -245,7 +258,7 @@ def decide_answer(
     was_pending = answer.status in PENDING
     before = {"points": answer.points, "levels": _levels(answer), "status": answer.status}
     points = round(sum(by_id[cid].levels[level].points for cid, level in levels.items()), 4)
-    answer.detail = {**answer.detail, "human": dict(levels)}
+    answer.detail = answer.typed_detail.model_copy(update={"human": dict(levels)}).as_json()
     answer.points = points
     answer.max_points = rubric.max_score
     answer.status = Answer.Status.GRADED
@@ -351,7 +364,8 @@ def relearn_part(version_id: int, part_id: str) -> int:
     if model is None:
         return 0
     learned = model.grade_many(
-        [str(a.response.get("text", "")) for a in answers], [choices_of(a.item) for a in answers]
+        [TextResponse.read(a.response).text for a in answers],
+        [choices_of(a.item) for a in answers],
     )
     released = 0
     for answer, grade in zip(answers, learned, strict=True):
@@ -395,7 +409,7 @@ def regrade_part(run_id: int) -> RegradeRun:
         was = {
             "points": answer.points,
             "status": answer.status,
-            "levels": [c.get("level") for c in answer.detail.get("criteria", [])],
+            "levels": [c.level for c in answer.typed_detail.criteria],
         }
         if machine_grade(answer, grader, models):
             changed.append(answer.pk)

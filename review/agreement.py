@@ -12,11 +12,11 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from grading.agreement import Agreement, agreement
-from grading.rubric import Rubric, rubric_from_dict
+from grading.rubric import Rubric
 from quizzes.models import Answer
+from quizzes.parts import FreeTextPart
 
 MIN_ANSWERS = 5
 
@@ -61,21 +61,22 @@ def agreement_by_part(answers: list[Answer]) -> list[PartAgreement]:
     """`answers`: decided answers with `item__version` and the course loaded."""
     by_part: dict[tuple[int, str], list[Answer]] = defaultdict(list)
     for answer in answers:
-        if answer.detail.get("criteria") and answer.detail.get("human"):
+        detail = answer.typed_detail
+        if detail.criteria and detail.human:
             by_part[(answer.item.version_id, answer.part_id)].append(answer)
     out = []
     for (_, part_id), part_answers in sorted(by_part.items()):
         version = part_answers[0].item.version
-        part: dict[str, Any] = version.part(part_id) or {}
-        if part.get("kind") != "free_text":
+        part = version.part(part_id)
+        if not isinstance(part, FreeTextPart):
             continue
-        rubric = rubric_from_dict(part["rubric"])
+        rubric = part.rubric_model
         machine_total: list[float] = []
         person_total: list[float] = []
         per: dict[str, tuple[list[float], list[float]]] = {c.id: ([], []) for c in rubric.criteria}
         for answer in part_answers:
-            machine = {c["criterion"]: c["level"] for c in answer.detail["criteria"]}
-            human = answer.detail["human"]
+            detail = answer.typed_detail
+            machine, human = detail.machine_levels(), detail.human
             m_sum = p_sum = 0.0
             complete = True
             for c in rubric.criteria:
@@ -108,7 +109,7 @@ def agreement_by_part(answers: list[Answer]) -> list[PartAgreement]:
         out.append(
             PartAgreement(
                 version.title,
-                str(part.get("prompt") or part_id),
+                part.prompt or part_id,
                 part_answers[0].item.attempt.quiz.course.title,
                 total,
                 rows,

@@ -31,8 +31,8 @@ class RegradeRequestLinks:
             if answer.max_points is None or answer.status != Answer.Status.GRADED:
                 continue
             item = answer.item
-            part = item.version.part(answer.part_id) or {}
-            prompt = str(part.get("prompt") or answer.part_id)
+            part = item.version.part(answer.part_id)
+            prompt = part.prompt if part is not None and part.prompt else answer.part_id
             links.append(
                 PageLink(
                     f"Ask for a regrade of question {item.position}, “{prompt}”",

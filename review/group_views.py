@@ -106,7 +106,7 @@ def group_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         }
         for i, a in enumerate(group)
     ]
-    machine = {c["criterion"]: c["level"] for c in group[0].detail.get("criteria", [])}
+    machine = group[0].typed_detail.machine_levels()
     criteria = [
         {
             "criterion": c,

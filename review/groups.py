@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from grading.pick import group_answers, pick_for_grading
 from grading.rubric import Rubric
 from quizzes.models import Answer
-from quizzes.parts import rubric_of
+from quizzes.parts import TextResponse, rubric_of
 from review.learning import question_text
 
 PICK_MIN_ANSWERS = 6  # a part with fewer waiting answers is graded in the queue's order
@@ -33,7 +33,7 @@ _WORD = re.compile(r"\S+")
 
 
 def text_of(answer: Answer) -> str:
-    return str(answer.response.get("text", ""))
+    return TextResponse.read(answer.response).text
 
 
 def part_key(answer: Answer) -> tuple[int, str]:
@@ -80,6 +80,11 @@ def differences(reference: str, text: str) -> SafeString:
     return mark_safe("".join(out))
 
 
+def _part_json(answer: Answer) -> object:
+    part = answer.item.version.part(answer.part_id)
+    return part.model_dump(mode="json") if part is not None else None
+
+
 def _picks_of_part(answers: list[Answer], rubric: Rubric) -> tuple[list[int], dict[int, int]]:
     """The picks of one part's waiting answers and the size of each one's group, cached under
     the answers (ids and texts) and the rubric: the queue is reloaded far more often than the
@@ -88,8 +93,7 @@ def _picks_of_part(answers: list[Answer], rubric: Rubric) -> tuple[list[int], di
     question = question_text(first.item.version, first.part_id)
     digest = hashlib.sha256(
         json.dumps(
-            [[a.pk, text_of(a)] for a in answers]
-            + [first.item.version.part(first.part_id), question, PICK_MAX],
+            [[a.pk, text_of(a)] for a in answers] + [_part_json(first), question, PICK_MAX],
             sort_keys=True,
         ).encode()
     ).hexdigest()

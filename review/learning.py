@@ -27,6 +27,7 @@ from grading.freetext import GradeResult
 from grading.learn import GradedExample, LearnedModel, learn
 from grading.rubric import Rubric
 from quizzes.models import Answer, QuestionVersion
+from quizzes.parts import ChoicePart, ChoiceResponse, TextResponse
 from review.models import GradeDecision
 
 
@@ -36,8 +37,8 @@ def learn_min_examples() -> int:
 
 def question_text(version: QuestionVersion, part_id: str) -> str:
     """The question as the grader sees it: the scenario and the part's prompt."""
-    part = version.part(part_id) or {}
-    return f"{version.stem}\n{part.get('prompt', '')}".strip()
+    part = version.part(part_id)
+    return f"{version.stem}\n{part.prompt if part is not None else ''}".strip()
 
 
 def _levels(rubric: Rubric, human: dict[str, int]) -> dict[str, int] | None:
@@ -57,6 +58,7 @@ def examples_for(version_id: int, part_id: str, rubric: Rubric) -> list[GradedEx
         Answer.objects.filter(
             item__version_id=version_id, part_id=part_id, reviewed_by__isnull=False
         )
+        .select_related("item__version")
         .prefetch_related("item__answers")
         .order_by("pk")
     )
@@ -64,18 +66,19 @@ def examples_for(version_id: int, part_id: str, rubric: Rubric) -> list[GradedEx
     for answer in answers:
         if not answer.max_points:
             continue
+        parts = {p.id: p for p in answer.item.version.typed_parts}
         choices = {
-            a.part_id: list(a.response.get("selected", []))
+            a.part_id: list(ChoiceResponse.read(a.response).selected)
             for a in answer.item.answers.all()
-            if "selected" in a.response
+            if isinstance(parts.get(a.part_id), ChoicePart)
         }
         score = min(1.0, max(0.0, float(answer.points or 0) / float(answer.max_points)))
         out.append(
             GradedExample(
                 id=str(answer.pk),
-                answer=str(answer.response.get("text", "")),
+                answer=TextResponse.read(answer.response).text,
                 score=score,
-                levels=_levels(rubric, dict(answer.detail.get("human") or {})),
+                levels=_levels(rubric, dict(answer.typed_detail.human)),
                 choices=choices,
             )
         )
@@ -92,9 +95,12 @@ def latest_decision_id(version_id: int, part_id: str) -> int | None:
 def _cache_key(
     version: QuestionVersion, part_id: str, latest: int, rubric: Rubric, threshold: float
 ) -> str:
-    part = version.part(part_id) or {}
+    part = version.part(part_id)
     digest = hashlib.sha256(
-        json.dumps([part.get("rubric"), version.stem, part.get("prompt")], sort_keys=True).encode()
+        json.dumps(
+            [part.model_dump(mode="json") if part is not None else None, version.stem],
+            sort_keys=True,
+        ).encode()
     ).hexdigest()[:16]
     return f"stepwise:learned:{version.pk}:{part_id}:{latest}:{threshold}:{digest}"
 

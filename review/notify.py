@@ -65,8 +65,8 @@ def mark_all_read(user: User) -> int:
 
 
 def _answer_label(answer: Answer) -> str:
-    part = answer.item.version.part(answer.part_id) or {}
-    prompt = str(part.get("prompt") or answer.part_id)
+    part = answer.item.version.part(answer.part_id)
+    prompt = part.prompt if part is not None and part.prompt else answer.part_id
     return f"“{answer.item.version.title}” ({prompt})"
 
 
