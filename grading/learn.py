@@ -64,6 +64,7 @@ NEIGHBOURS = 3  # graded answers averaged for the "graded like" feature
 SHOWN_NEIGHBOUR_SIMILARITY = 0.5  # cosine from which a graded answer is shown as "graded like"
 ALPHAS = tuple(float(a) for a in np.logspace(-1, 3.5, 10))
 TFIDF_SCALE = 3.0  # weight of the tf-idf block against the standardised rubric features
+CHUNK = 512  # answers graded together (below the tokenizer's cache of 2,048 texts)
 ONE_SE = False  # the one-standard-error rule for the penalty (tried: weaker on Beetle)
 Choices = Mapping[str, str | Sequence[str]]
 
@@ -193,6 +194,12 @@ class _Head:
     def predict(self, x: Any) -> np.ndarray:
         return np.asarray(x @ self.coef).ravel() + self.intercept
 
+    def predict_parts(self, z: np.ndarray, tfidf: Any) -> np.ndarray:
+        """`predict` of the matrix `_matrix` would build, without building it."""
+        d = z.shape[1]
+        out = z @ self.coef[:d] + np.asarray(tfidf @ self.coef[d:]).ravel() * TFIDF_SCALE
+        return np.asarray(out).ravel() + self.intercept
+
 
 def _fit_head(x: Any, y: np.ndarray, prior: np.ndarray) -> _Head:
     t = y - prior
@@ -236,6 +243,9 @@ class LearnedModel:
     review_threshold: float = 0.6
     _vec: TfidfVectorizer | None = None
     _train_tfidf: Any = None
+    _train_dense: Any = None
+    _model_dense: Any = None
+    _idf: Any = None
     _model_tfidf: Any = None
     _mean: np.ndarray | None = None
     _std: np.ndarray | None = None
@@ -277,14 +287,16 @@ class LearnedModel:
         """(dense features, prior fraction, similarity to the graded answers) per answer."""
         assert self._y is not None
         n = len(answers)
-        sims = (tfidf @ self._train_tfidf.T).toarray() if n else np.zeros((0, len(self._y)))
+        sims = (
+            np.asarray(tfidf @ self._train_dense.T) if n else np.zeros((0, len(self._y)))
+        ).reshape(n, len(self._y))
         if leave_out_self:
             np.fill_diagonal(sims, -1.0)
         k = min(NEIGHBOURS, max(1, sims.shape[1] - (1 if leave_out_self else 0)))
         rows: list[list[float]] = []
         priors = np.zeros(n)
         model_sim = (
-            (tfidf @ self._model_tfidf.T).toarray().max(axis=1)
+            np.asarray(tfidf @ self._model_dense.T).reshape(n, -1).max(axis=1)
             if self._model_tfidf is not None and self._model_tfidf.shape[0]
             else np.zeros(n)
         )
@@ -306,9 +318,40 @@ class LearnedModel:
             rows.append(row)
         return np.asarray(rows, dtype=np.float64).reshape(n, -1), priors, sims
 
-    def _matrix(self, dense: np.ndarray, tfidf: Any) -> Any:
+    def _transform(self, docs: Sequence[str]) -> Any:
+        """The fitted vectorizer's tf-idf rows, computed directly (the same numbers as
+        `TfidfVectorizer.transform`, without its per-call overhead: one answer at a time is the
+        review task's case)."""
+        assert self._vec is not None
+        vocab: dict[str, int] = self._vec.vocabulary_
+        idf = self._idf
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for doc in docs:
+            words = doc.split()
+            counts: dict[int, int] = {}
+            for term in (*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))):
+                j = vocab.get(term)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            cols = sorted(counts)
+            vals = [(1.0 + math.log(counts[j])) * idf[j] for j in cols]
+            norm = math.sqrt(sum(v * v for v in vals)) or 1.0  # idf > 0: zero only if empty
+            indices.extend(cols)
+            data.extend(v / norm for v in vals)
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(docs), len(idf)),
+        )
+
+    def _standard(self, dense: np.ndarray) -> np.ndarray:
         assert self._mean is not None and self._std is not None
-        z = (dense - self._mean) / self._std
+        return np.asarray((dense - self._mean) / self._std)
+
+    def _matrix(self, dense: np.ndarray, tfidf: Any) -> Any:
+        z = self._standard(dense)
         return sparse.hstack([sparse.csr_matrix(z), tfidf * TFIDF_SCALE], format="csr")
 
     # ------------------------------------------------------------------------ grading
@@ -323,17 +366,24 @@ class LearnedModel:
         ch: Sequence[Choices | None] = choices if choices is not None else [None] * len(answers)
         if len(ch) != len(answers):
             raise ValueError("one choices entry per answer")
+        if len(answers) > CHUNK:  # in chunks: the tokenizer's cache still holds each answer
+            out: list[LearnedGrade] = []
+            for i in range(0, len(answers), CHUNK):
+                out.extend(self.grade_many(answers[i : i + CHUNK], ch[i : i + CHUNK]))
+            return out
         rubric_results = self._rubric_grades(answers, ch)
         if self._overall is None or self._vec is None:
             if rubric_results is None:
                 raise ValueError("nothing to grade with: no rubric and too few graded answers")
             return [LearnedGrade(r, r, r.fraction) for r in rubric_results]
-        tfidf = self._vec.transform([answer_terms(a) for a in answers])
+        tfidf = self._transform([answer_terms(a) for a in answers])
         dense, priors, sims = self._dense(answers, tfidf, rubric_results, leave_out_self=False)
-        x = self._matrix(dense, tfidf)
-        overall = np.clip(priors + self._overall.predict(x), 0.0, 1.0)
-        per_criterion = {cid: head.predict(x) for cid, head in self._criteria.items()}
-        out: list[LearnedGrade] = []
+        z = self._standard(dense)
+        overall = np.clip(priors + self._overall.predict_parts(z, tfidf), 0.0, 1.0)
+        per_criterion = {
+            cid: head.predict_parts(z, tfidf) for cid, head in self._criteria.items()
+        }
+        graded: list[LearnedGrade] = []
         for i in range(len(answers)):
             base = rubric_results[i] if rubric_results is not None else None
             neighbours = self._neighbours(sims[i])
@@ -349,11 +399,11 @@ class LearnedModel:
                     note=self._note(neighbours),
                     grader="learned",
                 )
-                out.append(LearnedGrade(result, None, est, neighbours))
+                graded.append(LearnedGrade(result, None, est, neighbours))
                 continue
             crit_fracs = {cid: float(pred[i]) for cid, pred in per_criterion.items()}
-            out.append(self._combine(base, float(overall[i]), crit_fracs, neighbours))
-        return out
+            graded.append(self._combine(base, float(overall[i]), crit_fracs, neighbours))
+        return graded
 
     def _neighbours(self, sims: np.ndarray) -> tuple[Neighbour, ...]:
         assert self._y is not None
@@ -486,11 +536,15 @@ def learn(
     corpus = [answer_terms(t) for t in [*answers, *context, *model_answers]]
     vec.fit(corpus)
     model._vec = vec
+    model._idf = [float(v) for v in vec.idf_]
     model._y = y
     model._train_tfidf = vec.transform(corpus[: len(answers)])
+    model._train_dense = model._train_tfidf.toarray()
     model._model_tfidf = (
         vec.transform([answer_terms(m) for m in model_answers]) if model_answers else None
     )
+    if model._model_tfidf is not None:
+        model._model_dense = model._model_tfidf.toarray()
     rubric_results = model._rubric_grades(answers, [e.choices for e in examples])
     dense, priors, _ = model._dense(
         answers, model._train_tfidf, rubric_results, leave_out_self=True

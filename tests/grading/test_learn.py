@@ -220,3 +220,27 @@ def test_agreement_counts_the_grades_a_person_changed() -> None:
     a = agreement([2, 1, 0, 2], [2, 2, 0, 1])
     assert a.n == 4 and a.changed == 2 and a.changed_share == 0.5
     assert a.qwk is not None and a.qwk < 1
+
+
+def test_the_fast_tf_idf_rows_equal_the_vectorizers() -> None:
+    from grading.learn import answer_terms
+
+    model = learn(examples(30), RUBRIC, QUESTION, context=corpus())
+    assert model._vec is not None
+    docs = [answer_terms(t) for t in [*corpus()[25:40], "", "unknown words only"]]
+    ours = model._transform(docs).toarray()
+    theirs = model._vec.transform(docs).toarray()
+    assert ours.shape == theirs.shape
+    assert abs(ours - theirs).max() < 1e-12
+
+
+def test_a_long_batch_grades_as_its_parts_do() -> None:
+    from grading.learn import CHUNK
+
+    model = learn(examples(30), RUBRIC, QUESTION, context=corpus())
+    texts = (corpus() * (CHUNK // len(corpus()) + 2))[: CHUNK + 37]
+    whole = [g.result for g in model.grade_many(texts)]
+    parts = [
+        g.result for i in range(0, len(texts), 50) for g in model.grade_many(texts[i : i + 50])
+    ]
+    assert whole == parts

@@ -229,3 +229,17 @@ def test_pick_refuses_bad_input_and_writes_nothing(
         pick(files, n)
     assert not (files["dir"] / "picked.jsonl").exists()
     assert not list(files["dir"].glob("*.part"))
+
+
+def test_pick_derives_a_rubric_from_lines_that_carry_the_model_answer(
+    files: dict[str, Path],
+) -> None:
+    rows = [
+        {"id": f"s{i}", "answer": a, "question": QUESTION, "model_answer": MODEL}
+        for i, a in enumerate(ANSWERS)
+    ]
+    write_jsonl(files["answers"], rows)
+    picked = [p["id"] for p in pick(files, "5")]
+    assert len(set(picked)) == 5 and "s6" not in picked
+    write_jsonl(files["answers"], [*rows, {"id": "x", "answer": "y", "model_answer": 3}])
+    assert len(pick(files, "2")) == 2  # a line without a usable model answer: text alone
