@@ -148,15 +148,17 @@ def machine_grade(
     before = (answer.status, answer.points, answer.typed_detail.criteria)
     detail = AnswerDetail(criteria=_criteria_detail(rubric, result), note=result.note).as_json()
     if learned is not None:
-        detail["learned"] = {
-            "examples": part_model.examples,
-            "rubric_points": learned.rubric_result.score if learned.rubric_result else None,
-            "estimate": learned.estimate,
-        }
-        detail["neighbours"] = [
-            {"answer": int(n.id), "similarity": n.similarity, "score": n.score}
-            for n in learned.neighbours
-        ]
+        detail |= learning.LearnedDetail(
+            learned={
+                "examples": part_model.examples,
+                "rubric_points": learned.rubric_result.score if learned.rubric_result else None,
+                "estimate": learned.estimate,
+            },
+            neighbours=[
+                learning.LearnedNeighbour(answer=int(n.id), similarity=n.similarity, score=n.score)
+                for n in learned.neighbours
+            ],
+        ).as_json()
     values = {
         "detail": detail,
         "points": round(result.score, 4),

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
+from pydantic import BaseModel, Field, ValidationError
 
 from grading.freetext import GradeResult
 from grading.learn import GradedExample, LearnedModel, learn
@@ -167,3 +169,41 @@ def trusted(result: GradeResult, examples: int, threshold: float) -> GradeResult
         confidence=confidence,
         needs_review=result.needs_review or confidence < threshold,
     )
+
+
+class LearnedNeighbour(BaseModel):
+    """A graded answer the learned grader found like this one ("graded like these answers")."""
+
+    answer: int
+    similarity: float
+    score: float
+
+
+class LearnedDetail(BaseModel):
+    """What `review.actions.machine_grade` adds to `Answer.detail` (beside the machine's
+    criteria) when the learned model graded it, typed at the storage boundary."""
+
+    learned: dict[str, float | int | None] | None = None  # examples, rubric_points, estimate
+    neighbours: list[LearnedNeighbour] = Field(default_factory=list)
+
+    @property
+    def examples(self) -> int:
+        return int((self.learned or {}).get("examples") or 0)
+
+    @property
+    def rubric_points(self) -> float | None:
+        value = (self.learned or {}).get("rubric_points")
+        return float(value) if value is not None else None
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def learned_detail(stored: Any) -> LearnedDetail:
+    """The learned part of a stored `Answer.detail`; damaged JSON reads as nothing learned."""
+    try:
+        return LearnedDetail.model_validate(
+            {k: v for k, v in (stored or {}).items() if k in ("learned", "neighbours")}
+        )
+    except (ValidationError, AttributeError):
+        return LearnedDetail()

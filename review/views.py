@@ -39,6 +39,7 @@ from review.access import (
 from review.agreement import MIN_ANSWERS, agreement_by_part
 from review.forms import WAITING, DecisionForm, ReviewFilterForm
 from review.groups import picked_first
+from review.learning import learned_detail
 from review.models import RegradeRequest
 
 
@@ -262,7 +263,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         "decisions": answer.decisions.select_related("user")[:10],
         "model_answers": rubric.model_answers,
         "graded_like": _graded_like(request.user, answer),
-        "learned": answer.detail.get("learned"),
+        "learned": learned_detail(answer.detail),
         "requests": list(
             answer.regrade_requests.filter(status=RegradeRequest.Status.OPEN).order_by("pk")
         ),
@@ -278,21 +279,20 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
 def _graded_like(user: Any, answer: Answer) -> list[dict[str, Any]]:
     """The graded answers the learned grader found most like this one ("graded like these
     answers"), with the person's grade of each; one query."""
-    neighbours = answer.detail.get("neighbours") or []
-    ids = [int(n["answer"]) for n in neighbours if str(n.get("answer", "")).isdigit()]
-    if not ids:
+    neighbours = learned_detail(answer.detail).neighbours
+    if not neighbours:
         return []
     found = {
         a.pk: a
         for a in answers_for_review(user)
-        .filter(pk__in=ids)
+        .filter(pk__in=[n.answer for n in neighbours])
         .select_related(None)
         .only("pk", "response", "points", "max_points", "reviewed_by")
     }
     return [
-        {"answer": found[int(n["answer"])], "similarity": n["similarity"]}
+        {"answer": found[n.answer], "similarity": n.similarity}
         for n in neighbours
-        if int(n["answer"]) in found
+        if n.answer in found
     ]
 
 
