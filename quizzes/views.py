@@ -28,7 +28,7 @@ from courses.access import access_course
 from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.accommodations import accommodation_of, closed_for_everyone_at, window_of
-from quizzes.extensions import quiz_instructor_links
+from quizzes.extensions import quiz_instructor_links, result_links
 from quizzes.feedback import (
     PENDING,
     Mark,
@@ -534,6 +534,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             ),
             "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
+            "answer_links": result_links(request.user, attempt, answers, shown),
         },
     )
 
