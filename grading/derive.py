@@ -30,6 +30,7 @@ MAX_IDEAS = 10
 MAX_LEVELS = 6  # 0..5 points
 MAX_PHRASE_WORDS = 4
 TARGET_SHARE = 0.75  # share of a model answer's ideas that a complete answer needs
+SINGLE_PHRASE_WORDS = 2  # the same, for ideas of a single model answer
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 
 
@@ -55,9 +56,13 @@ _CLAUSE_BREAKS = frozenset(
 _LIST_WORDS = frozenset({"and", "or", "nor"})
 
 
-def _phrases(toks: Tokens, drop: frozenset[str]) -> list[tuple[str, frozenset[str], bool]]:
-    """Ideas of a text as (phrasing, stems, negated): the content words of each clause, in
-    order, with the negation cue or quantifier that governs them; words in `drop` left out."""
+def _phrases(
+    toks: Tokens, drop: frozenset[str], max_words: int = 0
+) -> list[tuple[str, frozenset[str], bool, tuple[str, ...]]]:
+    """Ideas of a text as (phrasing, stems, negated, shorter phrasings): the content words of
+    each clause, in order, with the negation cue or quantifier that governs them and the
+    function words that join them; words in `drop` left out at the ends of an idea; with
+    `max_words`, an idea of more content words also gets the runs of `max_words` of them."""
     segments: list[list[int]] = [[]]
     for i in range(len(toks)):
         w = toks.words[i]
@@ -76,7 +81,7 @@ def _phrases(toks: Tokens, drop: frozenset[str]) -> list[tuple[str, frozenset[st
             merged[-1].extend(seg)
         elif seg:
             merged.append([i for i in seg if toks.words[i] not in _LIST_WORDS])
-    out: list[tuple[str, frozenset[str], bool]] = []
+    out: list[tuple[str, frozenset[str], bool, tuple[str, ...]]] = []
     for seg in merged:
         # (word as written, stem, kind): "c" content word, "n" negation cue or quantifier kept
         # for its meaning, "f" function word kept for reading ("in the weights")
@@ -90,16 +95,32 @@ def _phrases(toks: Tokens, drop: frozenset[str]) -> list[tuple[str, frozenset[st
             st = toks.stems[i]
             if not toks.content[i]:
                 kept.append((w, "", "f"))
-            elif st not in drop and st not in seen:
+            elif st in drop:  # a word of the question: kept inside the phrase, not at its ends
+                kept.append((toks.words[i], st, "q"))
+            elif st not in seen:
                 seen.add(st)
                 kept.append((toks.words[i], st, "c"))
-        for piece in _split_kept(kept):
+        for piece in _split_kept(kept, MAX_PHRASE_WORDS):
             piece = _trim(piece)
             stems = frozenset(st for _, st, kind in piece if kind == "c")
             if stems:
                 negated = any(kind == "n" for _, _, kind in piece)
-                out.append((" ".join(w for w, _, _ in piece), stems, negated))
+                out.append((" ".join(w for w, _, _ in piece), stems, negated, ()))
+                if max_words and not negated and len(stems) > max_words:
+                    out[-1] = (*out[-1][:3], _shorter(piece, max_words))
     return out
+
+
+def _shorter(piece: list[tuple[str, str, str]], size: int) -> tuple[str, ...]:
+    """Shorter phrasings of a long idea: each run of `size` consecutive content words with the
+    words between them ("copy of the code", "code in every place")."""
+    at = [i for i, (_, _, kind) in enumerate(piece) if kind == "c"]
+    out: list[str] = []
+    for k in range(len(at) - size + 1):
+        text = " ".join(w for w, _, _ in piece[at[k] : at[k + size - 1] + 1])
+        if text not in out:
+            out.append(text)
+    return tuple(out)
 
 
 _PREPOSITIONS = frozenset(
@@ -115,18 +136,20 @@ def _trim(piece: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Without function words at either end, and without a cue at the end (it governs
     nothing)."""
     start, end = 0, len(piece)
-    while start < end and piece[start][2] == "f":
+    while start < end and piece[start][2] in ("f", "q"):
         start += 1
     while end > start and piece[end - 1][2] != "c":
         end -= 1
     return piece[start:end]
 
 
-def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+def _split_kept(
+    kept: list[tuple[str, str, str]], max_words: int
+) -> list[list[tuple[str, str, str]]]:
     """Cut an idea of more than MAX_PHRASE_WORDS content words before prepositions ("freezes
     the facts in the weights | at training time"), or evenly when there is none to cut at."""
     n = sum(1 for _, _, kind in kept if kind == "c")
-    if n <= MAX_PHRASE_WORDS:
+    if n <= max_words:
         return [kept]
     pieces: list[list[tuple[str, str, str]]] = [[]]
     count, left = 0, n
@@ -136,7 +159,7 @@ def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, s
             and w in _PREPOSITIONS
             and count >= 2
             and left >= 2
-            and count + left > MAX_PHRASE_WORDS
+            and count + left > max_words
         ):
             pieces.append([])
             count = 0
@@ -144,9 +167,9 @@ def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, s
         if kind == "c":
             count += 1
             left -= 1
-    if all(sum(1 for x in p if x[2] == "c") <= MAX_PHRASE_WORDS for p in pieces):
+    if all(sum(1 for x in p if x[2] == "c") <= max_words for p in pieces):
         return pieces
-    size = math.ceil(n / math.ceil(n / MAX_PHRASE_WORDS))
+    size = math.ceil(n / math.ceil(n / max_words))
     even: list[list[tuple[str, str, str]]] = [[]]
     count = 0
     for item in kept:
@@ -163,11 +186,13 @@ def _propose(question: str, model_answers: Sequence[str]) -> list[tuple[str, _Id
     q_stems = frozenset(s for s, c in zip(q.stems, q.content, strict=True) if c)
     ideas: list[_Idea] = []
     toks_list = [tokenize(a) for a in model_answers]
-    per_answer = [_phrases(t, q_stems) for t in toks_list]
+    # one model answer is one way of saying it: a long idea also has shorter phrasings
+    size = SINGLE_PHRASE_WORDS if len(model_answers) == 1 else 0
+    per_answer = [_phrases(t, q_stems, size) for t in toks_list]
     if not any(per_answer):  # everything is in the question: keep the question's words
-        per_answer = [_phrases(t, frozenset()) for t in toks_list]
+        per_answer = [_phrases(t, frozenset(), size) for t in toks_list]
     for ai, phrases in enumerate(per_answer):
-        for pi, (text, stems, negated) in enumerate(phrases):
+        for pi, (text, stems, negated, shorter) in enumerate(phrases):
             target: _Idea | None = None
             for idea in ideas:
                 inter = len(idea.stems & stems)
@@ -177,8 +202,9 @@ def _propose(question: str, model_answers: Sequence[str]) -> list[tuple[str, _Id
             if target is None:
                 target = _Idea(stems=set(stems), negated=negated, first=(ai, pi))
                 ideas.append(target)
-            if text not in target.phrasings:
-                target.phrasings.append(text)
+            for t in (text, *shorter):
+                if t not in target.phrasings:
+                    target.phrasings.append(t)
             target.answers.add(ai)
     ideas.sort(key=lambda i: (-len(i.answers), i.first))
     ideas = ideas[:MAX_IDEAS]

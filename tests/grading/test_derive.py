@@ -48,7 +48,33 @@ def test_key_ideas_are_whole_phrases_of_a_clause() -> None:
         "Why does retrieval keep answers current?",
         ["Retrieval reads the newest documents, so no retraining is needed."],
     )
-    assert [p for _, p, _ in ideas] == [["reads the newest documents"], ["no retraining is needed"]]
+    assert [p[0] for _, p, _ in ideas] == ["reads the newest documents", "no retraining is needed"]
+
+
+def test_a_word_of_the_question_inside_an_idea_stays_in_its_phrasing() -> None:
+    ideas = propose_key_ideas(
+        "Why does a chat model need a context window?",
+        ["The model reads the context window of tokens at every step of generation."],
+    )
+    # not "reads the of tokens": only the question's words at the ends of an idea are left out
+    assert ideas[0][1][0] == "reads the context window of tokens"
+
+
+def test_a_long_idea_of_a_single_model_answer_also_has_shorter_phrasings() -> None:
+    question = "How does retrieval help a model answer questions about recent events?"
+    model = "It looks up recent news articles and copies the relevant passages into the prompt."
+    ideas = propose_key_ideas(question, [model])
+    assert ideas[1][1][0] == "copies the relevant passages into the prompt"
+    assert "relevant passages" in ideas[1][1]
+    rubric = rubric_from_model_answers(question, [model])
+    paraphrase = "It searches the news articles and pastes relevant passages into what it reads."
+    assert grade(rubric, paraphrase).score == rubric.max_score
+    # a negated idea gets no shorter phrasing that would drop its negation
+    negated = propose_key_ideas("Why?", ["No additional training run is needed."])
+    assert negated[0][1] == ["no additional training run is needed"]
+    # several model answers already give several wordings: no shorter phrasings
+    two = propose_key_ideas(question, [model, "Fresh articles are pasted into the prompt."])
+    assert "relevant passages" not in two[0][1] + two[1][1]
 
 
 def test_derived_criteria_are_named_by_what_they_assess() -> None:
