@@ -58,11 +58,12 @@ _LIST_WORDS = frozenset({"and", "or", "nor"})
 
 def _phrases(
     toks: Tokens, drop: frozenset[str], max_words: int = 0
-) -> list[tuple[str, frozenset[str], bool, tuple[str, ...]]]:
-    """Ideas of a text as (phrasing, stems, negated, shorter phrasings): the content words of
-    each clause, in order, with the negation cue or quantifier that governs them and the
-    function words that join them; words in `drop` left out at the ends of an idea; with
-    `max_words`, an idea of more content words also gets the runs of `max_words` of them."""
+) -> list[tuple[str, frozenset[str], bool]]:
+    """Ideas of a text as (phrasing, stems, negated): the content words of each clause, in
+    order, with the negation cue or quantifier that governs them and the function words that
+    join them; words in `drop` left out at the ends of an idea (kept inside it); with
+    `max_words`, an idea that is not negated is cut into pieces of at most that many content
+    words."""
     segments: list[list[int]] = [[]]
     for i in range(len(toks)):
         w = toks.words[i]
@@ -81,7 +82,7 @@ def _phrases(
             merged[-1].extend(seg)
         elif seg:
             merged.append([i for i in seg if toks.words[i] not in _LIST_WORDS])
-    out: list[tuple[str, frozenset[str], bool, tuple[str, ...]]] = []
+    out: list[tuple[str, frozenset[str], bool]] = []
     for seg in merged:
         # (word as written, stem, kind): "c" content word, "n" negation cue or quantifier kept
         # for its meaning, "f" function word kept for reading ("in the weights")
@@ -102,25 +103,15 @@ def _phrases(
                 kept.append((toks.words[i], st, "c"))
         for piece in _split_kept(kept, MAX_PHRASE_WORDS):
             piece = _trim(piece)
-            stems = frozenset(st for _, st, kind in piece if kind == "c")
-            if stems:
-                negated = any(kind == "n" for _, _, kind in piece)
-                out.append((" ".join(w for w, _, _ in piece), stems, negated, ()))
-                if max_words and not negated and len(stems) > max_words:
-                    out[-1] = (*out[-1][:3], _shorter(piece, max_words))
+            negated = any(kind == "n" for _, _, kind in piece)
+            # ideas of a single model answer are cut smaller, unless that would lose a negation
+            small = max_words and not negated
+            for part in _split_kept(piece, max_words) if small else [piece]:
+                part = _trim(part)
+                stems = frozenset(st for _, st, kind in part if kind == "c")
+                if stems:
+                    out.append((" ".join(w for w, _, _ in part), stems, negated))
     return out
-
-
-def _shorter(piece: list[tuple[str, str, str]], size: int) -> tuple[str, ...]:
-    """Shorter phrasings of a long idea: each run of `size` consecutive content words with the
-    words between them ("copy of the code", "code in every place")."""
-    at = [i for i, (_, _, kind) in enumerate(piece) if kind == "c"]
-    out: list[str] = []
-    for k in range(len(at) - size + 1):
-        text = " ".join(w for w, _, _ in piece[at[k] : at[k + size - 1] + 1])
-        if text not in out:
-            out.append(text)
-    return tuple(out)
 
 
 _PREPOSITIONS = frozenset(
@@ -186,13 +177,14 @@ def _propose(question: str, model_answers: Sequence[str]) -> list[tuple[str, _Id
     q_stems = frozenset(s for s, c in zip(q.stems, q.content, strict=True) if c)
     ideas: list[_Idea] = []
     toks_list = [tokenize(a) for a in model_answers]
-    # one model answer is one way of saying it: a long idea also has shorter phrasings
+    # one model answer is one wording among many: smaller ideas, so that a paraphrase earns
+    # part of the marks (several model answers show which wordings recur)
     size = SINGLE_PHRASE_WORDS if len(model_answers) == 1 else 0
     per_answer = [_phrases(t, q_stems, size) for t in toks_list]
     if not any(per_answer):  # everything is in the question: keep the question's words
         per_answer = [_phrases(t, frozenset(), size) for t in toks_list]
     for ai, phrases in enumerate(per_answer):
-        for pi, (text, stems, negated, shorter) in enumerate(phrases):
+        for pi, (text, stems, negated) in enumerate(phrases):
             target: _Idea | None = None
             for idea in ideas:
                 inter = len(idea.stems & stems)
@@ -202,9 +194,8 @@ def _propose(question: str, model_answers: Sequence[str]) -> list[tuple[str, _Id
             if target is None:
                 target = _Idea(stems=set(stems), negated=negated, first=(ai, pi))
                 ideas.append(target)
-            for t in (text, *shorter):
-                if t not in target.phrasings:
-                    target.phrasings.append(t)
+            if text not in target.phrasings:
+                target.phrasings.append(text)
             target.answers.add(ai)
     ideas.sort(key=lambda i: (-len(i.answers), i.first))
     ideas = ideas[:MAX_IDEAS]
