@@ -4,8 +4,10 @@ The algorithm (documented in docs/rubrics.md, "Derived rubrics"):
 
 1. Each model answer is cut into content phrases: runs of content words between function words
    and punctuation; a negation cue stays with the phrase it negates ("not connected").
-   Words of the question are dropped from the phrases (a student repeating the question
-   shows nothing), unless that would leave the model answer with nothing at all.
+   Words of the question are dropped at the ends of a phrase (a student repeating the question
+   shows nothing) and kept inside it, unless that would leave the model answer with nothing.
+   Phrases of a single model answer are cut into pieces of at most two content words
+   (`SINGLE_PHRASE_WORDS`), negated ones excepted.
 2. Phrases of different model answers that share most of their stems are one key idea, whose
    phrasings are the variants; an idea's weight is the share of model answers it occurs in.
 3. The ideas are ordered by weight (then by first appearance) and at most `MAX_IDEAS` kept.
