@@ -208,6 +208,7 @@ HEADER_PLACES = {
     "home": "courses:home",
     "search": "courses:search",
     "my_attempts": "quizzes:my_attempts",
+    "notifications": "review:notifications",
     "author": "authoring:home",
     "review_queue": "review:queue",
     "admin": "admin:index",

@@ -36,7 +36,7 @@ from quizzes.entries import (
     PartEntry,
     SummaryRow,
 )
-from quizzes.extensions import quiz_instructor_links
+from quizzes.extensions import quiz_instructor_links, result_links
 from quizzes.feedback import (
     PENDING,
     Mark,
@@ -538,6 +538,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             ),
             "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
+            "answer_links": result_links(request.user, attempt, answers, shown),
         },
     )
 

@@ -122,6 +122,13 @@ ROWS = [
     Row("review:queue", lambda w: [], REVIEWERS),
     Row("review:answer", lambda w: [w.answer.pk], REVIEW_ITEM),
     Row("review:regrade", lambda w: [w.run.pk], REVIEW_ITEM),
+    Row("review:agreement", lambda w: [], REVIEWERS),
+    Row("review:groups", lambda w: [w.answer.pk], REVIEW_ITEM),
+    # the world's answer is graded, not waiting: its group page sends on to the part's groups
+    Row("review:group", lambda w: [w.answer.pk], {**REVIEW_ITEM, "instructor": 302, "admin": 302}),
+    Row("review:request_regrade", lambda w: [w.answer.pk], OWN_ATTEMPT),
+    Row("review:my_requests", lambda w: [], LOGIN),
+    Row("review:notifications", lambda w: [], LOGIN),
     Row("authoring:home", lambda w: [], AUTHOR_HOME),
     Row("authoring:concepts", lambda w: [w.course.slug], AUTHOR),
     Row("authoring:concept_new", lambda w: [w.course.slug], AUTHOR),

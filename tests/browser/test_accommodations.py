@@ -29,7 +29,7 @@ def quiz(transactional_db: None, content_dir: Path) -> Quiz:
     return quiz
 
 
-def signed_in(browser, live_server, username: str):  # type: ignore[no-untyped-def]
+def signed_in(browser, live_server, username: str):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
