@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",  # {{ CSP_NONCE }} for an inline script
+                "review.context_processors.notifications",  # the header's badge (no query)
             ],
         },
     },
@@ -241,6 +242,16 @@ STEPWISE_COURSE_PAGE_EXTENSIONS = [
     "quizzes.extensions.QuizLinks",
     "learning.extensions.LearningLinks",
 ]
+# Links the result page shows under a student's written answers (quizzes.extensions)
+STEPWISE_RESULT_PAGE_EXTENSIONS = ["review.extensions.RegradeRequestLinks"]
+# A part's graded answers from which the machine grades with what it learned (docs/review.md)
+STEPWISE_LEARN_MIN_EXAMPLES = env.int("STEPWISE_LEARN_MIN_EXAMPLES", default=5)
+# Doubt worth this many decisions: a learned grade's confidence is at most n / (n + this)
+STEPWISE_LEARN_TRUST_PRIOR = env.float("STEPWISE_LEARN_TRUST_PRIOR", default=2.0)
+# Regrade requests close this many days after the quiz closes (quizzes that never close: open)
+STEPWISE_REGRADE_REQUEST_DAYS = env.int("STEPWISE_REGRADE_REQUEST_DAYS", default=14)
+# The site's address, for links in e-mails
+STEPWISE_SITE_URL = env.str("STEPWISE_SITE_URL", default="http://127.0.0.1:8000")
 
 # What other apps add to the quiz pages instructors use (the results page, the quiz builder) and
 # to the needs-tagging report (quizzes/extensions.py): dotted paths of classes following

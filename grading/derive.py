@@ -4,8 +4,10 @@ The algorithm (documented in docs/rubrics.md, "Derived rubrics"):
 
 1. Each model answer is cut into content phrases: runs of content words between function words
    and punctuation; a negation cue stays with the phrase it negates ("not connected").
-   Words of the question are dropped from the phrases (a student repeating the question
-   shows nothing), unless that would leave the model answer with nothing at all.
+   Words of the question are dropped at the ends of a phrase (a student repeating the question
+   shows nothing) and kept inside it, unless that would leave the model answer with nothing.
+   Phrases of a single model answer are cut into pieces of at most two content words
+   (`SINGLE_PHRASE_WORDS`), negated ones excepted.
 2. Phrases of different model answers that share most of their stems are one key idea, whose
    phrasings are the variants; an idea's weight is the share of model answers it occurs in.
 3. The ideas are ordered by weight (then by first appearance) and at most `MAX_IDEAS` kept.
@@ -30,6 +32,7 @@ MAX_IDEAS = 10
 MAX_LEVELS = 6  # 0..5 points
 MAX_PHRASE_WORDS = 4
 TARGET_SHARE = 0.75  # share of a model answer's ideas that a complete answer needs
+SINGLE_PHRASE_WORDS = 2  # the same, for ideas of a single model answer
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 
 
@@ -55,9 +58,14 @@ _CLAUSE_BREAKS = frozenset(
 _LIST_WORDS = frozenset({"and", "or", "nor"})
 
 
-def _phrases(toks: Tokens, drop: frozenset[str]) -> list[tuple[str, frozenset[str], bool]]:
+def _phrases(
+    toks: Tokens, drop: frozenset[str], max_words: int = 0
+) -> list[tuple[str, frozenset[str], bool]]:
     """Ideas of a text as (phrasing, stems, negated): the content words of each clause, in
-    order, with the negation cue or quantifier that governs them; words in `drop` left out."""
+    order, with the negation cue or quantifier that governs them and the function words that
+    join them; words in `drop` left out at the ends of an idea (kept inside it); with
+    `max_words`, an idea that is not negated is cut into pieces of at most that many content
+    words."""
     segments: list[list[int]] = [[]]
     for i in range(len(toks)):
         w = toks.words[i]
@@ -90,15 +98,21 @@ def _phrases(toks: Tokens, drop: frozenset[str]) -> list[tuple[str, frozenset[st
             st = toks.stems[i]
             if not toks.content[i]:
                 kept.append((w, "", "f"))
-            elif st not in drop and st not in seen:
+            elif st in drop:  # a word of the question: kept inside the phrase, not at its ends
+                kept.append((toks.words[i], st, "q"))
+            elif st not in seen:
                 seen.add(st)
                 kept.append((toks.words[i], st, "c"))
-        for piece in _split_kept(kept):
+        for piece in _split_kept(kept, MAX_PHRASE_WORDS):
             piece = _trim(piece)
-            stems = frozenset(st for _, st, kind in piece if kind == "c")
-            if stems:
-                negated = any(kind == "n" for _, _, kind in piece)
-                out.append((" ".join(w for w, _, _ in piece), stems, negated))
+            negated = any(kind == "n" for _, _, kind in piece)
+            # ideas of a single model answer are cut smaller, unless that would lose a negation
+            small = max_words and not negated
+            for part in _split_kept(piece, max_words) if small else [piece]:
+                part = _trim(part)
+                stems = frozenset(st for _, st, kind in part if kind == "c")
+                if stems:
+                    out.append((" ".join(w for w, _, _ in part), stems, negated))
     return out
 
 
@@ -115,18 +129,20 @@ def _trim(piece: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Without function words at either end, and without a cue at the end (it governs
     nothing)."""
     start, end = 0, len(piece)
-    while start < end and piece[start][2] == "f":
+    while start < end and piece[start][2] in ("f", "q"):
         start += 1
     while end > start and piece[end - 1][2] != "c":
         end -= 1
     return piece[start:end]
 
 
-def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+def _split_kept(
+    kept: list[tuple[str, str, str]], max_words: int
+) -> list[list[tuple[str, str, str]]]:
     """Cut an idea of more than MAX_PHRASE_WORDS content words before prepositions ("freezes
     the facts in the weights | at training time"), or evenly when there is none to cut at."""
     n = sum(1 for _, _, kind in kept if kind == "c")
-    if n <= MAX_PHRASE_WORDS:
+    if n <= max_words:
         return [kept]
     pieces: list[list[tuple[str, str, str]]] = [[]]
     count, left = 0, n
@@ -136,7 +152,7 @@ def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, s
             and w in _PREPOSITIONS
             and count >= 2
             and left >= 2
-            and count + left > MAX_PHRASE_WORDS
+            and count + left > max_words
         ):
             pieces.append([])
             count = 0
@@ -144,9 +160,9 @@ def _split_kept(kept: list[tuple[str, str, str]]) -> list[list[tuple[str, str, s
         if kind == "c":
             count += 1
             left -= 1
-    if all(sum(1 for x in p if x[2] == "c") <= MAX_PHRASE_WORDS for p in pieces):
+    if all(sum(1 for x in p if x[2] == "c") <= max_words for p in pieces):
         return pieces
-    size = math.ceil(n / math.ceil(n / MAX_PHRASE_WORDS))
+    size = math.ceil(n / math.ceil(n / max_words))
     even: list[list[tuple[str, str, str]]] = [[]]
     count = 0
     for item in kept:
@@ -163,9 +179,12 @@ def _propose(question: str, model_answers: Sequence[str]) -> list[tuple[str, _Id
     q_stems = frozenset(s for s, c in zip(q.stems, q.content, strict=True) if c)
     ideas: list[_Idea] = []
     toks_list = [tokenize(a) for a in model_answers]
-    per_answer = [_phrases(t, q_stems) for t in toks_list]
+    # one model answer is one wording among many: smaller ideas, so that a paraphrase earns
+    # part of the marks (several model answers show which wordings recur)
+    size = SINGLE_PHRASE_WORDS if len(model_answers) == 1 else 0
+    per_answer = [_phrases(t, q_stems, size) for t in toks_list]
     if not any(per_answer):  # everything is in the question: keep the question's words
-        per_answer = [_phrases(t, frozenset()) for t in toks_list]
+        per_answer = [_phrases(t, frozenset(), size) for t in toks_list]
     for ai, phrases in enumerate(per_answer):
         for pi, (text, stems, negated) in enumerate(phrases):
             target: _Idea | None = None

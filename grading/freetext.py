@@ -433,9 +433,10 @@ def _repeats_prompt(index: AnswerIndex, prompt_stems: frozenset[str]) -> bool:
     return own <= COPIED_PROMPT_OWN_WORDS * len(content)
 
 
-def _nothing_to_grade(rubric: Rubric, note: str, *, needs_review: bool = False) -> GradeResult:
-    """Every criterion at its lowest level, with `note` (blank or copied answers)."""
-    criteria = tuple(
+def lowest_levels(rubric: Rubric, note: str, confidence: float) -> tuple[CriterionResult, ...]:
+    """Every criterion at its lowest level with `note`: for answers with nothing to grade and
+    for graders that could not grade."""
+    return tuple(
         CriterionResult(
             criterion_id=c.id,
             level_index=0,
@@ -444,11 +445,16 @@ def _nothing_to_grade(rubric: Rubric, note: str, *, needs_review: bool = False) 
             evidence=(),
             matched_ideas=(),
             missed_ideas=tuple(k.id for k in c.key_ideas),
-            confidence=HIGH_CONFIDENCE,
+            confidence=confidence,
             note=note,
         )
         for c in rubric.criteria
     )
+
+
+def _nothing_to_grade(rubric: Rubric, note: str, *, needs_review: bool = False) -> GradeResult:
+    """Every criterion at its lowest level, with `note` (blank or copied answers)."""
+    criteria = lowest_levels(rubric, note, HIGH_CONFIDENCE)
     return GradeResult(
         criteria=criteria,
         score=sum(c.points for c in criteria),

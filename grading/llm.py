@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .freetext import CriterionResult, GradeResult, picked_options
+from .freetext import CriterionResult, GradeResult, lowest_levels, picked_options
 from .rubric import Criterion, Rubric
 
 __all__ = ["SYSTEM_PROMPT", "ChatCompletionsGrader", "LLMError", "build_messages", "quote_span"]
@@ -290,20 +290,7 @@ class ChatCompletionsGrader:
     def failed(self, rubric: Rubric, reason: str) -> GradeResult:
         """The result when the model could not grade: lowest levels, flagged for review."""
         note = f"Not graded automatically ({reason}); an instructor must grade this answer."
-        results = tuple(
-            CriterionResult(
-                criterion_id=c.id,
-                level_index=0,
-                points=c.levels[0].points,
-                max_points=c.max_points,
-                evidence=(),
-                matched_ideas=(),
-                missed_ideas=tuple(k.id for k in c.key_ideas),
-                confidence=0.0,
-                note=note,
-            )
-            for c in rubric.criteria
-        )
+        results = lowest_levels(rubric, note, 0.0)
         return GradeResult(
             criteria=results,
             score=sum(r.points for r in results),

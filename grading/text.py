@@ -229,8 +229,36 @@ for _group in SYNONYMS:
 # "better" is a comparison, not "good"; "data" and "media" are used as singulars).
 _KEEP_FORM = _wordset(
     """left better best worse worst less least more most data media lying lay found saw felt
-    rose bore ground wound"""
+    rose bore ground wound number"""
 )
+
+
+def _comparative_base(word: str) -> str | None:
+    """The adjective of a comparative the lexicon keeps as a word of its own ("cooler" is also
+    a noun, "hotter" a headword): "-er" is a comparative when the lexicon knows the matching
+    "-est" superlative and takes it to a base the word starts with (cooler/coolest -> cool,
+    hotter/hottest -> hot, noisier/noisiest -> noisy); "layer", "letter" or "water" have no
+    "-est" form and stay nouns."""
+    if len(word) < 5 or not word.endswith("er"):
+        return None
+    sup = word[:-2] + "est"
+    if not simplemma.is_known(sup, lang="en"):
+        return None
+    base = simplemma.lemmatize(sup, lang="en")
+    if not isinstance(base, str) or base == sup or not base.isalpha():
+        return None
+    base = base.lower()
+    return base if word.startswith(base[:-1]) else None
+
+
+def _agent_noun(word: str) -> str | None:
+    """An agent or instrument noun in "-er" ("encoder", "retriever", "transformer"), singular,
+    when the stemmer would take it to its verb ("encod", "retriev"): it is kept whole, so that
+    "the encoder" does not say "encodes" (docs/rubrics.md, "Words")."""
+    single = word[:-1] if word.endswith("ers") else word
+    if len(single) < 5 or not single.endswith("er") or _raw_stem(single).endswith("er"):
+        return None
+    return single
 
 
 @lru_cache(maxsize=65536)
@@ -242,7 +270,10 @@ def _lemma(word: str) -> str:
     lemma = simplemma.lemmatize(word, lang="en")
     if not isinstance(lemma, str) or not lemma.isalpha():
         return word
-    return lemma.lower()
+    lemma = lemma.lower()
+    if lemma == word:
+        return _comparative_base(word) or word
+    return lemma
 
 
 @lru_cache(maxsize=65536)
@@ -259,7 +290,29 @@ def stem(word: str) -> str:
         ls = _raw_stem(lemma)
         if ls != s:
             s = ls
+    agent = _agent_noun(lemma) if word not in _KEEP_FORM else None
+    if agent is not None:
+        return agent
     return _CANONICAL.get(s, s)
+
+
+def _spelling_variants(a: str, b: str) -> bool:
+    """British and American spellings of one word (memorise/memorize, colour/color)."""
+    return a.replace("s", "z").replace("our", "or") == b.replace("s", "z").replace("our", "or")
+
+
+@lru_cache(maxsize=65536)
+def _known(word: str) -> bool:
+    return bool(simplemma.is_known(word, lang="en"))
+
+
+def may_be_misspelling(answer_word: str, phrase_word: str) -> bool:
+    """Can a fuzzy match take `answer_word` for `phrase_word`? Not when both are words of the
+    lexicon: then they are two words ("weights"/"weighty", "learned"/"learner"), not a slip of
+    the keyboard, unless they are two spellings of one word ("memorise"/"memorize")."""
+    if not (_known(answer_word) and _known(phrase_word)):
+        return True
+    return _spelling_variants(answer_word, phrase_word)
 
 
 @lru_cache(maxsize=65536)
@@ -368,6 +421,9 @@ def _negation(
             noun_phrase = False
         covered = False  # has the scope reached a content word yet?
         length = 0
+        # "does not memorise and repeat the data": a negated auxiliary governs both bare verbs
+        verbal = w in _AUX - _BE or (w in {"not", "never"} and i > 0 and words[i - 1] in _AUX - _BE)
+        first_content = -1
         for j in range(i + 1, n):
             if words[j] not in _SCOPE_FREE:
                 length += 1
@@ -376,11 +432,13 @@ def _negation(
             if boundary[j] or words[j] in _SCOPE_BREAKERS or (cues[j] and words[j] == "nor"):
                 break
             # "no retraining and saves cost"; "or" stays inside: "no reward model or RL loop"
-            if covered and words[j] == "and":
+            if covered and words[j] == "and" and not (verbal and first_content == j - 1):
                 break
             if noun_phrase and covered and (words[j] in _VERB_FORMS or words[j] in _PREPOSITIONS):
                 break
             negated[j] = not negated[j]  # two cues cancel: "does not avoid retraining"
+            if content[j] and not covered:
+                first_content = j
             covered = covered or content[j]
         if _negates_predicate(i, words, boundary):
             j, steps = i - 1, 0
@@ -522,7 +580,7 @@ class AnswerIndex:
             for aw, score, _ in process.extract(
                 word, self._long_words, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=None
             ):
-                if aw != word:
+                if aw != word and may_be_misspelling(aw, word):
                     out.append((aw, float(score) / 100.0))
         self._fuzzy_cache[word] = out
         return out

@@ -29,6 +29,7 @@ from learning.forms import SORTS, ClassTableForm, PracticeForm, RetentionForm
 from learning.guide import Guide, guide_for
 from learning.model import BANDS, LEVELS
 from learning.models import Mastery, PracticeItem
+from quizzes.entries import PartEntry
 from quizzes.feedback import part_feedback
 from quizzes.forms import ItemForm
 from quizzes.models import Answer, AttemptItem
@@ -134,7 +135,7 @@ def _shown_item(item: PracticeItem) -> AttemptItem:
     return AttemptItem(position=item.position, version=item.version, order=item.order)
 
 
-def _feedback(item: PracticeItem) -> list[dict[str, Any]]:
+def _feedback(item: PracticeItem) -> list[PartEntry]:
     """The quiz result page's own feedback, with everything shown: practice is not graded."""
     shown = Shown(marks=True, correctness=True, feedback=True, right_answers=True)
     stand_in = _shown_item(item)
@@ -151,7 +152,7 @@ def _feedback(item: PracticeItem) -> list[dict[str, Any]]:
             detail=stored.get("detail", {}),
         )
         response = part.response(answer.response)
-        entries.append({"part": part, "feedback": part_feedback(part, answer, response, shown)})
+        entries.append(PartEntry(part=part, feedback=part_feedback(part, answer, response, shown)))
     return entries
 
 
@@ -174,7 +175,7 @@ def practice_item(request: HttpRequest, session_id: int, position: int) -> HttpR
         "form": form,
         "parts": _feedback(item)
         if item.answered_at
-        else [{"part": p} for p in item.version.typed_parts],
+        else [PartEntry(part=p) for p in item.version.typed_parts],
         "last": position >= session.length,
     }
     return render(

@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from courses.bloom import BloomLevel
+from courses.models import Concept
+from quizzes.entries import CriterionGrade, Feedback, FreeTextGrade
 from quizzes.highlight import highlight
-from quizzes.models import Answer, Attempt, AttemptItem
+from quizzes.models import Answer, Attempt, AttemptItem, Question
 from quizzes.parts import FreeTextPart, Part, Response, TextResponse, rubric_of
 from quizzes.visibility import NOTHING, Shown, moment_of
 
@@ -65,6 +67,25 @@ class Breakdown:
     by_bloom: list[Subscore] = field(default_factory=list)
     by_concept: list[Subscore] = field(default_factory=list)
 
+    @property
+    def sections(self) -> list[tuple[str, str, list[Subscore]]]:
+        """What templates/includes/breakdown.html shows: (title, first column, rows)."""
+        return [
+            ("By Bloom level", "Level", self.by_bloom),
+            ("By concept", "Concept", self.by_concept),
+        ]
+
+
+def concepts_of_questions(question_ids: set[int]) -> dict[int, list[Concept]]:
+    """The published concepts each question assesses, by title (one query)."""
+    concepts_of: dict[int, list[Concept]] = {}
+    links = Question.concepts.through.objects.filter(
+        question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
+    ).select_related("concept")
+    for link in links.order_by("concept__title"):
+        concepts_of.setdefault(link.question_id, []).append(link.concept)
+    return concepts_of
+
 
 def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[Any]]) -> Breakdown:
     """Sub-scores per Bloom level and per concept. Free text awaiting grading or being reviewed
@@ -92,29 +113,27 @@ def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[Any]]) -> Br
     )
 
 
-def part_feedback(
-    part: Part, answer: Answer | None, response: Response, shown: Shown
-) -> dict[str, Any]:
+def part_feedback(part: Part, answer: Answer | None, response: Response, shown: Shown) -> Feedback:
     """What the review options allow of one answered part (built only with correctness): the
     student's answer marked right or wrong with its points; option feedback and rubric levels
     with `shown.feedback`; the right options, matches and order with `shown.right_answers`.
     Only what is allowed is put in, so the template cannot show more (each kind decides its
     own, in quizzes/parts.py)."""
-    out: dict[str, Any] = {
-        "points": answer.points if answer else 0,
-        "max_points": answer.max_points if answer else None,
-        "status": answer.status if answer else None,
-        **part.feedback(response, shown),
-    }
-    if isinstance(part, FreeTextPart) and shown.feedback:
-        out.update(free_text_feedback(answer))
-    return out
+    return Feedback(
+        points=answer.points if answer else 0,
+        max_points=answer.max_points if answer else None,
+        status=answer.status if answer else None,
+        part=part.feedback(response, shown),
+        grade=free_text_grade(answer)
+        if isinstance(part, FreeTextPart) and shown.feedback
+        else None,
+    )
 
 
-def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
+def free_text_grade(answer: Answer | None) -> FreeTextGrade | None:
     """Per-criterion grade and the student's words that earned it, once the grade is final."""
     if answer is None or answer.status != Answer.Status.GRADED:
-        return {}
+        return None
     detail = answer.typed_detail
     rubric = rubric_of(answer.item, answer.part_id)
     by_id = {c.id: c for c in rubric.criteria}
@@ -123,21 +142,21 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
         criterion = by_id.get(c.criterion)
         level = detail.human.get(c.criterion, c.level)
         criteria.append(
-            {
-                "number": number,
-                "title": c.title,
-                "level": level,
-                "descriptor": criterion.levels[level].descriptor if criterion else c.descriptor,
-                "points": criterion.levels[level].points if criterion else c.points,
-                "max_points": c.max_points,
-                "missed": c.missed,
-                "has_evidence": bool(c.evidence),
-            }
+            CriterionGrade(
+                number=number,
+                title=c.title,
+                level=level,
+                descriptor=criterion.levels[level].descriptor if criterion else c.descriptor,
+                points=criterion.levels[level].points if criterion else c.points,
+                max_points=c.max_points,
+                missed=c.missed,
+                has_evidence=bool(c.evidence),
+            )
         )
     text = TextResponse.read(answer.response).text
-    return {
-        "criteria": criteria,
-        "highlighted": highlight(text, [c.evidence for c in detail.criteria]),
-        "reviewed": answer.reviewed_by_id is not None,
-        "comment": answer.comment,
-    }
+    return FreeTextGrade(
+        criteria=criteria,
+        highlighted=highlight(text, [c.evidence for c in detail.criteria]),
+        reviewed=answer.reviewed_by_id is not None,
+        comment=answer.comment,
+    )

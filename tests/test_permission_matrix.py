@@ -114,12 +114,21 @@ ROWS = [
     Row("quizzes:quiz_list", lambda w: [w.course.slug], OPEN),
     Row("quizzes:quiz", lambda w: [w.course.slug, w.quiz.slug], OPEN),
     Row("quizzes:results", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
+    Row("quizzes:accommodations", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
+    Row("quizzes:gradebook", lambda w: [w.course.slug], AUTHOR),
     Row("quizzes:my_attempts", lambda w: [], LOGIN),
     Row("quizzes:result", lambda w: [w.attempt.pk], OWN_ATTEMPT),
     Row("quizzes:time_up", lambda w: [w.attempt.pk], OWN_TIMED_OUT_ATTEMPT),
     Row("review:queue", lambda w: [], REVIEWERS),
     Row("review:answer", lambda w: [w.answer.pk], REVIEW_ITEM),
     Row("review:regrade", lambda w: [w.run.pk], REVIEW_ITEM),
+    Row("review:agreement", lambda w: [], REVIEWERS),
+    Row("review:groups", lambda w: [w.answer.pk], REVIEW_ITEM),
+    # the world's answer is graded, not waiting: its group page sends on to the part's groups
+    Row("review:group", lambda w: [w.answer.pk], {**REVIEW_ITEM, "instructor": 302, "admin": 302}),
+    Row("review:request_regrade", lambda w: [w.answer.pk], OWN_ATTEMPT),
+    Row("review:my_requests", lambda w: [], LOGIN),
+    Row("review:notifications", lambda w: [], LOGIN),
     Row("authoring:home", lambda w: [], AUTHOR_HOME),
     Row("authoring:concepts", lambda w: [w.course.slug], AUTHOR),
     Row("authoring:concept_new", lambda w: [w.course.slug], AUTHOR),
@@ -155,6 +164,7 @@ ROWS = [
     Row("learning:class", lambda w: [w.course.slug], AUTHOR),
     Row("learning:practice_item", lambda w: [_practice(w).pk, 1], OWN_ATTEMPT),
     Row("learning:practice_done", lambda w: [_practice(w).pk], OWN_ATTEMPT),
+    Row("account_settings", lambda w: [], LOGIN),
 ]
 
 

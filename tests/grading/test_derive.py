@@ -46,9 +46,38 @@ def test_ideas_shared_by_several_model_answers_weigh_more_and_come_first() -> No
 def test_key_ideas_are_whole_phrases_of_a_clause() -> None:
     ideas = propose_key_ideas(
         "Why does retrieval keep answers current?",
-        ["Retrieval reads the newest documents, so no retraining is needed."],
+        [
+            "Retrieval reads the newest documents, so no retraining is needed.",
+            "It reads the newest documents at query time.",
+        ],
     )
-    assert [p for _, p, _ in ideas] == [["reads the newest documents"], ["no retraining is needed"]]
+    assert [p[0] for _, p, _ in ideas[:2]] == [
+        "reads the newest documents",
+        "no retraining is needed",
+    ]
+
+
+def test_a_word_of_the_question_inside_an_idea_stays_in_its_phrasing() -> None:
+    ideas = propose_key_ideas(
+        "Why does a chat model need a context window?",
+        ["The model reads the context window of tokens at every step of generation."],
+    )
+    # not "reads the of tokens": only the question's words at the ends of an idea are left out
+    assert ideas[0][1][0] == "reads the context window of tokens"
+
+
+def test_a_single_model_answer_gives_ideas_of_two_content_words_but_keeps_negations_whole() -> None:
+    question = "How does retrieval help a model answer questions about recent events?"
+    model = "It looks up recent news articles and copies the relevant passages into the prompt."
+    rubric = rubric_from_model_answers(question, [model])
+    (c,) = rubric.criteria
+    assert all(len(k.phrasings[0].split()) <= 4 for k in c.key_ideas)
+    assert "news articles" in [k.phrasings[0] for k in c.key_ideas]
+    # a paraphrase holding part of each long idea earns part of the marks
+    paraphrase = "It searches the news articles and pastes relevant passages into what it reads."
+    assert 0 < grade(rubric, paraphrase).score < rubric.max_score
+    negated = propose_key_ideas("Why?", ["No additional training run is needed."])
+    assert [p for _, p, _ in negated] == [["no additional training run is needed"]]
 
 
 def test_derived_criteria_are_named_by_what_they_assess() -> None:
