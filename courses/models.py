@@ -16,6 +16,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from courses import markup
 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 slug_validator = RegexValidator(SLUG_RE, "Use lower-case letters, digits and single hyphens.")
@@ -154,6 +157,11 @@ class Concept(models.Model):
     title = models.CharField(max_length=300)
     summary = models.CharField(max_length=300)
     body = models.TextField(blank=True, help_text="Markdown.")
+    # `body` as sanitised HTML, rendered when the concept is saved or imported, and the digest
+    # of the text it was rendered from: pages show `body_html`, which re-renders when the two
+    # disagree, so a stale rendering is never shown (`render_markdown` fills old rows).
+    body_rendered = models.TextField(blank=True, default="", editable=False)
+    body_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="concepts")
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
@@ -172,8 +180,33 @@ class Concept(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            if "body" not in self.get_deferred_fields():
+                self.fill_rendered()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *RENDERED_BODY_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("courses:concept", args=[self.course.slug, self.slug])
+
+    def fill_rendered(self) -> bool:
+        """Render `body` into `body_rendered` unless it already holds this text's rendering;
+        whether it changed. Bulk writers (the importer) call it before bulk_create/update."""
+        text_digest = markup.digest(self.body)
+        if self.body_digest == text_digest:
+            return False
+        self.body_rendered, self.body_digest = markup.render(self.body), text_digest
+        return True
+
+    @property
+    def body_html(self) -> SafeString:
+        return markup.stored(self.body, self.body_rendered, self.body_digest)
+
+
+RENDERED_BODY_FIELDS = ("body_rendered", "body_digest")
 
 
 class Prerequisite(models.Model):
