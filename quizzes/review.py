@@ -84,9 +84,16 @@ def machine_grade(answer: Answer, grader: Grader) -> bool:
 
     Never touches an answer a person has decided, even one decided while the grader ran: the
     write is a conditional UPDATE, so a decision committed meanwhile makes it write nothing.
-    """
+    Call it outside any transaction: a grader may take seconds (a chat model, 30 s at worst),
+    and no lock may be held while it runs."""
     if answer.reviewed_by_id is not None:
         return False
+    return write_machine_grade(answer, machine_values(answer, grader))
+
+
+def machine_values(answer: Answer, grader: Grader) -> dict[str, Any]:
+    """What `grader` makes of one free-text answer, as the Answer fields to write. Reads and
+    writes nothing in the database."""
     rubric = rubric_of(answer.item, answer.part_id)
     part = answer.item.version.part(answer.part_id) or {}
     result = grader.grade(
@@ -95,8 +102,7 @@ def machine_grade(answer: Answer, grader: Grader) -> bool:
         choices_of(answer.item),
         prompt=f"{answer.item.version.stem}\n{part.get('prompt', '')}",
     )
-    before = (answer.status, answer.points, answer.detail.get("criteria"))
-    values = {
+    return {
         "detail": {"criteria": _criteria_detail(rubric, result), "note": result.note},
         "points": round(result.score, 4),
         "max_points": rubric.max_score,
@@ -104,6 +110,12 @@ def machine_grade(answer: Answer, grader: Grader) -> bool:
         "grader": result.grader,
         "status": Answer.Status.REVIEW if result.needs_review else Answer.Status.GRADED,
     }
+
+
+def write_machine_grade(answer: Answer, values: dict[str, Any]) -> bool:
+    """Store a machine grade with one conditional UPDATE (a person's decision stands);
+    whether the grade changed."""
+    before = (answer.status, answer.points, answer.detail.get("criteria"))
     if not Answer.objects.filter(pk=answer.pk, reviewed_by__isnull=True).update(**values):
         answer.refresh_from_db()  # a person decided while the grader ran: theirs stands
         return False
@@ -133,10 +145,13 @@ def recompute_attempt(attempt: Attempt) -> Attempt:
     return attempt
 
 
-@transaction.atomic
 def grade_attempt_free_text(attempt_id: int) -> int:
-    """Grade every free-text answer of a submitted attempt awaiting the machine."""
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    """Grade every free-text answer of a submitted attempt awaiting the machine.
+
+    No lock is held while the grader runs (a chat model may take seconds for each answer):
+    each grade is written by its own conditional UPDATE, then the attempt's total is
+    recomputed under its row lock. Two runs for one attempt write the same grades."""
+    attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id)
     answers = list(
         Answer.objects.filter(item__attempt=attempt, status=Answer.Status.AWAITING)
         .select_related("item__version")
