@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from courses import markup, provenance
+from courses import graphcache, markup, provenance
 from courses.actions import own_chapter_tag, own_course_tag
 from courses.graph import find_cycle, format_cycle
 from courses.models import (
@@ -858,6 +858,8 @@ def write_tree(tree: CourseTree, report: ImportReport, *, prune: bool) -> WriteC
         ConceptTag, existing_tags, wanted_tags, ("concept_id", "tag_id"), "concept tags", report
     )
 
+    if report.changes:
+        graphcache.bump(course.pk)  # the bulk writes above send no signals
     return WriteContext(course, concepts, tags, chapters, report, prune)
 
 

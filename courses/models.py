@@ -5,6 +5,7 @@ This app knows nothing of quizzes; `quizzes` builds on it.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -96,6 +97,12 @@ class Tag(models.Model):
             ancestor = ancestor.parent
 
 
+def new_graph_version() -> int:
+    """A course's first graph version: random, so a course made again with the same id (a
+    database rebuilt beside a cache that outlived it) never meets the old course's drawings."""
+    return secrets.randbits(48)
+
+
 class Course(models.Model):
     slug = models.SlugField(max_length=100, unique=True, validators=[slug_validator])
     title = models.CharField(max_length=200)
@@ -104,12 +111,27 @@ class Course(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="staffed_courses"
     )
+    # Raised by every change to the course's chapters, concepts or prerequisite links
+    # (courses/graphcache.py): cached drawings of the graph are keyed by it, so an edit is never
+    # followed by a stale drawing. Only `graphcache.bump` writes it (see `save`).
+    graph_version = models.PositiveBigIntegerField(default=new_graph_version, editable=False)
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A Course read before a bump and saved after it must not put the old version back
+        # (a drawing cached under it would then be served again): saving never writes it.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "graph_version"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("courses:course", args=[self.slug])

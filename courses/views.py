@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from courses import graph
+from courses import graph, graphcache
 from courses.access import access_chapter, access_concept, access_course, access_tag
 from courses.extensions import chapter_links, course_links
 from courses.forms import SearchForm
@@ -148,6 +149,13 @@ def _graph_svg(
 
 def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_course(course_slug)
+    # The drawing and its list, built once per graph version (courses/graphcache.py).
+    drawing = graphcache.cached(course, "course", lambda: _course_drawing(request, course))
+    return render(request, "courses/graph.html", {"course": course, "drawing": drawing})
+
+
+def _course_drawing(request: HttpRequest, course: Course) -> str:
+    """The course's graph as SVG, its legend and the same graph as a list (HTML)."""
     chapters = list(course.chapters.all())
     concepts = list(
         course.concepts.filter(status=PUBLISHED)
@@ -159,15 +167,15 @@ def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
         chapter.ordered_concepts = _chapter_order(  # type: ignore[attr-defined]
             [c for c in concepts if c.chapter_id == chapter.pk], edges
         )
-    return render(
-        request,
-        "courses/graph.html",
+    return render_to_string(
+        "courses/graph.html#drawing",
         {
             "course": course,
             "svg": _graph_svg(concepts, edges),
             "chapters": chapters,
             "edge_count": len(edges),
         },
+        request,
     )
 
 

@@ -1,0 +1,65 @@
+"""Drawings of the prerequisite graph, cached under the course's graph version.
+
+The layout and SVG of a large course take a second to build; they change only when its chapters,
+concepts or links do. Every such change raises `Course.graph_version` (the signals below, and
+the importer's bulk writes through `bump`), in the transaction of the change, and the cache key
+holds the version read with the course: a page is never served a drawing older than the data it
+read. Old versions' entries are never read again and expire from the cache.
+
+The cache is Django's default cache: Redis when `REDIS_URL` is set (shared by every app-server
+process), the local-memory cache otherwise (per process; still never stale, since the version
+comes from the database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from courses.models import Chapter, Concept, Course, Prerequisite
+
+TIMEOUT_SECONDS = 24 * 3600
+
+
+def bump(course_id: int | None) -> None:
+    """Mark the course's graph as changed: drawings cached before are not used again."""
+    if course_id is not None:
+        Course.objects.filter(pk=course_id).update(graph_version=F("graph_version") + 1)
+
+
+def cached(course: Course, name: str, build: Callable[[], str]) -> str:
+    """The drawing `name` of `course` at the graph version read with it, built once."""
+    key = f"stepwise:graph:{course.pk}:{course.graph_version}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT_SECONDS)
+    return str(value)
+
+
+def _concept_changed(sender: Any, instance: Concept, **kwargs: Any) -> None:
+    bump(instance.course_id)
+
+
+def _chapter_changed(sender: Any, instance: Chapter, **kwargs: Any) -> None:
+    bump(instance.course_id)
+
+
+def _link_changed(sender: Any, instance: Prerequisite, **kwargs: Any) -> None:
+    course_id = (
+        Concept.objects.filter(pk__in=[instance.after_id, instance.before_id])
+        .values_list("course_id", flat=True)
+        .first()
+    )
+    bump(course_id)
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(_concept_changed, sender=Concept, dispatch_uid=f"graph-{signal}-concept")
+        signal.connect(_chapter_changed, sender=Chapter, dispatch_uid=f"graph-{signal}-chapter")
+        signal.connect(_link_changed, sender=Prerequisite, dispatch_uid=f"graph-{signal}-link")
