@@ -259,9 +259,12 @@ def save_answers(
                 raise AttemptClosed("You already checked this question; its answer is final.")
             saved = []
             for part_id, response in responses.items():
-                answer, _created = Answer.objects.update_or_create(
-                    item=item, part_id=part_id, defaults={"response": response, "saved_at": now}
-                )
+                # One UPDATE for a part saved before (every autosave after its first); the
+                # attempt's lock keeps a second writer from inserting the row meanwhile.
+                answer = Answer(item=item, part_id=part_id, response=response, saved_at=now)
+                rows = Answer.objects.filter(item=item, part_id=part_id)
+                if not rows.update(response=response, saved_at=now):
+                    answer.save(force_insert=True)
                 saved.append(answer)
             return saved
         submit_attempt(attempt, now=now)  # committed with this block, not undone by the raise
