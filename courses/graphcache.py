@@ -31,14 +31,15 @@ def bump(course_id: int | None) -> None:
         Course.objects.filter(pk=course_id).update(graph_version=F("graph_version") + 1)
 
 
-def cached(course: Course, name: str, build: Callable[[], str]) -> str:
-    """The drawing `name` of `course` at the graph version read with it, built once."""
+def cached(course: Course, name: str, build: Callable[[], bytes]) -> bytes:
+    """The drawing `name` of `course` at the graph version read with it, built once. Bytes,
+    ready to send: a large course's drawing is megabytes, and a page splices it in as it is."""
     key = f"stepwise:graph:{course.pk}:{course.graph_version}:{name}"
     value = cache.get(key)
-    if value is None:
+    if not isinstance(value, bytes):
         value = build()
         cache.set(key, value, TIMEOUT_SECONDS)
-    return str(value)
+    return value
 
 
 def _concept_changed(sender: Any, instance: Concept, **kwargs: Any) -> None:

@@ -149,9 +149,19 @@ def _graph_svg(
 
 def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_course(course_slug)
-    # The drawing and its list, built once per graph version (courses/graphcache.py).
-    drawing = graphcache.cached(course, "course", lambda: _course_drawing(request, course))
-    return render(request, "courses/graph.html", {"course": course, "drawing": drawing})
+    # The drawing and its list, built once per graph version (courses/graphcache.py), are
+    # spliced into the page as bytes: passed through the template, megabytes of a large
+    # course would be copied at every level of it.
+    drawing = graphcache.cached(
+        course, "course", lambda: _course_drawing(request, course).encode()
+    )
+    page = render(request, "courses/graph.html", {"course": course, "drawing": DRAWING_SLOT})
+    head, _slot, tail = page.content.partition(DRAWING_SLOT.encode())
+    page.content = b"".join((head, drawing, tail))
+    return page
+
+
+DRAWING_SLOT = "<!-- the graph drawing -->"
 
 
 def _course_drawing(request: HttpRequest, course: Course) -> str:
