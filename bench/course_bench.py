@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,9 +148,9 @@ def main() -> None:
 
     for slug in sample[:5]:
         concept_page(slug)  # warm up
-    page_ms = [timed(lambda s=slug: concept_page(s), 1)[0] for slug in sample[:50]]
+    page_ms = [timed(partial(concept_page, slug), 1)[0] for slug in sample[:50]]
     print(f"concept page (50 random concepts):   {summary(page_ms)}")
-    page_ms = [timed(lambda s=slug: concept_page(s), 1)[0] for slug in deep]
+    page_ms = [timed(partial(concept_page, slug), 1)[0] for slug in deep]
     print(f"concept page (50 deepest concepts):  {summary(page_ms)}")
 
     concepts = {c.slug: c for c in Concept.objects.filter(slug__in=deep)}
