@@ -4,7 +4,8 @@ The layout and SVG of a large course take a second to build; they change only wh
 concepts or links do. Every such change raises `Course.graph_version` (the signals below, and
 the importer's bulk writes through `bump`), in the transaction of the change, and the cache key
 holds the version read with the course: a page is never served a drawing older than the data it
-read. Old versions' entries are never read again and expire from the cache.
+read. A concept page's graph-derived lists (learn before, learn after, the path to here) are
+cached the same way. Old versions' entries are never read again and expire from the cache.
 
 The cache is Django's default cache: Redis when `REDIS_URL` is set (shared by every app-server
 process), the local-memory cache otherwise (per process; still never stale, since the version
@@ -14,7 +15,7 @@ comes from the database).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import F
@@ -23,6 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from courses.models import Chapter, Concept, Course, Prerequisite
 
 TIMEOUT_SECONDS = 24 * 3600
+T = TypeVar("T")
 
 
 def bump(course_id: int | None) -> None:
@@ -40,6 +42,21 @@ def cached(course: Course, name: str, build: Callable[[], bytes]) -> bytes:
         value = build()
         cache.set(key, value, TIMEOUT_SECONDS)
     return value
+
+
+def cached_value(course: Course, name: str, build: Callable[[], T]) -> T:
+    """Any picklable value derived from the course's graph (a concept's links and path), at
+    the graph version read with the course, built once."""
+    key = f"stepwise:graph:{course.pk}:{course.graph_version}:{name}"
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        value = build()
+        cache.set(key, value, TIMEOUT_SECONDS)
+        return value
+    return cast(T, found)
+
+
+_MISSING = object()
 
 
 def _concept_changed(sender: Any, instance: Concept, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -100,18 +101,14 @@ def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) ->
 
 def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) -> HttpResponse:
     concept = access_concept(course_slug, concept_slug)
-    listed = (
-        Concept.objects.filter(status=PUBLISHED)
-        .only("slug", "title", "summary", "course_id")
-        .order_by("title")
+    # What the graph alone decides, built once per graph version (courses/graphcache.py).
+    links = graphcache.cached_value(
+        concept.course, f"concept-{concept.pk}", lambda: _graph_links(concept)
     )
     context = {
         "course": concept.course,
         "concept": concept,
-        # learn before: incoming edges
-        "learn_before": list(listed.filter(unlocks_edges__after=concept)),
-        # learn after: outgoing edges
-        "learn_after": list(listed.filter(requires_edges__before=concept)),
+        **links,
         # related: symmetric links
         "related": list(
             concept.related.filter(status=PUBLISHED)
@@ -120,12 +117,26 @@ def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) ->
         ),
         # tags
         "tags": list(concept.tags.order_by("kind", "name")),
-        # path to here: recursive query + concepts + edges among them
-        "path": graph.path_to(concept),
         # A deep concept has a thousand ancestors: build their URLs without reverse() each.
         "concept_url_prefix": reverse("courses:concept", args=[concept.course.slug, "x"])[:-2],
     }
     return render(request, "courses/concept.html", context)
+
+
+def _graph_links(concept: Concept) -> dict[str, list[Any]]:
+    listed = (
+        Concept.objects.filter(status=PUBLISHED)
+        .only("slug", "title", "summary", "course_id")
+        .order_by("title")
+    )
+    return {
+        # learn before: incoming edges
+        "learn_before": list(listed.filter(unlocks_edges__after=concept)),
+        # learn after: outgoing edges
+        "learn_after": list(listed.filter(requires_edges__before=concept)),
+        # path to here: recursive query + concepts + edges among them
+        "path": graph.path_to(concept),
+    }
 
 
 def _graph_svg(

@@ -141,3 +141,36 @@ def test_the_cache_is_redis_when_redis_url_is_set() -> None:
 
     assert plain.stdout.strip().splitlines()[-1] == "django.core.cache.backends.locmem.LocMemCache"
     assert redis.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+
+
+def concept_html(client: Client, slug: str) -> str:
+    return client.get(reverse("courses:concept", args=["demo-course", slug])).content.decode()
+
+
+def test_a_concept_page_takes_its_links_and_path_from_the_cache(
+    client: Client, course: Course, django_assert_num_queries
+) -> None:
+    concept_html(client, "gamma")
+
+    # concept with course and chapter, related, tags; learn before, learn after and the path
+    # to here come from the cache
+    with django_assert_num_queries(3):
+        html = concept_html(client, "gamma")
+
+    assert "Beta" in html.split('id="h-before"')[1].split("</section>")[0]
+
+
+def test_a_concept_page_shows_a_new_prerequisite_and_a_renamed_ancestor_at_once(
+    client: Client, course: Course
+) -> None:
+    concept_html(client, "gamma")
+    gamma, alpha = Concept.objects.get(slug="gamma"), Concept.objects.get(slug="alpha")
+    set_prerequisites(gamma, [alpha, Concept.objects.get(slug="beta")], [])
+
+    learn_before = concept_html(client, "gamma").split('id="h-before"')[1].split("</section>")[0]
+    assert "Alpha" in learn_before
+
+    alpha.title = "Tokenisation"
+    alpha.save()
+    path = concept_html(client, "gamma").split('id="h-path"')[1]
+    assert "Tokenisation" in path and ">Alpha<" not in path
