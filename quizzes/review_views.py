@@ -103,7 +103,9 @@ def override_rates(user: Any) -> list[OverrideRate]:
 def queue(request: HttpRequest) -> HttpResponse:
     filters = ReviewFilterForm(request.GET)
     params = filters.params()
-    answers = list(_queue(request.user, params)[:200])
+    # The list shows titles, names and numbers: the answers' texts and grading detail, and the
+    # versions' parts and stems, stay in the database.
+    answers = list(_queue(request.user, params).defer(*LISTED_WITHOUT)[:200])
     return render(
         request,
         "quizzes/review_queue.html",
@@ -128,6 +130,23 @@ def queue(request: HttpRequest) -> HttpResponse:
             "grader_wait_minutes": round(settings.STEPWISE_GRADER_WAIT_SECONDS / 60),
         },
     )
+
+
+LISTED_WITHOUT = (
+    "response",
+    "detail",
+    "comment",
+    "item__order",
+    "item__version__parts",
+    "item__version__stem",
+    "item__version__stem_rendered",
+    "item__version__explanation",
+    "item__version__question__waivers",
+    "item__attempt__quiz__description",
+    "item__attempt__quiz__review",
+    "item__attempt__quiz__course__summary",
+    "item__attempt__student__password",
+)
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:

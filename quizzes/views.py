@@ -130,6 +130,7 @@ def _item_context(
     item: AttemptItem,
     form: ItemForm | None = None,
     shown: Shown | None = None,
+    with_form: bool = True,
 ) -> dict[str, Any]:
     """One question with what may be shown of it: `shown` on the result page; on the attempt
     page, the matrix's "during" row once the question is checked."""
@@ -144,7 +145,8 @@ def _item_context(
         parts.append(entry)
     return {
         "item": item,
-        "form": form or ItemForm(item, answers),
+        # The result page shows no inputs: it builds no form.
+        "form": (form or ItemForm(item, answers)) if with_form else None,
         "parts": parts,
         "show_feedback": shown.feedback,
         "answered": all(
@@ -638,7 +640,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
-            "entries": [_item_context(attempt, item, shown=shown) for item in items]
+            "entries": [
+                _item_context(attempt, item, shown=shown, with_form=False) for item in items
+            ]
             if shown.correctness
             else [],
             "shown": shown,
