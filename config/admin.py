@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from courses.permissions import is_admin
+from accounts.roles import is_admin
 
 
 class StepwiseAdminSite(admin.AdminSite):

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "review",  # the review queue, decisions, re-grading runs, grading policy, the tasks
+    "authoring",  # every page under /author/
     "content_io",  # the course as files: import_content/export_content over courses and quizzes
 ]
 

@@ -6,7 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
-    path("author/", include(("courses.authoring_urls", "courses_author"))),
-    path("author/", include(("quizzes.authoring.question_urls", "quizzes_author"))),
-    path("author/", include(("quizzes.authoring.bank_urls", "quizzes_bank"))),
+    path("", include("review.urls")),
+    path("author/", include("authoring.urls")),
 ]

@@ -30,7 +30,8 @@ def access_concept(course_slug: str, slug: str) -> Concept:
 def access_authored_course(user: AbstractBaseUser | AnonymousUser, course_slug: str) -> Course:
     """A course the user may author. Raises PermissionDenied for anyone who authors nothing
     (students), and 404 for a course that is missing or not theirs."""
-    from courses.permissions import authored_courses, can_author_anything
+    from accounts.roles import can_author_anything
+    from courses.permissions import authored_courses
 
     if not can_author_anything(user):
         raise PermissionDenied
@@ -59,7 +60,7 @@ def access_tag_for_admin(user: AbstractBaseUser | AnonymousUser, slug: str) -> T
 
 def require_admin(user: AbstractBaseUser | AnonymousUser) -> None:
     """Refuse (403) anyone but an admin: the tag pages that fetch no tag check this alone."""
-    from courses.permissions import is_admin
+    from accounts.roles import is_admin
 
     if not is_admin(user):
         raise PermissionDenied

@@ -1,4 +1,4 @@
-"""Who may author what. One place, used by every authoring view and access function.
+"""Who may author which course. The role checks themselves are `accounts.roles`.
 
 - Admins (superusers or the Admin group) do everything, in every course.
 - Instructors author only the courses whose staff they are, and see only those courses'
@@ -8,41 +8,11 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from accounts.roles import ADMIN, INSTRUCTOR
+from accounts.roles import is_admin, is_instructor
 from courses.models import Course
-
-
-def roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
-    """The names of `user`'s groups, read once per user object.
-
-    `request.user` is loaded afresh for every request, so this is one query per request
-    however many checks a page makes; a role granted meanwhile counts from the next request."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = user.__dict__.get("_stepwise_roles")
-    if cached is None:
-        cached = frozenset(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
-        user.__dict__["_stepwise_roles"] = cached
-    return cast(frozenset[str], cached)
-
-
-def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(
-        user.is_authenticated and (getattr(user, "is_superuser", False) or ADMIN in roles(user))
-    )
-
-
-def is_instructor(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return INSTRUCTOR in roles(user)
-
-
-def can_author_anything(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return is_admin(user) or is_instructor(user)
 
 
 def authored_courses(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Course]:

@@ -1,6 +1,6 @@
 """Grading, pure Python: this package never imports Django, `courses` or `quizzes`.
 
-tests/test_layering.py enforces that; callers (quizzes.review, the management commands, the
+tests/test_layering.py enforces that; callers (review.actions, the management commands, the
 editors) read settings and the database and pass plain values in.
 
 - `scoring`: exact scoring of the objective parts (single, true/false, multiple, matching,

@@ -20,7 +20,7 @@ from django.utils import dateformat, timezone
 from grading import draw, scoring
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz, QuizItem
 from quizzes.parts import part_points, response_of, spec_of
-from quizzes.tasks import grade_free_text
+from quizzes.signals import free_text_awaiting
 
 
 class QuizError(Exception):
@@ -400,9 +400,9 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     locked.submitted_at = min(now, locked.deadline) if locked.deadline else now
     locked.save(update_fields=["score", "max_score", "pending_parts", "submitted_at"])
     if locked.pending_parts:
-        # Enqueued inside this transaction: the worker sees the task only once the submit
-        # is committed, and never misses one.
-        grade_free_text.enqueue(locked.pk)
+        # Sent inside this transaction: the grading task it enqueues (review/receivers.py)
+        # is seen by the worker only once the submit is committed, and never missed.
+        free_text_awaiting.send(sender=Attempt, attempt=locked)
     return locked
 
 

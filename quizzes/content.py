@@ -54,10 +54,9 @@ from quizzes.models import (
     QuestionVersion,
     Quiz,
     QuizItem,
-    RegradeRun,
     quiz_time_in_window,
 )
-from quizzes.tasks import regrade
+from quizzes.signals import rubrics_changed
 from quizzes.visibility import SHORT, MatrixError, ReviewMatrix, normalize, preset
 
 QUESTIONS_DIR = "questions"
@@ -79,8 +78,9 @@ PAIR_KEYS = ("id", "left", "right", "feedback")
 ITEM_KEYS = ("id", "text")
 
 _slug_re = re.compile(SLUG_RE)
-# A part's id is stored with every answer to it (and with each re-grade of it).
-PART_ID_MAX = min(max_length(Answer, "part_id"), max_length(RegradeRun, "part_id"))
+# A part's id is stored with every answer to it (and with each re-grade of it: review's
+# RegradeRun.part_id is as long).
+PART_ID_MAX = max_length(Answer, "part_id")
 
 
 @dataclass
@@ -498,7 +498,7 @@ class ContentSaved:
     IN_PLACE = "updated in place"
 
     outcome: str
-    regrades: tuple[RegradeRun, ...] = ()
+    regraded_parts: tuple[str, ...] = ()  # ids of the parts whose re-grade was asked for
 
     @property
     def changed(self) -> bool:
@@ -526,13 +526,12 @@ def store_content(question: Question, payload: dict[str, Any], *, answered: bool
         changed_parts = _changed_rubrics(current.parts, payload["parts"])
         current.parts = payload["parts"]
         current.save(update_fields=["parts"])
-        runs: list[RegradeRun] = []
-        if answered:
-            for part_id in changed_parts:
-                run = RegradeRun.objects.create(version=current, part_id=part_id)
-                regrade.enqueue(run.pk)
-                runs.append(run)
-        return ContentSaved(ContentSaved.RUBRICS, tuple(runs))
+        regraded: tuple[str, ...] = ()
+        if answered and changed_parts:
+            # review/receivers.py records a re-grade run per part and enqueues it
+            regraded = tuple(changed_parts)
+            rubrics_changed.send(sender=QuestionVersion, version=current, part_ids=regraded)
+        return ContentSaved(ContentSaved.RUBRICS, regraded)
     if current is None or answered:
         number = (current.number + 1) if current else 1
         question.current = QuestionVersion.objects.create(
@@ -579,8 +578,8 @@ def write_questions(data: QuestionsData, ctx: WriteContext) -> None:
                 report.updated["questions"] += 1
             if saved.outcome == ContentSaved.NEW_VERSION:
                 report.created["question versions"] += 1
-            if saved.regrades:
-                report.created["re-grade runs"] += len(saved.regrades)
+            if saved.regraded_parts:
+                report.created["re-grade runs"] += len(saved.regraded_parts)
             if question.status != q.status or (question.waivers or {}) != q.waivers:
                 question.status = q.status
                 question.waivers = q.waivers

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from grading import scoring
-from grading.rubric import rubric_from_dict
-from quizzes.models import CHOICE_KINDS
+from grading.rubric import Rubric, rubric_from_dict
+from quizzes.models import CHOICE_KINDS, AttemptItem
 
 
 def part_points(part: dict[str, Any]) -> float:
@@ -92,3 +92,11 @@ def shown_right_choices(part: dict[str, Any], stored: list[str]) -> list[tuple[s
     if sorted(shown) == sorted(texts) and shown != [rid for rid, _ in choices]:
         return [(rid, texts[rid]) for rid in shown]
     return right_choices_by_text(part)
+
+
+def rubric_of(item: AttemptItem, part_id: str) -> Rubric:
+    """The rubric of the item's free-text part `part_id` (ValueError for any other part)."""
+    part = item.version.part(part_id)
+    if part is None or part["kind"] != "free_text":
+        raise ValueError(f"part {part_id!r} of {item.version} is not a free-text part")
+    return rubric_from_dict(part["rubric"])

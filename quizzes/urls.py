@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import review_views, views
+from quizzes import views
 
 app_name = "quizzes"
 
@@ -20,7 +20,4 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.result, name="result"),
     path("my/attempts/", views.my_attempts, name="my_attempts"),
-    path("review/", review_views.queue, name="review_queue"),
-    path("review/answers/<int:answer_id>/", review_views.answer_view, name="review_answer"),
-    path("review/regrades/<int:run_id>/", review_views.regrade_detail, name="regrade"),
 ]

@@ -26,13 +26,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.http import user_of
 from courses.access import access_course
 from courses.models import Concept
-from quizzes import actions, review
+from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
 from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
-from quizzes.parts import is_answered, right_choices
+from quizzes.parts import is_answered, right_choices, rubric_of
 from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
 
@@ -227,7 +227,7 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
     if answer is None or answer.status != Answer.Status.GRADED:
         return {}
     human = answer.detail.get("human") or {}
-    rubric = review.rubric_of(answer.item, answer.part_id)
+    rubric = rubric_of(answer.item, answer.part_id)
     by_id = {c.id: c for c in rubric.criteria}
     criteria = []
     for number, c in enumerate(answer.detail.get("criteria", []), start=1):

@@ -76,11 +76,11 @@ def test_no_page_of_the_matrix_refers_to_a_missing_id_for_any_persona(
 ) -> None:
     urls = [reverse(row.name, args=row.args(world)) + row.query for row in ROWS]
     urls += [
-        reverse("quizzes_author:question_new", args=[world.course.slug]) + f"?kind={kind}"
+        reverse("authoring:question_new", args=[world.course.slug]) + f"?kind={kind}"
         for kind in ("single", "multiple", "true_false", "matching", "ordering", "free_text")
     ]
     urls += [
-        reverse("quizzes_author:question_edit", args=[world.course.slug, q.slug])
+        reverse("authoring:question_edit", args=[world.course.slug, q.slug])
         for q in Question.objects.filter(course=world.course)
     ]
 
@@ -124,21 +124,21 @@ def test_forms_sent_back_with_errors_refer_only_to_ids_they_have(
     posts = [
         (None, reverse("signup"), {"username": "", "email": "not-an-email", "password1": "x"}),
         (None, reverse("login"), {"username": "nobody", "password": "wrong"}),
-        ("instructor", reverse("courses_author:concept_new", args=[course]), {"title": ""}),
+        ("instructor", reverse("authoring:concept_new", args=[course]), {"title": ""}),
         (
             "instructor",
-            reverse("quizzes_author:question_new", args=[course]) + "?kind=free_text",
+            reverse("authoring:question_new", args=[course]) + "?kind=free_text",
             {"title": "", "stem": "", "op": "save"},
         ),
         (
             "instructor",
-            reverse("quizzes_author:question_new", args=[course]) + "?kind=single",
+            reverse("authoring:question_new", args=[course]) + "?kind=single",
             {"title": "", "stem": "", "op": "preview"},
         ),
-        ("instructor", reverse("quizzes_bank:quiz_new", args=[course]), {"title": ""}),
-        ("admin", reverse("courses_author:tag_new"), {"name": ""}),
-        ("admin", reverse("courses_author:tag_edit", args=["computing"]), {"name": ""}),
-        ("admin", reverse("courses_author:tag_merge", args=["computing"]), {"into": ""}),
+        ("instructor", reverse("authoring:quiz_new", args=[course]), {"title": ""}),
+        ("admin", reverse("authoring:tag_new"), {"name": ""}),
+        ("admin", reverse("authoring:tag_edit", args=["computing"]), {"name": ""}),
+        ("admin", reverse("authoring:tag_merge", args=["computing"]), {"into": ""}),
         ("student", reverse("password_change"), {"old_password": "wrong"}),
         ("admin", "/admin/courses/concept/", {"action": "add_tag", "_selected_action": [pk]}),
         (

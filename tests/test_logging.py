@@ -18,7 +18,7 @@ def test_a_403_logs_one_warning_line_without_a_traceback(
     client.force_login(student)
 
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        response = client.get(reverse("courses_author:tags"))
+        response = client.get(reverse("authoring:tags"))
 
     assert response.status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]

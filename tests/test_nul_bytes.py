@@ -40,7 +40,7 @@ def test_a_review_queue_filter_with_a_nul_byte_is_refused_with_a_message(
     author: Client, field: str, message: str
 ) -> None:
     other = "question" if field == "criterion" else "criterion"
-    response = author.get(reverse("quizzes:review_queue"), {field: NUL, other: "kept"})
+    response = author.get(reverse("review:queue"), {field: NUL, other: "kept"})
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -49,7 +49,7 @@ def test_a_review_queue_filter_with_a_nul_byte_is_refused_with_a_message(
 
 
 def test_the_quiz_builders_search_with_a_nul_byte_says_so(author: Client, quiz: Quiz) -> None:
-    url = reverse("quizzes_bank:quiz_edit", args=[quiz.course.slug, quiz.slug])
+    url = reverse("authoring:quiz_edit", args=[quiz.course.slug, quiz.slug])
 
     fragment = author.get(url, {"search": NUL}, HTTP_HX_REQUEST="true")
     page = author.get(url, {"search": NUL})
@@ -62,7 +62,7 @@ def test_the_quiz_builders_search_with_a_nul_byte_says_so(author: Client, quiz: 
 
 
 def test_the_question_banks_filters_refuse_a_nul_byte(author: Client, quiz: Quiz) -> None:
-    response = author.get(reverse("quizzes_bank:questions", args=[quiz.course.slug]), {"q": NUL})
+    response = author.get(reverse("authoring:questions", args=[quiz.course.slug]), {"q": NUL})
 
     assert response.status_code == 422
     assert REFUSED in response.content.decode()
@@ -70,7 +70,7 @@ def test_the_question_banks_filters_refuse_a_nul_byte(author: Client, quiz: Quiz
 
 def test_the_concept_pickers_search_refuses_a_nul_byte(author: Client, quiz: Quiz) -> None:
     response = author.get(
-        reverse("courses_author:concept_search", args=[quiz.course.slug]),
+        reverse("authoring:concept_search", args=[quiz.course.slug]),
         {"q": NUL, "field": "learn_before"},
     )
 
@@ -88,7 +88,7 @@ def test_a_nul_byte_in_the_question_editor_is_refused_and_everything_typed_is_ke
     data = editor_post([SINGLE], stem="A stem worth keeping.")
     data[where] = "Some\x00text"
 
-    response = author.post(reverse("quizzes_author:question_new", args=["demo-course"]), data)
+    response = author.post(reverse("authoring:question_new", args=["demo-course"]), data)
 
     assert response.status_code == 422
     page = response.content.decode()
@@ -114,7 +114,7 @@ def test_the_editors_other_buttons_refuse_a_nul_byte_without_a_server_error(
     data["parts-0-prompt"] = "Some\x00text"
     data["op"] = verb
 
-    response = author.post(reverse("quizzes_author:question_new", args=["demo-course"]), data)
+    response = author.post(reverse("authoring:question_new", args=["demo-course"]), data)
 
     assert response.status_code in (200, 422)
 
@@ -122,8 +122,9 @@ def test_the_editors_other_buttons_refuse_a_nul_byte_without_a_server_error(
 def test_a_review_comment_with_a_nul_byte_is_refused_and_kept_on_the_page(
     client: Client, quiz: Quiz, student: User, course_instructor: User
 ) -> None:
-    from quizzes.models import Answer, GradeDecision, GradingPolicy
-    from tests.quizzes.test_review import answer_scenario
+    from quizzes.models import Answer
+    from review.models import GradeDecision, GradingPolicy
+    from tests.review.test_review import answer_scenario
 
     GradingPolicy.objects.create(course=quiz.course, review_threshold=1.0)
     answer_scenario(quiz, student, "b", "B is cheap because there is no retraining.")
@@ -131,7 +132,7 @@ def test_a_review_comment_with_a_nul_byte_is_refused_and_kept_on_the_page(
     client.force_login(course_instructor)
 
     response = client.post(
-        reverse("quizzes:review_answer", args=[answer.pk]),
+        reverse("review:answer", args=[answer.pk]),
         {"c-reason": "0", "comment": "Say\x00 why.", "action": "accept"},
     )
 

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.test import Client
 
-from accounts.roles import ADMIN, INSTRUCTOR, STUDENT
+from accounts.roles import ADMIN, INSTRUCTOR, STUDENT, is_admin, is_instructor, roles
 from courses.models import Course
-from courses.permissions import authored_courses, can_author, is_admin, is_instructor, roles
+from courses.permissions import authored_courses, can_author
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import INSTRUCTOR
+from authoring import bank
 from content_io.course import import_course
 from courses.history import history_of
 from courses.models import ChangeRecord, Course, Tag
-from quizzes.authoring import bank
 from quizzes.models import Question
 from tests.quiz_data import write_questions
 
@@ -113,7 +113,7 @@ def other_instructor(make_user: Callable[..., User], other_course: Course) -> Us
 
 
 def bank_url(**params: str) -> str:
-    url = reverse("quizzes_bank:questions", args=["demo-course"])
+    url = reverse("authoring:questions", args=["demo-course"])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
@@ -154,7 +154,7 @@ def test_each_bank_page_is_for_the_course_authors_only(
     other_instructor: User,
     admin_user: User,
 ) -> None:
-    url = reverse(f"quizzes_bank:{name}", args=["demo-course"])
+    url = reverse(f"authoring:{name}", args=["demo-course"])
 
     assert client.get(url).status_code == 302  # anonymous: to the login page
     client.force_login(student)
@@ -170,7 +170,7 @@ def test_each_bank_page_is_for_the_course_authors_only(
 def test_the_quiz_editor_is_for_the_course_authors_only(
     client: Client, author: User, student: User, other_instructor: User, admin_user: User
 ) -> None:
-    url = reverse("quizzes_bank:quiz_edit", args=["demo-course", "every-kind"])
+    url = reverse("authoring:quiz_edit", args=["demo-course", "every-kind"])
 
     assert client.get(url).status_code == 302
     client.force_login(student)
@@ -197,7 +197,7 @@ def test_a_quiz_of_another_course_is_not_found_in_this_courses_editor(
 ) -> None:
     client.force_login(author)
 
-    response = client.get(reverse("quizzes_bank:quiz_edit", args=["demo-course", "nope"]))
+    response = client.get(reverse("authoring:quiz_edit", args=["demo-course", "nope"]))
 
     assert response.status_code == 404
 

@@ -34,7 +34,7 @@ XSS_BODY = (
 
 
 def url(name: str, *args: str) -> str:
-    return reverse(f"courses_author:{name}", args=args)
+    return reverse(f"authoring:{name}", args=args)
 
 
 def concept(course: Course, slug: str) -> Concept:
@@ -196,7 +196,7 @@ def test_the_home_lists_only_the_courses_the_instructor_authors(
 
     assert "Other Course" in html and "Demo Course" not in html
     assert url("concepts", "other-course") in html
-    assert reverse("quizzes:review_queue") in html
+    assert reverse("review:queue") in html
     assert url("tags") not in html  # the tag manager is for admins
 
 
@@ -204,8 +204,8 @@ def test_the_home_links_each_course_to_its_authoring_pages(author: Client, cours
     html = author.get(url("home")).content.decode()
 
     for name in ("questions", "quizzes", "coverage", "needs_tagging"):
-        assert reverse(f"quizzes_bank:{name}", args=["demo-course"]) in html
-    assert url("concepts", "demo-course") in html and reverse("quizzes:review_queue") in html
+        assert reverse(f"authoring:{name}", args=["demo-course"]) in html
+    assert url("concepts", "demo-course") in html and reverse("review:queue") in html
 
 
 def test_the_home_links_an_admin_to_the_tag_manager(

@@ -25,8 +25,8 @@ from tests.authoring.test_bank import (  # the bank's fixtures, shared
 pytestmark = pytest.mark.django_db
 __all__ = ["author", "bank_course", "other_course"]
 
-COVERAGE = reverse("quizzes_bank:coverage", args=["demo-course"])
-TAGGING = reverse("quizzes_bank:needs_tagging", args=["demo-course"])
+COVERAGE = reverse("authoring:coverage", args=["demo-course"])
+TAGGING = reverse("authoring:needs_tagging", args=["demo-course"])
 
 
 def table(response: Any) -> dict[str, list[int]]:
@@ -83,7 +83,7 @@ def test_each_cell_links_to_the_bank_filtered_by_its_chapter_and_level(
 
     assert (
         cell["url"]
-        == reverse("quizzes_bank:questions", args=["demo-course"]) + "?chapter=basics&bloom=1"
+        == reverse("authoring:questions", args=["demo-course"]) + "?chapter=basics&bloom=1"
     )
     assert f'href="{cell["url"].replace("&", "&amp;")}"' in response.content.decode()
     assert {r.question.slug for r in listed.context["rows"]} == {"pick-one", "true-or-false"}

@@ -73,7 +73,7 @@ def test_a_title_longer_than_its_column_is_refused(editor: Client) -> None:
 def test_the_quiz_builder_refuses_a_slug_or_title_too_long_to_export_and_import(
     editor: Client, field: str, value: str, limit: int
 ) -> None:
-    new = reverse("quizzes_bank:quiz_new", args=["demo-course"])
+    new = reverse("authoring:quiz_new", args=["demo-course"])
     data = {**settings(**{field: value}), **rules({"count": "1", "chapter": "basics"})}
 
     response = editor.post(new, data)
@@ -84,7 +84,7 @@ def test_the_quiz_builder_refuses_a_slug_or_title_too_long_to_export_and_import(
 
 
 def test_the_quiz_builder_refuses_a_draw_count_beyond_the_bound(editor: Client) -> None:
-    new = reverse("quizzes_bank:quiz_new", args=["demo-course"])
+    new = reverse("authoring:quiz_new", args=["demo-course"])
     data = {**settings(), **rules({"count": str(10**20), "chapter": "basics"})}
 
     response = editor.post(new, data)

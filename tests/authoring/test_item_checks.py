@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from authoring.item_checks import editor_anchor
 from content_io.course import export_course, import_course
 from courses.content import ContentInvalid
 from courses.models import Course
-from quizzes.authoring.item_checks import editor_anchor
 from quizzes.models import Question
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_a_malformed_waiver_is_refused_with_its_field(
 def test_the_bank_filter_lists_only_flagged_questions_with_the_reason(
     author: Client, flagged_course: Course
 ) -> None:
-    url = reverse("quizzes_bank:questions", args=[flagged_course.slug])
+    url = reverse("authoring:questions", args=[flagged_course.slug])
 
     everything = author.get(url).content.decode()
     flagged = author.get(url, {"check": "longest-is-key"}).content.decode()
@@ -149,7 +149,7 @@ def test_the_bank_filter_lists_only_flagged_questions_with_the_reason(
 
 
 def test_the_bank_filter_refuses_an_unknown_check(author: Client, flagged_course: Course) -> None:
-    url = reverse("quizzes_bank:questions", args=[flagged_course.slug])
+    url = reverse("authoring:questions", args=[flagged_course.slug])
 
     response = author.get(url, {"check": "made-up"})
 
@@ -160,7 +160,7 @@ def test_the_bank_filter_refuses_an_unknown_check(author: Client, flagged_course
 def test_the_question_editor_shows_the_finding_linked_to_its_field(
     author: Client, flagged_course: Course
 ) -> None:
-    url = reverse("quizzes_author:question_edit", args=[flagged_course.slug, "long-key"])
+    url = reverse("authoring:question_edit", args=[flagged_course.slug, "long-key"])
 
     html = author.get(url).content.decode()
 

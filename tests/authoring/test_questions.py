@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import INSTRUCTOR
+from authoring.question_forms import draft_of
 from content_io.course import export_course, import_course
 from courses.models import ChangeRecord, Concept, Course, Tag
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.authoring.question_forms import draft_of
 from quizzes.models import AttemptItem, Question, Quiz
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def other_instructor(quiz: Quiz, make_user: Callable[..., User]) -> User:
 
 
 def url(name: str, *args: str) -> str:
-    return reverse(f"quizzes_author:{name}", args=[COURSE, *args])
+    return reverse(f"authoring:{name}", args=[COURSE, *args])
 
 
 def flatten(parts: list[dict[str, Any]]) -> dict[str, str]:
@@ -293,7 +293,7 @@ def test_a_question_of_another_course_is_not_found_by_its_slug(
     other = Course.objects.get(slug="other-course")
     client.force_login(other_instructor)
 
-    response = client.get(reverse("quizzes_author:question_edit", args=[other.slug, "scenario"]))
+    response = client.get(reverse("authoring:question_edit", args=[other.slug, "scenario"]))
 
     assert response.status_code == 404
 

@@ -27,8 +27,8 @@ from tests.authoring.test_bank import (  # the bank's fixtures, shared
 pytestmark = pytest.mark.django_db
 __all__ = ["author", "bank_course", "other_course"]
 
-NEW = reverse("quizzes_bank:quiz_new", args=["demo-course"])
-COUNT = reverse("quizzes_bank:rule_count", args=["demo-course"])
+NEW = reverse("authoring:quiz_new", args=["demo-course"])
+COUNT = reverse("authoring:rule_count", args=["demo-course"])
 
 
 def pk(slug: str) -> int:
@@ -91,7 +91,7 @@ def test_the_quiz_list_shows_each_quiz_with_its_fixed_questions_and_rules(
     # 8-12 whether the quizzes with rules can start, all at once: their fixed questions,
     # their rules, the course's published questions, those questions' concepts and tags
     with django_assert_num_queries(12):
-        response = client.get(reverse("quizzes_bank:quizzes", args=["demo-course"]))
+        response = client.get(reverse("authoring:quizzes", args=["demo-course"]))
 
     html = response.content.decode()
     assert "Every kind" in html and "Basics check" in html
@@ -114,7 +114,7 @@ def test_the_quiz_list_runs_the_same_queries_for_one_or_three_quizzes_with_rules
     client: Client, author: User, django_assert_num_queries: Any
 ) -> None:
     client.force_login(author)
-    url = reverse("quizzes_bank:quizzes", args=["demo-course"])
+    url = reverse("authoring:quizzes", args=["demo-course"])
     _quiz_with_rules("first", {"count": 1})
     with django_assert_num_queries(12):  # as above, with one quiz with rules
         client.get(url)
@@ -177,7 +177,7 @@ def test_a_new_quiz_saves_every_setting_its_fixed_questions_and_rules_with_histo
     quiz = Quiz.objects.get(slug="basics-check")
     assert response.status_code == 302
     assert response["Location"] == reverse(
-        "quizzes_bank:quiz_edit", args=["demo-course", "basics-check"]
+        "authoring:quiz_edit", args=["demo-course", "basics-check"]
     )
     assert (quiz.title, quiz.chapter.slug if quiz.chapter else None, quiz.description) == (
         "Basics check",
@@ -201,7 +201,7 @@ def test_a_new_quiz_saves_every_setting_its_fixed_questions_and_rules_with_histo
 
 def test_editing_reorders_removes_and_records_what_changed(client: Client, author: User) -> None:
     quiz = Quiz.objects.get(slug="every-kind")
-    url = reverse("quizzes_bank:quiz_edit", args=["demo-course", "every-kind"])
+    url = reverse("authoring:quiz_edit", args=["demo-course", "every-kind"])
     client.force_login(author)
     page = client.get(url)
     assert page.status_code == 200 and 'value="Every kind"' in page.content.decode()
@@ -232,7 +232,7 @@ def test_editing_reorders_removes_and_records_what_changed(client: Client, autho
 def test_saving_without_a_change_records_nothing(client: Client, author: User) -> None:
     client.force_login(author)
     build(client, add=[pk("pick-one")])
-    url = reverse("quizzes_bank:quiz_edit", args=["demo-course", "basics-check"])
+    url = reverse("authoring:quiz_edit", args=["demo-course", "basics-check"])
 
     build(client, url, questions=[pk("pick-one")])
 
@@ -435,7 +435,7 @@ def test_the_page_shows_the_count_of_each_saved_rule(client: Client, author: Use
     build(client, **rules({"count": "1", "bloom": "1"}))
 
     html = client.get(
-        reverse("quizzes_bank:quiz_edit", args=["demo-course", "basics-check"])
+        reverse("authoring:quiz_edit", args=["demo-course", "basics-check"])
     ).content.decode()
 
     assert "2 published questions match" in html
@@ -470,7 +470,7 @@ def test_searching_with_htmx_returns_the_picker_fragment(client: Client, author:
 def test_a_deleted_rule_is_dropped(client: Client, author: User) -> None:
     client.force_login(author)
     build(client, **rules({"count": "1", "bloom": "1"}, {"count": "1", "bloom": "3"}))
-    url = reverse("quizzes_bank:quiz_edit", args=["demo-course", "basics-check"])
+    url = reverse("authoring:quiz_edit", args=["demo-course", "basics-check"])
 
     build(
         client,
@@ -565,7 +565,7 @@ def test_the_quiz_list_flags_a_quiz_whose_rules_fell_short_after_an_unpublish(
 ) -> None:
     client.force_login(author)
     assert build(client, **rules({"count": "2", "chapter": "advanced"})).status_code == 302
-    url = reverse("quizzes_bank:quizzes", args=["demo-course"])
+    url = reverse("authoring:quizzes", args=["demo-course"])
     assert "No attempt can be started" not in client.get(url).content.decode()
 
     Question.objects.filter(slug="scenario").update(status=Question.Status.DRAFT)

@@ -23,7 +23,7 @@ from tests.authoring.test_quiz_builder import build, pk, settings
 pytestmark = pytest.mark.django_db
 __all__ = ["author", "bank_course", "other_course"]
 
-EDIT = reverse("quizzes_bank:quiz_edit", args=["demo-course", "basics-check"])
+EDIT = reverse("authoring:quiz_edit", args=["demo-course", "basics-check"])
 
 
 def table(matrix: ReviewMatrix) -> dict[str, str]:
@@ -47,7 +47,7 @@ def test_the_builder_shows_the_matrix_as_a_table_of_checkboxes(
 ) -> None:
     client.force_login(author)
 
-    html = client.get(reverse("quizzes_bank:quiz_new", args=["demo-course"])).content.decode()
+    html = client.get(reverse("authoring:quiz_new", args=["demo-course"])).content.decode()
 
     assert html.count('type="checkbox" name="review-') == 16
     assert (

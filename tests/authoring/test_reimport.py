@@ -14,11 +14,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from authoring.bank_actions import BulkAction, RuleSpec, bulk_update_questions, save_quiz
 from content_io.course import export_course, import_course
 from courses import actions
 from courses.content import ImportConflicts
 from courses.models import Concept, Course, ImportedFile, Tag
-from quizzes.authoring.bank_actions import BulkAction, RuleSpec, bulk_update_questions, save_quiz
 from quizzes.models import Question, Quiz
 from tests.authoring.test_concepts import form_data
 from tests.quiz_data import write_questions
@@ -131,7 +131,7 @@ def test_a_concept_edited_in_the_editor_is_not_reverted_by_a_reimport(
     course.staff.add(instructor)
     client.force_login(instructor)
     response = client.post(
-        reverse("courses_author:concept_edit", args=["demo-course", "beta"]),
+        reverse("authoring:concept_edit", args=["demo-course", "beta"]),
         form_data(course, Concept.objects.get(slug="beta"), title="Beta, Rewritten"),
     )
     assert response.status_code == 302
@@ -175,7 +175,7 @@ def test_a_tag_bulk_added_to_imported_questions_is_not_removed(
     Course.objects.get().staff.add(instructor)
     client.force_login(instructor)
     response = client.post(
-        reverse("quizzes_bank:questions", args=["demo-course"]),
+        reverse("authoring:questions", args=["demo-course"]),
         {
             "ids": list(
                 Question.objects.filter(slug__in=["pick-one", "pick-many"]).values_list(
@@ -210,7 +210,7 @@ def test_a_tag_merged_onto_concepts_is_not_dropped(
     the files still list `computing`, so an import would bring it back and untag them."""
     client.force_login(admin_user)
     response = client.post(
-        reverse("courses_author:tag_merge", args=["computing"]),
+        reverse("authoring:tag_merge", args=["computing"]),
         {"survivor": Tag.objects.get(slug="science").pk},
     )
     assert response.status_code == 302

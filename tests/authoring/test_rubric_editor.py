@@ -11,8 +11,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from quizzes.models import Answer, GradingPolicy, Question, QuestionVersion, Quiz, RegradeRun
-from quizzes.review import decide_answer
+from quizzes.models import Answer, Question, QuestionVersion, Quiz
+from review.actions import decide_answer
+from review.models import GradingPolicy, RegradeRun
 from tests.authoring import test_questions as base
 from tests.authoring.test_questions import (
     FREE_TEXT,

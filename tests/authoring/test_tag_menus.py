@@ -89,15 +89,15 @@ def pages(course: Course) -> list[tuple[str, str, dict[str, object] | None]]:
     assert concept is not None
     slug = course.slug
     return [
-        ("instructor", reverse("courses_author:concepts", args=[slug]), None),
-        ("instructor", reverse("courses_author:concept_new", args=[slug]), None),
-        ("instructor", reverse("quizzes_author:question_new", args=[slug]) + "?kind=single", None),
-        ("instructor", reverse("quizzes_author:question_edit", args=[slug, "scenario"]), None),
-        ("instructor", reverse("quizzes_bank:questions", args=[slug]), None),
-        ("instructor", reverse("quizzes_bank:quiz_edit", args=[slug, "every-kind"]), None),
-        ("admin", reverse("courses_author:tag_new"), None),
-        ("admin", reverse("courses_author:tag_edit", args=["computing"]), None),
-        ("admin", reverse("courses_author:tag_merge", args=["computing"]), None),
+        ("instructor", reverse("authoring:concepts", args=[slug]), None),
+        ("instructor", reverse("authoring:concept_new", args=[slug]), None),
+        ("instructor", reverse("authoring:question_new", args=[slug]) + "?kind=single", None),
+        ("instructor", reverse("authoring:question_edit", args=[slug, "scenario"]), None),
+        ("instructor", reverse("authoring:questions", args=[slug]), None),
+        ("instructor", reverse("authoring:quiz_edit", args=[slug, "every-kind"]), None),
+        ("admin", reverse("authoring:tag_new"), None),
+        ("admin", reverse("authoring:tag_edit", args=["computing"]), None),
+        ("admin", reverse("authoring:tag_merge", args=["computing"]), None),
         (
             "admin",
             "/admin/courses/concept/",
@@ -134,6 +134,6 @@ def test_a_menu_lists_a_tag_right_under_its_parent(
 ) -> None:
     client.force_login(admin_user)
 
-    html = client.get(reverse("courses_author:tag_new")).content.decode()
+    html = client.get(reverse("authoring:tag_new")).content.decode()
 
     assert list(tag_menus(html).values()) == [PATHS]

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name: str, *args: str) -> str:
-    return reverse(f"courses_author:{name}", args=args)
+    return reverse(f"authoring:{name}", args=args)
 
 
 def tag(slug: str) -> Tag:

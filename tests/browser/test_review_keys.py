@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from accounts.roles import INSTRUCTOR
-from quizzes.models import Answer, GradingPolicy, Quiz
-from tests.quizzes.test_review import answer_scenario
+from quizzes.models import Answer, Quiz
+from review.models import GradingPolicy
+from tests.review.test_review import answer_scenario
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -184,7 +184,7 @@ def test_duplicating_a_concept_leaves_the_public_graph_working(
 ) -> None:
     course.staff.add(instructor)
     client.force_login(instructor)
-    duplicate = reverse("courses_author:concept_duplicate", args=["demo-course", "beta"])
+    duplicate = reverse("authoring:concept_duplicate", args=["demo-course", "beta"])
     response = client.post(duplicate, follow=True)  # following shows (and spends) the message
     assert response.status_code == 200
     copy = Concept.objects.get(course=course, status=Concept.Status.DRAFT)

@@ -99,7 +99,7 @@ def test_free_text_waits_as_awaiting_grading_until_the_worker_grades_it(
 
     attempt.refresh_from_db()
     assert attempt.score == 6 and attempt.pending_parts == 1
-    assert DBTaskResult.objects.filter(task_path="quizzes.tasks.grade_free_text").count() == 1
+    assert DBTaskResult.objects.filter(task_path="review.tasks.grade_free_text").count() == 1
     result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert "1 written answer awaiting the automatic grader" in result
     assert "being reviewed" not in result

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from quizzes.authoring.bank_actions import KINDS as BANK_KINDS
-from quizzes.authoring.question_forms import KINDS as EDITOR_KINDS
+from authoring.bank_actions import KINDS as BANK_KINDS
+from authoring.question_forms import KINDS as EDITOR_KINDS
 from quizzes.models import KIND_LABELS, PART_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]

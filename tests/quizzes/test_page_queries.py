@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Answer, Attempt, GradingPolicy, Quiz
+from quizzes.models import Answer, Attempt, Quiz
+from review.models import GradingPolicy
 from tests.quiz_data import position
 
 pytestmark = pytest.mark.django_db
@@ -137,9 +138,9 @@ def test_the_review_queue_and_screen_run_the_same_queries_for_1_or_4_answers(
     # roles, the answers listed, the override rates' decisions, the filter's courses and
     # quizzes, the re-grade runs
     with django_assert_num_queries(10):
-        listed = client.get(reverse("quizzes:review_queue"))
-    assert listed.content.decode().count(reverse("quizzes:review_answer", args=[answer.pk])) >= 1
+        listed = client.get(reverse("review:queue"))
+    assert listed.content.decode().count(reverse("review:answer", args=[answer.pk])) >= 1
     # session, user, permissions (2), roles, the answer with its item, version and attempt,
     # the queue's ids (previous and next), the item's answers, the answer's decisions
     with django_assert_num_queries(9):
-        client.get(reverse("quizzes:review_answer", args=[answer.pk]))
+        client.get(reverse("review:answer", args=[answer.pk]))

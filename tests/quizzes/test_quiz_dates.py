@@ -136,8 +136,8 @@ def test_times_at_the_edges_of_the_window_are_kept_and_every_page_shows_them(
     for url in (
         reverse("quizzes:quiz", args=["demo-course", "every-kind"]),
         reverse("quizzes:quiz_list", args=["demo-course"]),
-        reverse("quizzes_bank:quiz_edit", args=["demo-course", "every-kind"]),
-        reverse("quizzes_bank:quizzes", args=["demo-course"]),
+        reverse("authoring:quiz_edit", args=["demo-course", "every-kind"]),
+        reverse("authoring:quizzes", args=["demo-course"]),
     ):
         assert client.get(url).status_code == 200, url
     client.force_login(admin_user)

@@ -24,8 +24,11 @@ from django.utils.http import urlencode
 from accounts.http import user_of
 from courses.permissions import authored_courses
 from grading.rubric import Rubric
-from quizzes import review
-from quizzes.access import (
+from quizzes.highlight import highlight
+from quizzes.models import Answer, QuestionVersion
+from quizzes.parts import rubric_of
+from review import actions
+from review.access import (
     access_answer_for_review,
     access_regrade_run,
     answers_for_review,
@@ -33,9 +36,7 @@ from quizzes.access import (
     quizzes_for_review,
     regrade_runs_for_review,
 )
-from quizzes.forms import WAITING, ReviewFilterForm
-from quizzes.highlight import highlight
-from quizzes.models import Answer, QuestionVersion
+from review.forms import WAITING, DecisionForm, ReviewFilterForm
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -108,7 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     answers = list(_queue(request.user, params).defer(*LISTED_WITHOUT)[:200])
     return render(
         request,
-        "quizzes/review_queue.html",
+        "review/queue.html",
         {
             "answers": answers,
             "params": params,
@@ -150,7 +151,7 @@ LISTED_WITHOUT = (
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:
-    url = reverse("quizzes:review_answer", args=[answer.pk])
+    url = reverse("review:answer", args=[answer.pk])
     return f"{url}?{urlencode(params)}" if params else url
 
 
@@ -198,7 +199,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     answer = access_answer_for_review(request.user, answer_id)
     params = _params(request)
     try:
-        rubric = review.rubric_of(answer.item, answer.part_id)
+        rubric = rubric_of(answer.item, answer.part_id)
     except ValueError:  # a choice, matching or ordering part: graded exactly, never reviewed
         raise Http404("No written answer to grade here.") from None
     ids = list(_queue(request.user, params).values_list("pk", flat=True)[:500])
@@ -211,31 +212,29 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     }
     error = ""
     if request.method == "POST":
-        levels: dict[str, int] = {}
-        for criterion in rubric.criteria:
-            raw = request.POST.get(f"c-{criterion.id}", "")
-            if raw.isdigit():
-                levels[criterion.id] = int(raw)
-        comment = request.POST.get("comment", "").strip()[:2000]
-        if request.POST.get("action") == "accept" and "\x00" in comment:
-            error = "Comment: Null characters are not allowed."
-        elif request.POST.get("action") == "accept":
+        form = DecisionForm(rubric, request.POST)
+        levels = form.levels()
+        if form.accepting and form.comment_error():
+            error = form.comment_error()
+        elif form.accepting:
             try:
-                review.decide_answer(answer, user_of(request), levels, comment)
-            except review.DecisionError as exc:
+                actions.decide_answer(
+                    answer, user_of(request), levels, form.cleaned_data["comment"]
+                )
+            except actions.DecisionError as exc:
                 error = str(exc)
             else:
                 messages.success(request, "Grade saved.")
                 following = neighbours["next"] if neighbours["next"] != answer.pk else None
                 target = (
-                    reverse("quizzes:review_answer", args=[following])
+                    reverse("review:answer", args=[following])
                     if following
-                    else reverse("quizzes:review_queue")
+                    else reverse("review:queue")
                 )
                 return redirect(f"{target}?{urlencode(params)}" if params else target)
         answer.refresh_from_db()
         if error:
-            answer.comment = comment.replace("\x00", "")  # shown again as typed, not saved
+            answer.comment = form.comment_as_typed()  # shown again as typed, not saved
         chosen = levels
     else:
         chosen = None
@@ -245,7 +244,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         "answer": answer,
         "version": answer.item.version,
         "part": answer.item.version.part(answer.part_id),
-        "choices": _chosen_options(answer.item.version, review.choices_of(answer.item)),
+        "choices": _chosen_options(answer.item.version, actions.choices_of(answer.item)),
         "highlighted": highlight(
             text,
             [c.get("evidence", []) for c in answer.detail.get("criteria", [])],
@@ -267,9 +266,9 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     }
     if getattr(request, "htmx", False) and request.method == "POST":
         return render(
-            request, "quizzes/review_answer.html#grade-panel", context, status=422 if error else 200
+            request, "review/answer.html#grade-panel", context, status=422 if error else 200
         )
-    return render(request, "quizzes/review_answer.html", context, status=422 if error else 200)
+    return render(request, "review/answer.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -297,4 +296,4 @@ def regrade_detail(request: HttpRequest, run_id: int) -> HttpResponse:
                 ),
             }
         )
-    return render(request, "quizzes/regrade.html", {"run": run, "changed": changed})
+    return render(request, "review/regrade.html", {"run": run, "changed": changed})

@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
 
 from grading.base import get_grader
-from quizzes import review
 from quizzes.actions import save_answers, start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, Quiz
+from review import actions as review
 
 
 class WatchingGrader:

@@ -21,15 +21,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from accounts.http import user_of
-from courses.access import access_authored_course
-from courses.bloom import BloomLevel
-from courses.history import history_rows
-from courses.models import Concept, Course
-from quizzes.access import access_quiz_for_author
-from quizzes.actions import draw_shortfalls
-from quizzes.authoring import bank_actions as actions
-from quizzes.authoring.bank_actions import RuleSpec
-from quizzes.authoring.bank_forms import (
+from authoring import bank_actions as actions
+from authoring.bank_actions import RuleSpec
+from authoring.bank_forms import (
     BankFilterForm,
     BulkForm,
     CourseChoices,
@@ -38,7 +32,13 @@ from quizzes.authoring.bank_forms import (
     QuizBuilder,
     RuleCountForm,
 )
-from quizzes.authoring.item_checks import course_report
+from authoring.item_checks import course_report
+from courses.access import access_authored_course
+from courses.bloom import BloomLevel
+from courses.history import history_rows
+from courses.models import Concept, Course
+from quizzes.access import access_quiz_for_author
+from quizzes.actions import draw_shortfalls
 from quizzes.itemcheck import Finding
 from quizzes.models import KIND_LABELS, Question, Quiz
 
@@ -176,7 +176,7 @@ def _builder_page(
                 builder.specs(),
             )
             messages.success(request, f"Quiz “{saved.title}” saved.")
-            return redirect("quizzes_bank:quiz_edit", course.slug, saved.slug)
+            return redirect("authoring:quiz_edit", course.slug, saved.slug)
         if not valid and request.POST.get("do", "save") == "save":
             status = 422
     return render(
@@ -220,7 +220,7 @@ def coverage(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_authored_course(request.user, course_slug)
     published_only = request.GET.get("only") == "published"
     table = actions.coverage(course, published_only)
-    bank = reverse("quizzes_bank:questions", args=[course.slug])
+    bank = reverse("authoring:questions", args=[course.slug])
     status = {"status": Question.Status.PUBLISHED} if published_only else {}
 
     def link(**params: str | int) -> str:
@@ -274,7 +274,7 @@ def needs_tagging(request: HttpRequest, course_slug: str) -> HttpResponse:
             request,
             f"{questions_done.message('question')} {concepts_done.message('concept')}",
         )
-        return redirect("quizzes_bank:needs_tagging", course.slug)
+        return redirect("authoring:needs_tagging", course.slug)
     report = actions.needs_tagging(course, choices.tags)
     return render(
         request,

@@ -6,9 +6,9 @@ answers "awaiting the automatic grader" forever. `recover_stale_tasks` puts such
 READY; `manage.py task_worker` (db_worker plus this) runs it at start and then periodically.
 
 Running a task twice is safe: grading takes the attempt's row lock and grades only answers still
-awaiting the machine, and never one a person decided (`quizzes/review.py`). A task that lost
+awaiting the machine, and never one a person decided (`review/actions.py`). A task that lost
 its worker MAX_CLAIMS times (one that kills its worker, say) fails instead of looping; its
-answers reach the review queue as "waiting for the grader" (see `quizzes/review_views.py`).
+answers reach the review queue as "waiting for the grader" (see `review/views.py`).
 """
 
 from __future__ import annotations

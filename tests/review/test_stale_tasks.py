@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from quizzes import review
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Answer, Attempt, Quiz, RegradeRun
-from quizzes.worker import MAX_CLAIMS, recover_stale_tasks
+from quizzes.models import Answer, Attempt, Quiz
+from review import actions as review
+from review.models import RegradeRun
+from review.worker import MAX_CLAIMS, recover_stale_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -125,13 +126,13 @@ def test_an_answer_waiting_too_long_for_the_grader_appears_in_the_review_queue(
 ) -> None:
     attempt = submit_scenario(quiz, student)
     client.force_login(course_instructor)
-    fresh = client.get(reverse("quizzes:review_queue")).content.decode()
+    fresh = client.get(reverse("review:queue")).content.decode()
     waiting_since(attempt, 11)
 
-    late = client.get(reverse("quizzes:review_queue")).content.decode()
+    late = client.get(reverse("review:queue")).content.decode()
 
     answer = Answer.objects.get(part_id="justify")
-    link = reverse("quizzes:review_answer", args=[answer.pk])
+    link = reverse("review:answer", args=[answer.pk])
     assert link not in fresh
     assert link in late and "waiting for the grader" in late
 
@@ -142,10 +143,10 @@ def test_the_waiting_filter_lists_only_answers_waiting_for_the_grader(
     waiting_since(submit_scenario(quiz, student), 11)
     client.force_login(course_instructor)
 
-    html = client.get(reverse("quizzes:review_queue"), {"status": "waiting"}).content.decode()
-    graded = client.get(reverse("quizzes:review_queue"), {"status": "graded"}).content.decode()
+    html = client.get(reverse("review:queue"), {"status": "waiting"}).content.decode()
+    graded = client.get(reverse("review:queue"), {"status": "graded"}).content.decode()
 
-    link = reverse("quizzes:review_answer", args=[Answer.objects.get(part_id="justify").pk])
+    link = reverse("review:answer", args=[Answer.objects.get(part_id="justify").pk])
     assert link in html and link not in graded
 
 
@@ -157,9 +158,9 @@ def test_an_instructor_grades_a_waiting_answer_by_hand_and_the_grader_keeps_off(
     answer = Answer.objects.get(part_id="justify")
     client.force_login(course_instructor)
 
-    page = client.get(reverse("quizzes:review_answer", args=[answer.pk]))
+    page = client.get(reverse("review:answer", args=[answer.pk]))
     decided = client.post(
-        reverse("quizzes:review_answer", args=[answer.pk]), {"c-reason": "0", "action": "accept"}
+        reverse("review:answer", args=[answer.pk]), {"c-reason": "0", "action": "accept"}
     )
     later = review.grade_attempt_free_text(attempt.pk)  # the grader gets there at last
 
@@ -168,8 +169,8 @@ def test_an_instructor_grades_a_waiting_answer_by_hand_and_the_grader_keeps_off(
     assert page.status_code == 200 and decided.status_code == 302
     assert later == 0 and answer.points == 0 and answer.reviewed_by == course_instructor
     assert attempt.pending_parts == 0
-    listed = client.get(reverse("quizzes:review_queue"), {"status": "graded"}).content.decode()
-    assert reverse("quizzes:review_answer", args=[answer.pk]) in listed
+    listed = client.get(reverse("review:queue"), {"status": "graded"}).content.decode()
+    assert reverse("review:answer", args=[answer.pk]) in listed
 
 
 def test_the_student_is_told_when_the_grader_is_late(
@@ -193,7 +194,7 @@ SLOW_WORKER = """
 import sys, time
 import django
 django.setup()
-from quizzes import review
+from review import actions as review
 original = review.machine_grade
 def slow(*args, **kwargs):
     time.sleep(60)  # long enough to be killed in the middle
@@ -296,7 +297,7 @@ def test_the_review_queue_runs_a_fixed_number_of_queries(
     # session, user, user permissions, group permissions, groups (the role), the answers with
     # their question, quiz, course and student, override rates, courses, quizzes, re-grades
     with django_assert_num_queries(10):
-        response = client.get(reverse("quizzes:review_queue"))
+        response = client.get(reverse("review:queue"))
 
     assert response.content.decode().count("waiting for the grader") == 2
 

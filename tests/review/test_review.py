@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from content_io.course import import_course
 from quizzes.actions import save_answers, start_attempt, submit_attempt
-from quizzes.models import Answer, Attempt, GradeDecision, GradingPolicy, Quiz, RegradeRun
-from quizzes.review import DecisionError, decide_answer
+from quizzes.models import Answer, Attempt, Quiz
+from review.actions import DecisionError, decide_answer
+from review.models import GradeDecision, GradingPolicy, RegradeRun
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_an_instructor_decision_is_recorded_and_wins(
     client.force_login(course_instructor)
 
     response = client.post(
-        reverse("quizzes:review_answer", args=[answer.pk]),
+        reverse("review:answer", args=[answer.pk]),
         {"c-reason": "0", "comment": "Say why.", "action": "accept"},
     )
 
@@ -110,7 +111,7 @@ def test_a_level_that_does_not_exist_is_refused_and_nothing_is_recorded(
     client.force_login(course_instructor)
 
     response = client.post(
-        reverse("quizzes:review_answer", args=[answer.pk]), {"c-reason": "7", "action": "accept"}
+        reverse("review:answer", args=[answer.pk]), {"c-reason": "7", "action": "accept"}
     )
 
     assert response.status_code == 422 and "has no level 8" in response.content.decode()
@@ -127,7 +128,7 @@ def test_clicking_a_level_with_htmx_returns_the_grade_panel_only(
     client.force_login(course_instructor)
 
     response = client.post(
-        reverse("quizzes:review_answer", args=[answer.pk]),
+        reverse("review:answer", args=[answer.pk]),
         {"c-reason": "1"},
         headers={"HX-Request": "true"},
     )
@@ -144,12 +145,12 @@ def test_the_queue_lists_unsure_answers_and_filters_them(
     answer_scenario(unsure, student, "b", "cheap")
     client.force_login(course_instructor)
 
-    listed = client.get(reverse("quizzes:review_queue")).content.decode()
+    listed = client.get(reverse("review:queue")).content.decode()
     filtered = client.get(
-        reverse("quizzes:review_queue"), {"question": "other-question"}
+        reverse("review:queue"), {"question": "other-question"}
     ).content.decode()
     by_criterion = client.get(
-        reverse("quizzes:review_queue"), {"criterion": "reason"}
+        reverse("review:queue"), {"criterion": "reason"}
     ).content.decode()
 
     assert "Startup scenario" in listed and "Startup scenario" not in filtered
@@ -159,7 +160,7 @@ def test_the_queue_lists_unsure_answers_and_filters_them(
 def test_students_cannot_open_the_review_queue(client: Client, student: User) -> None:
     client.force_login(student)
 
-    assert client.get(reverse("quizzes:review_queue")).status_code == 403
+    assert client.get(reverse("review:queue")).status_code == 403
 
 
 def test_the_queue_shows_how_often_people_changed_the_machine(
@@ -169,7 +170,7 @@ def test_the_queue_shows_how_often_people_changed_the_machine(
     decide_answer(Answer.objects.get(part_id="justify"), course_instructor, {"reason": 0})
     client.force_login(course_instructor)
 
-    html = client.get(reverse("quizzes:review_queue")).content.decode()
+    html = client.get(reverse("review:queue")).content.decode()
 
     assert "reason</a></td><td>1</td><td>1 (100.0%)" in html
 
@@ -210,7 +211,7 @@ def test_a_fixed_rubric_regrades_machine_grades_and_keeps_human_ones(
     assert run.before == {str(machine.pk): {"points": 0, "status": "graded", "levels": [0]}}
     client = Client()
     client.force_login(course_instructor)
-    report_page = client.get(reverse("quizzes:regrade", args=[run.pk])).content.decode()
+    report_page = client.get(reverse("review:regrade", args=[run.pk])).content.decode()
     assert "was 0 (graded), now 2 / 2 (graded)" in report_page
 
 
@@ -221,7 +222,7 @@ def test_a_decision_made_while_the_regrade_runs_is_never_overwritten(
     back: the person's grade stands and the run counts the answer as a human's."""
     answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
     answer = Answer.objects.get(part_id="justify")
-    from quizzes import review
+    from review import actions as review
 
     real = review.grader_for(unsure.course_id)
 
@@ -253,7 +254,7 @@ def test_the_grading_screen_of_a_choice_answer_is_not_found(
     choice = Answer.objects.get(part_id="choice")
     client.force_login(course_instructor)
 
-    assert client.get(reverse("quizzes:review_answer", args=[choice.pk])).status_code == 404
+    assert client.get(reverse("review:answer", args=[choice.pk])).status_code == 404
 
 
 def test_the_queue_filters_follow_the_grader_from_answer_to_answer(
@@ -266,11 +267,11 @@ def test_the_queue_filters_follow_the_grader_from_answer_to_answer(
     client.force_login(course_instructor)
     query = f"quiz={unsure.slug}&status=all"
 
-    queue = client.get(reverse("quizzes:review_queue") + "?" + query).content.decode()
-    page = client.get(reverse("quizzes:review_answer", args=[first.pk]) + "?" + query)
+    queue = client.get(reverse("review:queue") + "?" + query).content.decode()
+    page = client.get(reverse("review:answer", args=[first.pk]) + "?" + query)
 
     html = page.content.decode()
-    link = reverse("quizzes:review_answer", args=[first.pk])
+    link = reverse("review:answer", args=[first.pk])
     assert f'href="{link}?quiz={unsure.slug}&amp;status=all"' in queue
     assert f"?quiz={unsure.slug}&amp;status=all" in html  # Skip, Previous and the breadcrumb
     assert 'href="/review/?quiz=' in html
@@ -283,7 +284,7 @@ def test_the_grading_screen_shows_the_chosen_option_by_its_text(
     answer = Answer.objects.get(part_id="justify")
     client.force_login(course_instructor)
 
-    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+    html = client.get(reverse("review:answer", args=[answer.pk])).content.decode()
 
     assert "The student chose, for “Which engineer?”: <strong>Engineer B</strong>" in html
     assert "b = " not in html and "choice = " not in html
@@ -296,7 +297,7 @@ def test_each_criterions_evidence_is_numbered_and_listed_in_a_legend(
     answer = Answer.objects.get(part_id="justify")
     client.force_login(course_instructor)
 
-    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+    html = client.get(reverse("review:answer", args=[answer.pk])).content.decode()
 
     evidence = html.split('id="answer-text">')[1].split("</blockquote>")[0]
     assert (
@@ -314,7 +315,7 @@ def test_levels_are_numbered_from_one_of_how_many_as_in_the_try_box(
     answer = Answer.objects.get(part_id="justify")
     client.force_login(course_instructor)
 
-    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+    html = client.get(reverse("review:answer", args=[answer.pk])).content.decode()
 
     assert "<kbd>1</kbd> level 1 of 2: 0 pts — Nothing." in html
     assert "<kbd>2</kbd> level 2 of 2: 2 pts — The reason." in html
@@ -328,7 +329,7 @@ def test_the_keyboard_shortcuts_are_documented_with_a_switch(
     answer = Answer.objects.get(part_id="justify")
     client.force_login(course_instructor)
 
-    html = client.get(reverse("quizzes:review_answer", args=[answer.pk])).content.decode()
+    html = client.get(reverse("review:answer", args=[answer.pk])).content.decode()
 
     assert '<input type="checkbox" id="keys-on" checked> Keyboard shortcuts' in html
     assert "<kbd>a</kbd> accept and next" in html and "remembered in this browser" in html

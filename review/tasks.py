@@ -2,16 +2,16 @@
 
 from django_tasks import task
 
-from quizzes import review
+from review import actions
 
 
 @task()
 def grade_free_text(attempt_id: int) -> int:
     """Grade a submitted attempt's written answers."""
-    return review.grade_attempt_free_text(attempt_id)
+    return actions.grade_attempt_free_text(attempt_id)
 
 
 @task()
 def regrade(run_id: int) -> int:
     """Re-grade a free-text part after its rubric changed; returns how many grades changed."""
-    return review.regrade_part(run_id).changed
+    return actions.regrade_part(run_id).changed

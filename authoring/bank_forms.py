@@ -16,12 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from courses import tagpaths
-from courses.bloom import BloomLevel
-from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length, slug_validator
-from grading import draw
-from quizzes.actions import rule_pools, rule_queryset
-from quizzes.authoring.bank_actions import (
+from authoring.bank_actions import (
     ANY_CHECK,
     IMPORTED,
     KINDS,
@@ -31,6 +26,11 @@ from quizzes.authoring.bank_actions import (
     TagTree,
     count_matches,
 )
+from courses import tagpaths
+from courses.bloom import BloomLevel
+from courses.models import SLUG_MAX, Chapter, Concept, Course, Tag, max_length, slug_validator
+from grading import draw
+from quizzes.actions import rule_pools, rule_queryset
 from quizzes.itemcheck import CHECKS, ITEM_CHECKS
 from quizzes.models import (
     KIND_LABELS,

@@ -19,14 +19,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import user_of
-from courses import actions, markup
-from courses.access import (
-    access_authored_concept,
-    access_authored_course,
-    access_tag_for_admin,
-    require_admin,
-)
-from courses.forms import (
+from accounts.roles import can_author_anything, is_admin
+from authoring.course_forms import (
     PICKERS,
     BulkTagForm,
     ConceptFilterForm,
@@ -38,9 +32,16 @@ from courses.forms import (
     TagMergeForm,
     file_tags,
 )
+from courses import actions, markup
+from courses.access import (
+    access_authored_concept,
+    access_authored_course,
+    access_tag_for_admin,
+    require_admin,
+)
 from courses.history import history_rows
 from courses.models import Concept, Course, Tag
-from courses.permissions import authored_courses, can_author_anything, is_admin
+from courses.permissions import authored_courses
 
 EDITOR = "authoring/concept_edit.html"
 HISTORY_ON_EDITOR = 10
@@ -152,7 +153,7 @@ def _editor(request: HttpRequest, course: Course, concept: Concept | None) -> Ht
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"Saved “{saved.title}”.")
-                return redirect("courses_author:concept_edit", course.slug, saved.slug)
+                return redirect("authoring:concept_edit", course.slug, saved.slug)
         status = 422
     return render(
         request,
@@ -231,7 +232,7 @@ def concept_duplicate(request: HttpRequest, course_slug: str, concept_slug: str)
     concept = access_authored_concept(request.user, course_slug, concept_slug)
     copy = actions.duplicate_concept(user_of(request), concept)
     messages.success(request, f"Made “{copy.title}”, a draft. Edit it below.")
-    return redirect("courses_author:concept_edit", course_slug, copy.slug)
+    return redirect("authoring:concept_edit", course_slug, copy.slug)
 
 
 @login_required
@@ -268,7 +269,7 @@ def tag_new(request: HttpRequest) -> HttpResponse:
                 user_of(request), name=d["name"], slug=d["slug"], kind=d["kind"], parent=d["parent"]
             )
             messages.success(request, f"Created the tag “{tag.name}”.")
-            return redirect("courses_author:tags")
+            return redirect("authoring:tags")
         return render(request, "authoring/tag_edit.html", {"form": form}, status=422)
     return render(request, "authoring/tag_edit.html", {"form": form})
 
@@ -285,7 +286,7 @@ def tag_edit(request: HttpRequest, tag_slug: str) -> HttpResponse:
                 user_of(request), tag, name=d["name"], kind=d["kind"], parent=d["parent"]
             )
             messages.success(request, f"Saved the tag “{tag.name}”.")
-            return redirect("courses_author:tag_edit", tag.slug)
+            return redirect("authoring:tag_edit", tag.slug)
         status = 422
     context = {
         "tag": tag,
@@ -313,7 +314,7 @@ def tag_merge(request: HttpRequest, tag_slug: str) -> HttpResponse:
                 + (f"; {report.children} narrower tag(s) moved under it" if report.children else "")
                 + ".",
             )
-            return redirect("courses_author:tag_edit", survivor.slug)
+            return redirect("authoring:tag_edit", survivor.slug)
         status = 422
     context = {
         "tag": tag,
@@ -340,7 +341,7 @@ def tag_delete(request: HttpRequest, tag_slug: str) -> HttpResponse:
                 + (f"; {moved} narrower tag(s) moved up" if moved else "")
                 + ".",
             )
-            return redirect("courses_author:tags")
+            return redirect("authoring:tags")
         status = 422
     context = {
         "tag": tag,

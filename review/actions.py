@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from grading.base import Grader, get_grader
 from grading.freetext import GradeResult
-from grading.rubric import Rubric, rubric_from_dict
-from quizzes.models import Answer, Attempt, AttemptItem, GradeDecision, GradingPolicy, RegradeRun
+from grading.rubric import Rubric
+from quizzes.models import Answer, Attempt, AttemptItem
+from quizzes.parts import rubric_of
+from review.models import GradeDecision, GradingPolicy, RegradeRun
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
 
@@ -38,13 +40,6 @@ def grader_for(course_id: int) -> Grader:
             review_threshold=threshold,
         )
     return get_grader("keyword", review_threshold=threshold)
-
-
-def rubric_of(item: AttemptItem, part_id: str) -> Rubric:
-    part = item.version.part(part_id)
-    if part is None or part["kind"] != "free_text":
-        raise ValueError(f"part {part_id!r} of {item.version} is not a free-text part")
-    return rubric_from_dict(part["rubric"])
 
 
 def choices_of(item: AttemptItem) -> dict[str, list[str]]:
@@ -221,7 +216,7 @@ def regrade_part(run_id: int) -> RegradeRun:
     """Re-grade every machine-graded answer of one free-text part after its rubric changed.
 
     A run that finished is not run again: a task put back in the queue by
-    `quizzes.worker.recover_stale_tasks` while its first run was only slow would otherwise
+    `review.worker.recover_stale_tasks` while its first run was only slow would otherwise
     overwrite the report with "nothing changed"."""
     run = RegradeRun.objects.select_related("version__question").get(pk=run_id)
     if run.finished_at is not None:

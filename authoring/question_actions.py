@@ -28,7 +28,8 @@ from grading.derive import rubric_from_model_answers
 from grading.rubric import rubric_from_dict, rubric_to_dict
 from quizzes.content import ContentSaved, store_content
 from quizzes.highlight import highlight
-from quizzes.models import AttemptItem, GradingPolicy, Question, QuestionVersion
+from quizzes.models import AttemptItem, Question, QuestionVersion
+from review.models import GradingPolicy
 
 AnyUser = User | AnonymousUser | None
 
@@ -145,8 +146,8 @@ def save_question(question: Question, user: AnyUser, values: QuestionValues) -> 
         summary = f"Edited {describe(changes)}"
         if saved.outcome == ContentSaved.NEW_VERSION and question.current is not None:
             summary += f"; version {question.current.number} (the old one was answered)"
-        if saved.regrades:
-            summary += f"; re-grading {', '.join(r.part_id for r in saved.regrades)}"
+        if saved.regraded_parts:
+            summary += f"; re-grading {', '.join(saved.regraded_parts)}"
         record_change(user, question, summary, changes)
     return SaveResult(question, changes, saved)
 

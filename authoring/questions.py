@@ -22,19 +22,19 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import user_of
-from courses.access import access_authored_course
-from courses.history import history_rows
-from courses.models import Course
-from grading import scoring
-from quizzes.access import access_question_for_author
-from quizzes.authoring import question_actions as actions
-from quizzes.authoring.item_checks import editor_findings
-from quizzes.authoring.question_forms import (
+from authoring import question_actions as actions
+from authoring.item_checks import editor_findings
+from authoring.question_forms import (
     KINDS,
     Op,
     PartsEditor,
     QuestionForm,
 )
+from courses.access import access_authored_course
+from courses.history import history_rows
+from courses.models import Course
+from grading import scoring
+from quizzes.access import access_question_for_author
 from quizzes.content import ContentSaved
 from quizzes.forms import ItemForm
 from quizzes.models import (
@@ -130,7 +130,7 @@ def _editor_post(
             result = actions.save_question(question, user_of(request), values)
             question = result.question
             messages.success(request, _saved_message(result))
-        return redirect("quizzes_author:question_edit", course.slug, question.slug)
+        return redirect("authoring:question_edit", course.slug, question.slug)
 
     if op.verb == "student":
         # The editor's current state, saved or not, as a student would see it (the button opens
@@ -207,7 +207,7 @@ def _saved_message(result: actions.SaveResult) -> str:
             f"Saved as version {result.question.current.number}: attempts that showed the "
             "old version keep it."
         )
-    if result.content.regrades:
+    if result.content.regraded_parts:
         return "Saved. The rubric changed: machine grades are being re-graded (people's stay)."
     return "Saved."
 
@@ -267,10 +267,10 @@ def _context(
     show_errors: bool = False,
 ) -> dict[str, Any]:
     if question is not None:
-        action = reverse("quizzes_author:question_edit", args=[course.slug, question.slug])
-        try_url = reverse("quizzes_author:question_try", args=[course.slug, question.slug])
+        action = reverse("authoring:question_edit", args=[course.slug, question.slug])
+        try_url = reverse("authoring:question_try", args=[course.slug, question.slug])
     else:
-        action = try_url = reverse("quizzes_author:question_new", args=[course.slug])
+        action = try_url = reverse("authoring:question_new", args=[course.slug])
     return {
         "course": course,
         "question": question,
@@ -287,7 +287,7 @@ def _context(
         "action": action,
         "try_url": try_url,
         "part_kinds": [(k, KIND_LABELS[k]) for k in PART_KINDS],
-        "bank_url": _url_or_none("quizzes_bank:questions", course.slug),
+        "bank_url": _url_or_none("authoring:questions", course.slug),
     }
 
 
@@ -398,7 +398,7 @@ def question_status(request: HttpRequest, course_slug: str, question_slug: str) 
             if status == Question.Status.PUBLISHED
             else "Back to draft: students are not given it.",
         )
-    return redirect("quizzes_author:question_edit", question.course.slug, question.slug)
+    return redirect("authoring:question_edit", question.course.slug, question.slug)
 
 
 @login_required
@@ -407,7 +407,7 @@ def question_duplicate(request: HttpRequest, course_slug: str, question_slug: st
     question = access_question_for_author(request.user, course_slug, question_slug)
     copied = actions.duplicate_question(question, user_of(request))
     messages.success(request, f"This is a draft copy of “{question.slug}”.")
-    return redirect("quizzes_author:question_edit", copied.course.slug, copied.slug)
+    return redirect("authoring:question_edit", copied.course.slug, copied.slug)
 
 
 @login_required

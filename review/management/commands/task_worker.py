@@ -1,5 +1,5 @@
 """`manage.py task_worker`: django-tasks-db's `db_worker`, plus putting back tasks a dead worker
-left RUNNING (quizzes/worker.py) when it starts and every `--sweep-interval` seconds after."""
+left RUNNING (review/worker.py) when it starts and every `--sweep-interval` seconds after."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from quizzes.worker import recover_stale_tasks
+from review.worker import recover_stale_tasks
 
 logger = logging.getLogger(__name__)
 
