@@ -102,8 +102,9 @@ def task_setup() -> dict[str, Any]:
 
     from accounts.roles import INSTRUCTOR, STUDENT, ensure_groups
     from courses.models import Concept, Course
-    from quizzes import actions, review
+    from quizzes import actions
     from quizzes.models import CHOICE_KINDS, Question, Quiz, QuizItem
+    from review import actions as review
 
     course = Course.objects.get(slug=COURSE)
     ensure_groups()
