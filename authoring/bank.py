@@ -39,6 +39,7 @@ from courses.history import history_rows
 from courses.models import Concept, Course
 from quizzes.access import access_quiz_for_author
 from quizzes.actions import draw_shortfalls
+from quizzes.extensions import quiz_instructor_links, tagging_suspects
 from quizzes.itemcheck import Finding
 from quizzes.models import KIND_LABELS, Question, Quiz
 
@@ -188,6 +189,7 @@ def _builder_page(
             "builder": builder,
             **found,
             "history": history_rows(quiz) if quiz is not None else [],
+            "instructor_links": quiz_instructor_links(quiz) if quiz is not None else [],
         },
         status=status,
     )
@@ -286,6 +288,7 @@ def needs_tagging(request: HttpRequest, course_slug: str) -> HttpResponse:
             "kind_labels": KIND_LABELS,
             "ticked_questions": request.POST.getlist("questions"),
             "ticked_concepts": request.POST.getlist("concepts"),
+            "suspects": tagging_suspects(course),
         },
         status=422 if form.is_bound else 200,
     )

@@ -577,6 +577,22 @@ _PART_BY_ID = re.compile(r"^parts\.([^.\[]+)")
 NUL_MESSAGE = str(ProhibitNullCharactersValidator.message)
 
 
+# Editor list names in the singular, for labels ("option 3", "criterion 1").
+_SINGULAR = {
+    "parts": "part",
+    "options": "option",
+    "pairs": "pair",
+    "items": "item",
+    "distractors": "distractor",
+    "criteria": "criterion",
+    "key_ideas": "key idea",
+    "misconceptions": "misconception",
+    "levels": "level",
+    "model_answers": "model answer",
+    "phrasings": "phrasing",
+}
+
+
 class PartsEditor:
     """A question's parts as typed, the editor's buttons, and the import's checks."""
 
@@ -765,19 +781,47 @@ class PartsEditor:
             for m in messages
         ]
 
-    def error_summary(self) -> list[tuple[str, str]]:
-        return [(key, m) for key, messages in self.errors.items() for m in messages]
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field key, its label in words, message) of every problem."""
+        return [
+            (key, self.label_of(key), m) for key, messages in self.errors.items() for m in messages
+        ]
+
+    @staticmethod
+    def label_of(key: str) -> str:
+        """An editor field in words: `parts-0-options-2-text` → "Part 1, option 3 text",
+        `parts-1-rubric-criteria-0-levels-2-points` → "Part 2, rubric, criterion 1, level 3
+        points", `parts-0-options` → "Part 1, options"."""
+        tokens = key.split("-")
+        segments: list[str] = []
+        i = 0
+        while i < len(tokens):
+            name = tokens[i]
+            if i + 1 < len(tokens) and tokens[i + 1].isdigit():
+                segments.append(f"{_SINGULAR.get(name, name)} {int(tokens[i + 1]) + 1}")
+                i += 2
+                continue
+            words = name.replace("_", " ")
+            if i == len(tokens) - 1 and segments and name not in _SINGULAR:
+                segments[-1] += f" {words}"  # a field of the entry named before it
+            else:
+                segments.append(words)
+            i += 1
+        label = ", ".join(segments)
+        return label[:1].upper() + label[1:]
 
     # ------------------------------------------------------------------ for the template
 
     def _err(self, pfx: str) -> dict[str, list[str]]:
-        """Errors of the fields directly under `pfx`; `entry` holds the entry's own."""
+        """Errors of the fields directly under `pfx`, each with its field's label ("Part 1,
+        option 3 text: is missing"); `entry` holds the entry's own."""
         out: dict[str, list[str]] = {}
         for key, messages in self.errors.items():
+            labelled = [f"{self.label_of(key)}: {m}" for m in messages]
             if key == pfx:
-                out.setdefault("entry", []).extend(messages)
+                out.setdefault("entry", []).extend(labelled)
             elif key.startswith(f"{pfx}-") and "-" not in key[len(pfx) + 1 :]:
-                out.setdefault(key[len(pfx) + 1 :], []).extend(messages)
+                out.setdefault(key[len(pfx) + 1 :], []).extend(labelled)
         return out
 
     def _rows_of(self, pfx: str, rows: list[Any]) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ form with the fields marked, status 422).
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +32,6 @@ from authoring.question_forms import (
 from courses.access import access_authored_course
 from courses.history import history_rows
 from courses.models import Course
-from grading import scoring
 from quizzes.access import access_question_for_author
 from quizzes.content import ContentSaved
 from quizzes.forms import ItemForm
@@ -45,6 +43,7 @@ from quizzes.models import (
     Question,
     QuestionVersion,
 )
+from quizzes.parts import Part
 
 TEMPLATE = "authoring/question_edit.html"
 
@@ -190,11 +189,7 @@ def _problems(form: QuestionForm, parts: PartsEditor) -> list[tuple[str, str]]:
         for name, messages in form.errors.items()
         for message in messages
     ]
-    for key, message in parts.error_summary():
-        words = re.sub(r"s?-(\d+)", lambda m: f" {int(m.group(1)) + 1}", key)
-        words = re.sub(r"\bcriteria (?=\d)", "criterion ", words)
-        words = words.replace("-", ", ").replace("_", " ")
-        out.append((words[:1].upper() + words[1:], message))
+    out += [(label, message) for _key, label, message in parts.error_summary()]
     return out
 
 
@@ -328,26 +323,11 @@ def _render(
 # Preview, publish, duplicate, history
 
 
-def _preview_order(parts: list[dict[str, Any]], seed: int) -> dict[str, list[str]]:
+def _preview_order(parts: list[Part], seed: int) -> dict[str, list[str]]:
     """Options in the authored order; matches and orderings shuffled as a quiz shows them (an
     ordering is never shown already solved)."""
     rng = random.Random(seed)
-    order: dict[str, list[str]] = {}
-    for p in parts:
-        if p["kind"] in CHOICE_KINDS:
-            order[p["id"]] = [o["id"] for o in p["options"]]
-        elif p["kind"] == "matching":
-            ids = [x["id"] for x in p["pairs"]]
-            ids += [scoring.distractor_id(i) for i in range(len(p.get("distractors", [])))]
-            rng.shuffle(ids)
-            order[p["id"]] = ids
-        elif p["kind"] == "ordering":
-            ids = [x["id"] for x in p["items"]]
-            shuffled = ids[:]
-            while len(ids) > 1 and shuffled == ids:
-                rng.shuffle(shuffled)
-            order[p["id"]] = shuffled
-    return order
+    return {p.id: p.preview_order(rng) for p in parts}
 
 
 @login_required
@@ -369,7 +349,8 @@ def _student_view(
     *,
     unsaved: bool = False,
 ) -> HttpResponse:
-    item = AttemptItem(version=version, position=1, order=_preview_order(version.parts, version.pk))
+    order = _preview_order(version.typed_parts, version.pk)
+    item = AttemptItem(version=version, position=1, order=order)
     return render(
         request,
         "authoring/question_preview.html",
@@ -379,7 +360,7 @@ def _student_view(
             "version": version,
             "unsaved": unsaved,
             "form": ItemForm(item, {}),
-            "entries": [{"part": p} for p in version.parts],
+            "entries": [{"part": p} for p in version.typed_parts],
         },
     )
 

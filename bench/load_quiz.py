@@ -106,7 +106,7 @@ def task_setup(students: int, questions: int) -> dict[str, Any]:
         .order_by("slug")
         if q.current is not None
         and len(q.current.parts) == 1
-        and q.current.parts[0]["kind"] in CHOICE_KINDS
+        and q.current.typed_parts[0].kind in CHOICE_KINDS
     ]
     if len(eligible) < questions:
         raise SystemExit(f"only {len(eligible)} single-part choice questions; need {questions}")
@@ -141,7 +141,7 @@ def task_setup(students: int, questions: int) -> dict[str, Any]:
         QuizItem.objects.bulk_create(
             [QuizItem(quiz=quiz, question=q, position=n) for n, q in enumerate(chosen, start=1)]
         )
-    kinds = Counter(q.current.parts[0]["kind"] for q in chosen if q.current is not None)
+    kinds = Counter(q.current.typed_parts[0].kind for q in chosen if q.current is not None)
     return {
         "users": len(users),
         "questions": len(chosen),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "review",  # the review queue, decisions, re-grading runs, grading policy, the tasks
     "authoring",  # every page under /author/
     "content_io",  # the course as files: import_content/export_content over courses and quizzes
+    "insight",  # instructor insight: item statistics, roll-ups and flags over courses and quizzes
 ]
 
 MIDDLEWARE = [
@@ -249,3 +250,8 @@ STEPWISE_GRADER_WAIT_SECONDS = env.int("STEPWISE_GRADER_WAIT_SECONDS", default=6
 # Links other apps add to the course and chapter pages (courses/extensions.py): dotted paths of
 # classes following courses.extensions.CoursePageLinks, shown in this order.
 STEPWISE_COURSE_PAGE_EXTENSIONS = ["quizzes.extensions.QuizLinks"]
+
+# What other apps add to the quiz pages instructors use (the results page, the quiz builder) and
+# to the needs-tagging report (quizzes/extensions.py): dotted paths of classes following
+# quizzes.extensions.InstructorExtension.
+STEPWISE_INSTRUCTOR_EXTENSIONS = ["insight.extensions.InsightExtension"]

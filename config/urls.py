@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("review.urls")),
     path("author/", include("authoring.urls")),
+    path("insight/", include("insight.urls")),
 ]

@@ -8,9 +8,8 @@ from __future__ import annotations
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -19,7 +18,7 @@ from django.utils import dateformat, timezone
 
 from grading import draw, scoring
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz, QuizItem
-from quizzes.parts import part_points, response_of, spec_of
+from quizzes.parts import AnswerDetail, Part, Response
 from quizzes.signals import free_text_awaiting
 
 
@@ -210,28 +209,6 @@ def _greedy_draw(
     return out
 
 
-def _shown_order(part: dict[str, Any], rng: random.Random, shuffle: bool) -> list[str]:
-    if part["kind"] in ("single", "multiple"):
-        ids = [o["id"] for o in part["options"]]
-    elif part["kind"] == "matching":
-        # The right-hand column, never in the pairs' order (the answer key): sorted by text, or
-        # shuffled per attempt (docs/grading.md).
-        from quizzes.parts import right_choices_by_text
-
-        ids = [rid for rid, _text in right_choices_by_text(part)]
-    elif part["kind"] == "ordering":
-        ids = [i["id"] for i in part["items"]]
-        shuffled = ids[:]
-        while len(ids) > 1 and shuffled == ids:  # never show an ordering already solved
-            rng.shuffle(shuffled)
-        return shuffled
-    else:
-        return []
-    if shuffle:
-        rng.shuffle(ids)
-    return ids
-
-
 @transaction.atomic
 def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Attempt:
     """Resume the student's open attempt, or start a new one if the quiz allows it."""
@@ -274,9 +251,7 @@ def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Att
                 attempt=attempt,
                 position=position,
                 version=question.current,
-                order={
-                    p["id"]: _shown_order(p, rng, quiz.shuffle_options) for p in _parts(question)
-                },
+                order={p.id: p.shown_order(rng, quiz.shuffle_options) for p in _parts(question)},
             )
             for position, question in enumerate(questions, start=1)
         ]
@@ -289,9 +264,9 @@ def _when(moment: datetime) -> str:
     return dateformat.format(timezone.localtime(moment), "j M Y, H:i T")
 
 
-def _parts(question: Question) -> list[dict[str, Any]]:
+def _parts(question: Question) -> list[Part]:
     assert question.current is not None  # drawn questions always have a current version
-    return list(question.current.parts)
+    return question.current.typed_parts
 
 
 def _lock(attempt: Attempt) -> Attempt:
@@ -306,13 +281,13 @@ TIME_IS_UP = "Time is up: your attempt was submitted with the answers saved befo
 def save_answers(
     attempt: Attempt,
     item: AttemptItem,
-    responses: dict[str, dict[str, Any]],
+    responses: Mapping[str, Response | Mapping[str, object]],
     now: datetime | None = None,
 ) -> list[Answer]:
     """Store the student's responses to the parts of one item. Refused once the attempt is over;
     an attempt found past its deadline is submitted (and stays submitted) before the refusal.
 
-    `responses` maps part id → response JSON, already checked by the form.
+    `responses` maps part id → typed response (or its JSON), already checked by the form.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -327,9 +302,10 @@ def save_answers(
             for part_id, response in responses.items():
                 # One UPDATE for a part saved before (every autosave after its first); the
                 # attempt's lock keeps a second writer from inserting the row meanwhile.
-                answer = Answer(item=item, part_id=part_id, response=response, saved_at=now)
+                stored = response.as_json() if isinstance(response, Response) else dict(response)
+                answer = Answer(item=item, part_id=part_id, response=stored, saved_at=now)
                 rows = Answer.objects.filter(item=item, part_id=part_id)
-                if not rows.update(response=response, saved_at=now):
+                if not rows.update(response=stored, saved_at=now):
                     answer.save(force_insert=True)
                 saved.append(answer)
             return saved
@@ -337,20 +313,38 @@ def save_answers(
     raise AttemptClosed(TIME_IS_UP)
 
 
+def save_page(
+    attempt: Attempt,
+    saves: Sequence[tuple[AttemptItem, Mapping[str, Response]]],
+    *,
+    posted: bool,
+) -> None:
+    """Save one post of the attempt page: each question's responses (`save_answers`). A post
+    with no answers at all (nothing ticked) is still a save: refused in `save_answers`' words
+    once the attempt is over, and an overdue attempt is submitted."""
+    if not posted and not attempt.is_open():
+        if attempt.is_submitted:
+            raise AttemptClosed(ALREADY_SUBMITTED)
+        submit_attempt(attempt)
+        raise AttemptClosed(TIME_IS_UP)
+    for item, responses in saves:
+        save_answers(attempt, item, responses)
+
+
 def _grade_item(item: AttemptItem, answers: dict[str, Answer]) -> list[Answer]:
     graded = []
-    for part in item.version.parts:
-        answer = answers.get(part["id"]) or Answer(item=item, part_id=part["id"], response={})
-        answer.max_points = part_points(part)
-        if part["kind"] == "free_text":
+    for part in item.version.typed_parts:
+        answer = answers.get(part.id) or Answer(item=item, part_id=part.id, response={})
+        answer.max_points = part.max_points
+        if not part.exact:
             answer.status = Answer.Status.AWAITING
             answer.points = None
             answer.detail = {}
         else:
-            result = scoring.score(spec_of(part), response_of(part, answer.response))
+            result = part.score(part.response(answer.response))
             answer.status = Answer.Status.GRADED
             answer.points = result.points
-            answer.detail = {"correct": result.correct}
+            answer.detail = AnswerDetail(correct=result.correct).as_json()
         graded.append(answer)
     return graded
 

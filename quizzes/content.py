@@ -36,8 +36,7 @@ from courses.content import (
 )
 from courses.models import SLUG_MAX, Course, Tag, max_length
 from courses.provenance import ItemModels
-from grading.rubric import MAX_POINTS, RubricError, rubric_from_dict, rubric_to_dict
-from grading.scoring import distractor_id
+from grading.rubric import MAX_POINTS, rubric_from_dict, rubric_to_dict
 from quizzes.actions import draw_shortfall
 from quizzes.itemcheck import ITEM_CHECKS, BankReport, Item, check_bank, index_concepts
 from quizzes.models import (
@@ -56,6 +55,7 @@ from quizzes.models import (
     QuizItem,
     quiz_time_in_window,
 )
+from quizzes.parts import ITEM_KEYS, OPTION_KEYS, PAIR_KEYS, PART_CLASSES, text_value
 from quizzes.signals import rubrics_changed
 from quizzes.visibility import SHORT, MatrixError, ReviewMatrix, normalize, preset
 
@@ -73,9 +73,6 @@ QUESTION_KEYS = (
     "waivers",
 )
 PART_KEYS = ("id", "kind", "prompt", "points", "options", "pairs", "distractors", "items", "rubric")
-OPTION_KEYS = ("id", "text", "correct", "feedback")
-PAIR_KEYS = ("id", "left", "right", "feedback")
-ITEM_KEYS = ("id", "text")
 
 _slug_re = re.compile(SLUG_RE)
 # A part's id is stored with every answer to it (and with each re-grade of it: review's
@@ -107,16 +104,12 @@ class QuestionsData:
 # Parsing and checking
 
 
-def _str(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
+_str = text_value
 
 
 class _PartChecker:
-    """Checks one part and returns it in canonical form (keys in PART_KEYS order)."""
+    """Checks one part and returns it in canonical form (keys in PART_KEYS order): the fields
+    every part has here, the kind's own in its class (`quizzes.parts`, `check_content`)."""
 
     def __init__(self, file: str, errors: Errors) -> None:
         self.file = file
@@ -187,110 +180,9 @@ class _PartChecker:
                 self.fail(f"{where}.points", f"must be at most {MAX_POINTS:,}")
             else:
                 out["points"] = points
-        if kind in CHOICE_KINDS:
-            out["options"] = self.options(raw, kind, where)
-        elif kind == "matching":
-            out["pairs"] = self.pairs(raw, where)
-            distractors = raw.get("distractors", [])
-            if not isinstance(distractors, list) or not all(_str(d) for d in distractors):
-                self.fail(f"{where}.distractors", "must be a list of texts")
-                distractors = []
-            if distractors:
-                out["distractors"] = [_str(d) for d in distractors]
-            rights = [p["right"] for p in out["pairs"]] + out.get("distractors", [])
-            if len(set(rights)) != len(rights):
-                self.fail(f"{where}.distractors", "a right-hand text appears twice")
-            # A student's answer names a distractor d0, d1, ... (docs/grading.md): a pair with
-            # such an id would make the distractor count as that pair's right-hand text.
-            reserved = {distractor_id(i) for i in range(len(out.get("distractors", [])))}
-            for i, pair in enumerate(out["pairs"]):
-                if pair["id"] in reserved:
-                    self.fail(
-                        f"{where}.pairs[{i}].id",
-                        f"{pair['id']!r} is reserved for distractor {int(pair['id'][1:]) + 1} "
-                        "(d0, d1, ... stand for the distractors); choose another id",
-                    )
-        elif kind == "ordering":
-            items = []
-            item_ids: set[str] = set()
-            for i, item in enumerate(self.entries(raw, "items", where)):
-                self.unknown(item, ITEM_KEYS, f"{where}.items[{i}]")
-                items.append(
-                    {
-                        "id": self.ident(item, f"{where}.items[{i}]", item_ids),
-                        "text": self.text(item, "text", f"{where}.items[{i}]"),
-                    }
-                )
-            if len(items) < 2:
-                self.fail(f"{where}.items", "an ordering needs at least two items")
-            out["items"] = items
-        elif kind == "free_text":
-            try:
-                out["rubric"] = rubric_to_dict(
-                    rubric_from_dict(raw.get("rubric"), f"{where}.rubric")
-                )
-            except RubricError as exc:
-                self.fail(exc.path, exc.message)
+        if kind:
+            out.update(PART_CLASSES[kind].check_content(raw, where, self))
         return out
-
-    def options(self, raw: dict[str, Any], kind: str, where: str) -> list[dict[str, Any]]:
-        options = []
-        ids: set[str] = set()
-        for i, option in enumerate(self.entries(raw, "options", where)):
-            w = f"{where}.options[{i}]"
-            self.unknown(option, OPTION_KEYS, w)
-            correct = option.get("correct", False)
-            if not isinstance(correct, bool):
-                self.fail(f"{w}.correct", "must be true or false")
-            entry = {
-                "id": self.ident(option, w, ids),
-                "text": self.text(option, "text", w),
-                "correct": bool(correct),
-            }
-            feedback = self.text(option, "feedback", w, required=False)
-            if feedback:
-                entry["feedback"] = feedback
-            options.append(entry)
-        n_correct = sum(1 for o in options if o["correct"])
-        if len(options) < 2:
-            self.fail(f"{where}.options", "needs at least two options")
-        elif kind in ("single", "true_false") and n_correct != 1:
-            self.fail(
-                f"{where}.options",
-                f"a {kind} part needs exactly one correct option, not {n_correct}",
-            )
-        elif kind == "multiple" and n_correct < 1:
-            self.fail(
-                f"{where}.options", "a multiple-response part needs at least one correct option"
-            )
-        if kind == "true_false" and {o["id"] for o in options} != {"true", "false"}:
-            self.fail(
-                f"{where}.options", "a true_false part has exactly the options 'true' and 'false'"
-            )
-        return options
-
-    def pairs(self, raw: dict[str, Any], where: str) -> list[dict[str, Any]]:
-        pairs = []
-        ids: set[str] = set()
-        for i, pair in enumerate(self.entries(raw, "pairs", where)):
-            w = f"{where}.pairs[{i}]"
-            self.unknown(pair, PAIR_KEYS, w)
-            entry = {
-                "id": self.ident(pair, w, ids),
-                "left": self.text(pair, "left", w),
-                "right": self.text(pair, "right", w),
-            }
-            feedback = self.text(pair, "feedback", w, required=False)
-            if feedback:
-                entry["feedback"] = feedback
-            pairs.append(entry)
-        if len(pairs) < 2:
-            self.fail(f"{where}.pairs", "a matching part needs at least two pairs")
-        for side in ("left", "right"):
-            texts = [p[side] for p in pairs]
-            for text in {t for t in texts if texts.count(t) > 1}:
-                self.fail(f"{where}.pairs", f"the {side}-hand text {text!r} is repeated")
-        return pairs
 
 
 def _check_argues_for(parts: list[dict[str, Any]], file: str, errors: Errors) -> None:

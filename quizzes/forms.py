@@ -8,142 +8,70 @@ both back, so stored responses keep using pair ids (docs/grading.md)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.crypto import salted_hmac
 
 from quizzes.models import Answer, AttemptItem
-from quizzes.parts import shown_right_choices
+from quizzes.parts import FREE_TEXT_MAX, Choice, Control, FormContext, Part, Response
 
-FREE_TEXT_MAX = 5000
+__all__ = ["FREE_TEXT_MAX", "AnswersPost", "ItemForm", "NavForm"]
 RIGHT_TOKEN_SALT = "quizzes.forms.matching-right"
 RIGHT_TOKEN_LENGTH = 16  # hex digits: 64 bits
 
 
 class ItemForm(forms.Form):
-    """The answer to one attempt item (all its parts). Prefix: `q<position>`."""
+    """The answer to one attempt item (all its parts). Prefix: `q<position>`.
+
+    Each typed part (quizzes/parts.py) gives its fields and reads its response back; the page
+    draws them with one plain template per kind (`controls` feeds it), not widget templates."""
 
     def __init__(
-        self, item: AttemptItem, answers: dict[str, Answer], *args: Any, **kwargs: Any
+        self, item: AttemptItem, answers: Mapping[str, Answer], *args: Any, **kwargs: Any
     ) -> None:
         kwargs.setdefault("prefix", f"q{item.position}")
         super().__init__(*args, **kwargs)
         self.item = item
-        self.parts = item.version.parts
-        # matching part id -> option value shown -> right id
-        self.right_ids: dict[str, dict[str, str]] = {}
+        self.parts: list[Part] = item.version.typed_parts
+        self.contexts: dict[str, FormContext] = {}
         for part in self.parts:
-            saved = answers.get(part["id"])
-            self._add_fields(part, item.order.get(part["id"], []), saved.response if saved else {})
-
-    def _add_fields(self, part: dict[str, Any], shown: list[str], saved: dict[str, Any]) -> None:
-        pid, kind = part["id"], part["kind"]
-        if kind in ("single", "true_false", "multiple"):
-            texts = {o["id"]: o["text"] for o in part["options"]}
-            ids = shown if kind != "true_false" else ["true", "false"]
-            choices = [(oid, texts[oid]) for oid in ids if oid in texts]
-            if kind == "multiple":
-                self.fields[pid] = forms.MultipleChoiceField(
-                    choices=choices,
-                    required=False,
-                    widget=forms.CheckboxSelectMultiple,
-                    initial=saved.get("selected", []),
-                    label=part["prompt"],
-                )
-            else:
-                selected = saved.get("selected") or [None]
-                self.fields[pid] = forms.ChoiceField(
-                    choices=choices,
-                    required=False,
-                    widget=forms.RadioSelect,
-                    initial=selected[0],
-                    label=part["prompt"],
-                )
-        elif kind == "matching":
-            column = shown_right_choices(part, shown)
-            token_of = {rid: self._right_token(pid, rid) for rid, _text in column}
-            self.right_ids[pid] = {token: rid for rid, token in token_of.items()}
-            options = [("", "—")] + [(token_of[rid], text) for rid, text in column]
-            matches = saved.get("matches", {})
-            for n, pair in enumerate(part["pairs"], start=1):
-                self.fields[f"{pid}-{n}"] = forms.ChoiceField(
-                    choices=options,
-                    required=False,
-                    label=pair["left"],
-                    initial=token_of.get(matches.get(pair["id"], ""), ""),
-                    error_messages={
-                        "invalid_choice": f"“{pair['left']}”: that is not one of the choices "
-                        "offered; pick one from the list."
-                    },
-                )
-        elif kind == "ordering":
-            texts = {i["id"]: i["text"] for i in part["items"]}
-            order = saved.get("order") or []
-            for iid in shown:
-                self.fields[f"{pid}-{iid}"] = forms.IntegerField(
-                    required=False,
-                    min_value=1,
-                    max_value=len(shown),
-                    label=texts[iid],
-                    initial=order.index(iid) + 1 if iid in order else None,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                )
-        elif kind == "free_text":
-            self.fields[pid] = forms.CharField(
-                required=False,
-                max_length=FREE_TEXT_MAX,
-                label=part["prompt"],
-                initial=saved.get("text", ""),
-                widget=forms.Textarea(attrs={"rows": 6}),
+            saved = answers.get(part.id)
+            ctx = FormContext(
+                shown=[str(i) for i in item.order.get(part.id, [])],
+                saved=part.response(saved.response if saved else None),
+                token=functools.partial(self._right_token, part.id),
             )
+            self.contexts[part.id] = ctx
+            self.fields.update(part.form_fields(ctx))
+
+    @property
+    def right_ids(self) -> dict[str, dict[str, str]]:
+        """Matching part id → option value shown → right id."""
+        return {pid: ctx.right_ids for pid, ctx in self.contexts.items() if ctx.right_ids}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for part in self.parts:
-            if part["kind"] == "ordering":
-                pid = part["id"]
-                positions = {iid: data.get(f"{pid}-{iid}") for iid in self.item.order.get(pid, [])}
-                given = [p for p in positions.values() if p is not None]
-                if given and sorted(given) != list(range(1, len(positions) + 1)):
-                    self.add_error(
-                        None,
-                        f"“{part['prompt']}”: give each position "
-                        f"from 1 to {len(positions)} exactly once.",
-                    )
+            for message in part.form_errors(data, self.contexts[part.id]):
+                self.add_error(None, message)
         return data
 
-    def responses(self) -> dict[str, dict[str, Any]]:
-        """Part id → response JSON, from cleaned data."""
-        data = self.cleaned_data
-        out: dict[str, dict[str, Any]] = {}
+    def responses(self) -> dict[str, Response]:
+        """Part id → typed response, from cleaned data (a part left out keeps its answer)."""
+        out: dict[str, Response] = {}
         for part in self.parts:
-            pid, kind = part["id"], part["kind"]
-            if kind == "multiple":
-                out[pid] = {"selected": sorted(data.get(pid) or [])}
-            elif kind in ("single", "true_false"):
-                out[pid] = {"selected": [data[pid]] if data.get(pid) else []}
-            elif kind == "matching":
-                names = [f"{pid}-{n}" for n in range(1, len(part["pairs"]) + 1)]
-                if self.is_bound and not any(self.add_prefix(name) in self.data for name in names):
-                    continue  # a post without this part's selects (a stale page) keeps its answer
-                right_id = self.right_ids[pid]
-                out[pid] = {
-                    "matches": {
-                        p["id"]: right_id[data[name]]
-                        for p, name in zip(part["pairs"], names, strict=True)
-                        if data.get(name)
-                    }
-                }
-            elif kind == "ordering":
-                positions = {iid: data.get(f"{pid}-{iid}") for iid in self.item.order.get(pid, [])}
-                if all(p is not None for p in positions.values()):
-                    out[pid] = {"order": sorted(positions, key=lambda iid: positions[iid] or 0)}
-                else:
-                    out[pid] = {"order": []}
-            elif kind == "free_text":
-                out[pid] = {"text": data.get(pid, "")}
+            response = part.form_response(
+                self.cleaned_data,
+                self.contexts[part.id],
+                lambda name: self.is_bound and self.add_prefix(name) in self.data,
+            )
+            if response is not None:
+                out[part.id] = response
         return out
 
     def _right_token(self, part_id: str, right_id: str) -> str:
@@ -156,10 +84,122 @@ class ItemForm(forms.Form):
         digest = salted_hmac(RIGHT_TOKEN_SALT, f"{scope}:{part_id}:{right_id}", algorithm="sha256")
         return digest.hexdigest()[:RIGHT_TOKEN_LENGTH]
 
-    def fields_of(self, part_id: str) -> list[forms.BoundField]:
+    def controls(self, part_id: str) -> list[Control]:
+        """The inputs of one part, ready for its plain template: name, id, label, the value
+        shown (what was posted on a refused save, else the saved answer), errors, choices."""
+        out = []
+        for name, field in self.fields.items():
+            if name != part_id and not name.startswith(f"{part_id}-"):
+                continue
+            html_name = self.add_prefix(name)
+            if self.is_bound:
+                value = field.widget.value_from_datadict(self.data, self.files, html_name)
+            else:
+                value = self.get_initial_for_field(field, name)
+            errors = [str(e) for e in self.errors.get(name, [])] if self.is_bound else []
+            html_id = f"id_{html_name}"
+            control = Control(
+                name=html_name,
+                id=html_id,
+                label=str(field.label or ""),
+                value="" if value is None or isinstance(value, list) else str(value),
+                errors=errors,
+            )
+            if isinstance(field, forms.ChoiceField):
+                if value is None:  # as Django's select: nothing posted picks the empty choice
+                    picked: set[str] = (
+                        set() if isinstance(field, forms.MultipleChoiceField) else {""}
+                    )
+                elif isinstance(value, list):
+                    picked = {str(v) for v in value}
+                else:
+                    picked = {str(value)}
+                control.choices = [
+                    Choice(str(v), str(text), f"{html_id}_{n}", str(v) in picked)
+                    for n, (v, text) in enumerate(cast(list[tuple[object, object]], field.choices))
+                ]
+            out.append(control)
+        return out
+
+
+def position_in(value: str | None, count: int) -> int:
+    """A question number from a query string or post, kept within 1..count."""
+    try:
+        return min(max(int(value or 1), 1), count)
+    except ValueError:
+        return 1
+
+
+OUTSIDE_ATTEMPT = "That answer is for a question outside this attempt; nothing was saved."
+ALREADY_CHECKED = "You already checked this question; its answer is final."
+
+
+class AnswersPost:
+    """One post of the attempt page's answer form (the page's saves, its htmx autosave and the
+    script's beacon), read: the questions it holds (`q<position>-…` names), one `ItemForm` per
+    posted question not yet checked, the button pressed (`NavForm`) and the question to check.
+
+    `refusal` says why nothing may be saved (a question outside the attempt; only checked
+    questions, whose answers are final). With all questions on one page a checked question's
+    inputs are disabled, so only a stale tab posts it: it is skipped and the rest saved."""
+
+    def __init__(self, data: QueryDict, items: list[AttemptItem]) -> None:
+        self.data = data
+        self.by_position = {item.position: item for item in items}
+        self.position = position_in(data.get("position"), len(items))
+        self.posted = sorted(
+            {
+                int(key[1:].split("-", 1)[0])
+                for key in data
+                if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
+            }
+        )
+        self.nav = NavForm(data, position=self.position, count=len(items))
+        self.refusal: str | None = None
+        self.forms: list[ItemForm] = []
+        if any(p not in self.by_position for p in self.posted):
+            self.refusal = OUTSIDE_ATTEMPT
+            return
+        unchecked = [p for p in self.posted if self.by_position[p].checked_at is None]
+        if self.posted and not unchecked:
+            self.refusal = ALREADY_CHECKED
+            return
+        for p in unchecked:
+            item = self.by_position[p]
+            self.forms.append(ItemForm(item, {a.part_id: a for a in item.answers.all()}, data))
+
+    @functools.cached_property
+    def invalid(self) -> list[ItemForm]:
+        return [f for f in self.forms if not f.is_valid()]
+
+    def saves(self) -> list[tuple[AttemptItem, dict[str, Response]]]:
+        """What is valid, to save even when another question is not (a half-numbered ordering
+        must not cost the student the answers around it)."""
+        return [(f.item, f.responses()) for f in self.forms if f not in self.invalid]
+
+    @property
+    def saved_any(self) -> bool:
+        return len(self.invalid) < len(self.forms)
+
+    def problems(self) -> list[str]:
+        """The form errors in the student's words: "Question 3: …", never a field's name."""
         return [
-            self[name] for name in self.fields if name == part_id or name.startswith(f"{part_id}-")
+            f"Question {form.item.position}: {message}"
+            for form in self.invalid
+            for errors in form.errors.values()
+            for message in errors
         ]
+
+    def to_check(self) -> AttemptItem | None:
+        """The question whose "Check this answer" was pressed: the page's one question, or with
+        all questions on one page the one named by the button (`check=<position>`)."""
+        if self.data.get("nav") == "check" and len(self.forms) == 1:
+            return self.forms[0].item
+        named = self.data.get("check", "")
+        if named.isdigit() and int(named) in self.by_position:
+            item = self.by_position[int(named)]
+            return item if item.checked_at is None else None
+        return None
 
 
 # Where the attempt page's header buttons lead (each saves the page first): `goto` value → URL

@@ -21,14 +21,25 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import snowballstemmer
+from pydantic import ValidationError
 
 from courses.bloom import BloomLevel
 from grading.freetext import grade
 from grading.rubric import RubricError, rubric_from_dict
 from grading.text import STOP_WORDS
+from quizzes.parts import (
+    ChoicePart,
+    FreeTextPart,
+    MatchingPart,
+    Option,
+    OrderingPart,
+    Part,
+    parse_parts,
+)
 
 # ------------------------------------------------------------------------------- the checks
 
@@ -154,9 +165,23 @@ class Item:
     title: str
     bloom: int
     stem: str
-    parts: Sequence[Mapping[str, Any]]
+    parts: Sequence[Mapping[str, Any] | Part]
     concepts: Sequence[str] = ()
     waivers: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def typed(self) -> list[tuple[int, Part]]:
+        """(index, typed part) of each part that reads as one (quizzes/parts.py); a part that
+        does not (the editor's unsaved draft can hold one) has nothing to check yet."""
+        out = []
+        for i, part in enumerate(self.parts):
+            if isinstance(part, Mapping):
+                try:
+                    part = parse_parts([part])[0]
+                except ValidationError:
+                    continue
+            out.append((i, part))
+        return out
 
 
 @dataclass(frozen=True)
@@ -253,29 +278,29 @@ def _content_stems(text: str) -> list[str]:
     return [_stem(w) for w in _words(text) if w not in STOP_WORDS]
 
 
-def _options(part: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return list(part.get("options") or [])
+def _options(part: Part) -> list[Option]:
+    return list(part.options) if isinstance(part, ChoicePart) else []
 
 
 # ------------------------------------------------------------------------------- one item
 
 
-def _choice_findings(item: Item, i: int, part: Mapping[str, Any]) -> Iterable[Finding]:
-    kind = part.get("kind")
+def _choice_findings(item: Item, i: int, part: Part) -> Iterable[Finding]:
+    kind = part.kind
     options = _options(part)
-    keyed = [o for o in options if o.get("correct")]
-    wrong = [o for o in options if not o.get("correct")]
+    keyed = [o for o in options if o.correct]
+    wrong = [o for o in options if not o.correct]
     for j, option in enumerate(options):
-        if _ALL_NONE.search(str(option.get("text", ""))):
+        if _ALL_NONE.search(option.text):
             yield Finding(
                 "all-or-none-of-the-above",
                 item.slug,
                 f"parts[{i}].options[{j}].text",
-                f"option {option.get('id')!r} reads {option.get('text')!r}",
+                f"option {option.id!r} reads {option.text!r}",
             )
     if kind == "single" and keyed and wrong:
-        key_len = len(str(keyed[0].get("text", "")))
-        longest_wrong = max(len(str(o.get("text", ""))) for o in wrong)
+        key_len = len(keyed[0].text)
+        longest_wrong = max(len(o.text) for o in wrong)
         if (
             key_len >= longest_wrong * LONGEST_MARGIN
             and key_len - longest_wrong >= LONGEST_MIN_CHARS
@@ -288,14 +313,12 @@ def _choice_findings(item: Item, i: int, part: Mapping[str, Any]) -> Iterable[Fi
                 f"the key has {key_len} characters, the longest wrong option {longest_wrong}",
             )
     if kind in ("single", "multiple") and keyed and wrong:
-        absolute_wrong = [o for o in wrong if ABSOLUTES & set(_words(str(o.get("text", ""))))]
-        key_has = any(ABSOLUTES & set(_words(str(o.get("text", "")))) for o in keyed)
+        absolute_wrong = [o for o in wrong if ABSOLUTES & set(_words(o.text))]
+        key_has = any(ABSOLUTES & set(_words(o.text)) for o in keyed)
         if len(absolute_wrong) >= 2 and not key_has:
             j = options.index(absolute_wrong[0])
             words = sorted(
-                ABSOLUTES.intersection(
-                    *[set(_words(str(o.get("text", "")))) for o in absolute_wrong[:1]]
-                )
+                ABSOLUTES.intersection(*[set(_words(o.text)) for o in absolute_wrong[:1]])
             )
             yield Finding(
                 "absolutes-in-distractors",
@@ -304,8 +327,8 @@ def _choice_findings(item: Item, i: int, part: Mapping[str, Any]) -> Iterable[Fi
                 f"{len(absolute_wrong)} wrong options use absolute words (e.g. "
                 f"{', '.join(repr(w) for w in words)}) and the key uses none",
             )
-    if kind == "true_false" and keyed and keyed[0].get("id") == "false":
-        statement = f"{part.get('prompt', '')}"
+    if kind == "true_false" and keyed and keyed[0].id == "false":
+        statement = part.prompt
         strong = sorted(STRONG_ABSOLUTES & set(_words(statement)))
         if strong:
             yield Finding(
@@ -323,25 +346,23 @@ def _choice_findings(item: Item, i: int, part: Mapping[str, Any]) -> Iterable[Fi
         )
 
 
-def _rubric_findings(item: Item, i: int, part: Mapping[str, Any]) -> Iterable[Finding]:
+def _rubric_findings(item: Item, i: int, part: FreeTextPart) -> Iterable[Finding]:
     try:
-        rubric = rubric_from_dict(dict(part.get("rubric") or {}))
+        rubric = rubric_from_dict(dict(part.rubric))
     except (RubricError, KeyError, TypeError, ValueError) as exc:
         yield Finding("rubric-unreadable", item.slug, f"parts[{i}].rubric", str(exc))
         return
     # A justification is graded with the choice it argues for picked, as a student would.
     choices: dict[str, str] = {}
-    for other in item.parts:
-        if other.get("kind") in ("single", "true_false"):
-            key = next((o for o in _options(other) if o.get("correct")), None)
+    for _j, other in item.typed:
+        if other.kind in ("single", "true_false"):
+            key = next((o for o in _options(other) if o.correct), None)
             if key is not None:
-                choices[str(other.get("id"))] = str(key.get("id"))
-        elif other.get("kind") == "multiple":
-            choices[str(other.get("id"))] = ",".join(
-                str(o.get("id")) for o in _options(other) if o.get("correct")
-            )
+                choices[other.id] = key.id
+        elif other.kind == "multiple":
+            choices[other.id] = ",".join(o.id for o in _options(other) if o.correct)
     for k, answer in enumerate(rubric.model_answers):
-        result = grade(rubric, answer, choices, prompt=str(part.get("prompt", "")))
+        result = grade(rubric, answer, choices, prompt=part.prompt)
         where = f"parts[{i}].rubric.model_answers[{k}]"
         if result.score + 1e-9 < rubric.max_score:
             short = [
@@ -421,11 +442,11 @@ def _concept_findings(item: Item, index: ConceptIndex) -> Iterable[Finding]:
                 f"{len(rare)} distinctive words in one passage)",
             )
             return
-    for i, part in enumerate(item.parts):
-        if part.get("kind") not in ("single", "multiple"):
+    for i, part in item.typed:
+        if part.kind not in ("single", "multiple"):
             continue
         for j, option in enumerate(_options(part)):
-            words = _words(str(option.get("text", ""))) if option.get("correct") else []
+            words = _words(option.text) if option.correct else []
             mine = _shingles(words, SHINGLE)
             if len(words) < 10 or not mine:
                 continue
@@ -444,7 +465,7 @@ def _concept_findings(item: Item, index: ConceptIndex) -> Iterable[Finding]:
 def _bloom_findings(item: Item) -> Iterable[Finding]:
     if item.bloom < BloomLevel.EVALUATE:
         return
-    has_justification = any(p.get("kind") == "free_text" for p in item.parts)
+    has_justification = any(isinstance(p, FreeTextPart) for _i, p in item.typed)
     is_scenario = len(_words(item.stem)) >= 40
     if not has_justification and not is_scenario:
         yield Finding(
@@ -458,10 +479,10 @@ def _bloom_findings(item: Item) -> Iterable[Finding]:
 
 def _raw_item_findings(item: Item, index: ConceptIndex) -> list[Finding]:
     found: list[Finding] = []
-    for i, part in enumerate(item.parts):
-        if part.get("kind") in ("single", "multiple", "true_false"):
+    for i, part in item.typed:
+        if isinstance(part, ChoicePart):
             found.extend(_choice_findings(item, i, part))
-        elif part.get("kind") == "free_text":
+        elif isinstance(part, FreeTextPart):
             found.extend(_rubric_findings(item, i, part))
     found.extend(_concept_findings(item, index))
     found.extend(_bloom_findings(item))
@@ -487,11 +508,13 @@ def check_item(item: Item, concepts: ConceptIndex) -> list[Finding]:
 def _item_text(item: Item) -> str:
     """What a student reads: the stem, and each part's prompt, options, pairs and items."""
     texts = [item.stem]
-    for part in item.parts:
-        texts.append(str(part.get("prompt", "")))
-        texts.extend(str(o.get("text", "")) for o in _options(part))
-        texts.extend(f"{p.get('left', '')} {p.get('right', '')}" for p in part.get("pairs") or [])
-        texts.extend(str(i.get("text", "")) for i in part.get("items") or [])
+    for _i, part in item.typed:
+        texts.append(part.prompt)
+        texts.extend(o.text for o in _options(part))
+        if isinstance(part, MatchingPart):
+            texts.extend(f"{p.left} {p.right}" for p in part.pairs)
+        if isinstance(part, OrderingPart):
+            texts.extend(i.text for i in part.items)
     return " ".join(texts)
 
 
@@ -551,20 +574,18 @@ def check_bank(items: Sequence[Item], concepts: ConceptIndex) -> BankReport:
         report.findings.extend(_apply_waivers(item, raw))
     report.findings.extend(duplicate_findings(items))
     for item in items:
-        for part in item.parts:
+        for _i, part in item.typed:
             options = _options(part)
-            keyed = [o for o in options if o.get("correct")]
-            if part.get("kind") == "single" and keyed and len(options) > 1:
+            keyed = [o for o in options if o.correct]
+            if part.kind == "single" and keyed and len(options) > 1:
                 report.single_parts += 1
-                key_len = len(str(keyed[0].get("text", "")))
-                if all(
-                    key_len > len(str(o.get("text", ""))) for o in options if not o.get("correct")
-                ):
+                key_len = len(keyed[0].text)
+                if all(key_len > len(o.text) for o in options if not o.correct):
                     report.longest_key_parts += 1
-            elif part.get("kind") == "true_false" and keyed:
+            elif part.kind == "true_false" and keyed:
                 report.true_false_items += 1
-                report.true_false_keyed_true += keyed[0].get("id") == "true"
-            elif part.get("kind") == "multiple" and options:
+                report.true_false_keyed_true += keyed[0].id == "true"
+            elif part.kind == "multiple" and options:
                 report.multiple_parts += 1
                 report.multiple_half_or_more += 2 * len(keyed) >= len(options)
     if report.single_parts >= 10 and report.longest_key_share > BANK_LONGEST_SHARE:

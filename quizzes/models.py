@@ -6,6 +6,7 @@ Builds on `courses`; cross-app foreign keys use string labels.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +21,10 @@ from django.utils.safestring import SafeString
 from courses import markup
 from courses.bloom import BloomLevel
 from courses.models import slug_validator
+from quizzes.parts import CHOICE_KINDS, PART_KINDS, AnswerDetail, Part, parse_detail, parse_parts
 from quizzes.visibility import MatrixError, ReviewMatrix, preset
 
-PART_KINDS = ("single", "multiple", "true_false", "matching", "ordering", "free_text")
-CHOICE_KINDS = ("single", "multiple", "true_false")
+__all__ = ["CHOICE_KINDS", "PART_KINDS"]  # re-exported: quizzes.parts owns the kinds
 # What authors read for each part kind, and for a question of several parts: the one set of
 # labels, used by the question editor and the bank's lists and filters alike.
 KIND_LABELS = {
@@ -113,12 +114,18 @@ class QuestionVersion(models.Model):
     def stem_html(self) -> SafeString:
         return markup.stored(self.stem, self.stem_rendered, self.stem_digest)
 
+    @cached_property
+    def typed_parts(self) -> list[Part]:
+        """The parts, typed (quizzes/parts.py): parsed once per loaded version, the storage
+        boundary. A version is never edited once used, so the cache cannot go stale."""
+        return parse_parts(self.parts)
+
     @property
     def kind(self) -> str:
-        return "scenario" if len(self.parts) > 1 else str(self.parts[0]["kind"])
+        return "scenario" if len(self.parts) > 1 else self.typed_parts[0].kind
 
-    def part(self, part_id: str) -> dict[str, Any] | None:
-        return next((p for p in self.parts if p["id"] == part_id), None)
+    def part(self, part_id: str) -> Part | None:
+        return next((p for p in self.typed_parts if p.id == part_id), None)
 
 
 class ReviewMatrixField(models.JSONField):
@@ -440,3 +447,8 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.part_id}"
+
+    @property
+    def typed_detail(self) -> AnswerDetail:
+        """`detail`, typed (quizzes/parts.py); parsed on each read (`detail` may be reassigned)."""
+        return parse_detail(self.detail)

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +28,12 @@ from courses.access import access_course
 from courses.models import Concept
 from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
+from quizzes.extensions import quiz_instructor_links
 from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
-from quizzes.forms import HEADER_PLACES, ItemForm, NavForm
+from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
-from quizzes.parts import is_answered, right_choices, rubric_of
+from quizzes.parts import FreeTextPart, Part, Response, TextResponse, rubric_of
 from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
 
@@ -130,95 +131,49 @@ def _item_context(
     item: AttemptItem,
     form: ItemForm | None = None,
     shown: Shown | None = None,
-    with_form: bool = True,
+    *,
+    answering: bool = True,
 ) -> dict[str, Any]:
     """One question with what may be shown of it: `shown` on the result page; on the attempt
-    page, the matrix's "during" row once the question is checked."""
+    page, the matrix's "during" row once the question is checked. The answer form is built
+    only where the page shows its inputs (`answering`)."""
     answers = {a.part_id: a for a in item.answers.all()}
     shown = item_shown(attempt, item) if shown is None else shown
     parts = []
-    for part in item.version.parts:
-        answer = answers.get(part["id"])
+    answered = True
+    for part in item.version.typed_parts:
+        answer = answers.get(part.id)
+        response = part.response(answer.response if answer else None)
+        answered = answered and part.is_answered(response)
         entry: dict[str, Any] = {"part": part, "answer": answer}
         if shown.correctness:
-            entry["feedback"] = _part_feedback(part, answer, shown)
+            entry["feedback"] = _part_feedback(part, answer, response, shown)
         parts.append(entry)
     return {
         "item": item,
-        # The result page shows no inputs: it builds no form.
-        "form": (form or ItemForm(item, answers)) if with_form else None,
+        "form": form or (ItemForm(item, answers) if answering else None),
         "parts": parts,
         "show_feedback": shown.feedback,
-        "answered": all(
-            is_answered(p, answers[p["id"]].response if p["id"] in answers else None)
-            for p in item.version.parts
-        ),
+        "answered": answered,
     }
 
 
-def _part_feedback(part: dict[str, Any], answer: Answer | None, shown: Shown) -> dict[str, Any]:
+def _part_feedback(
+    part: Part, answer: Answer | None, response: Response, shown: Shown
+) -> dict[str, Any]:
     """What the review options allow of one answered part (built only with correctness): the
     student's answer marked right or wrong with its points; option feedback and rubric levels
     with `shown.feedback`; the right options, matches and order with `shown.right_answers`.
-    Only what is allowed is put in, so the template cannot show more."""
-    response = answer.response if answer else {}
-    kind = part["kind"]
+    Only what is allowed is put in, so the template cannot show more (each kind decides its
+    own, in quizzes/parts.py)."""
     out: dict[str, Any] = {
         "points": answer.points if answer else 0,
         "max_points": answer.max_points if answer else None,
         "status": answer.status if answer else None,
+        **part.feedback(response, shown),
     }
-    if kind in ("single", "multiple", "true_false"):
-        chosen = set(response.get("selected", []))
-        options = []
-        for o in part["options"]:
-            picked = o["id"] in chosen
-            right = bool(o.get("correct"))
-            state = ""
-            if picked:
-                state = "correct" if right else "wrong"
-            elif shown.right_answers and right:
-                state = "correct"
-            options.append(
-                {
-                    "text": o["text"],
-                    "chosen": picked,
-                    "state": state,
-                    "is_answer": shown.right_answers and right,
-                    # Another option's feedback can name the right answer.
-                    "feedback": o.get("feedback", "")
-                    if shown.feedback and (picked or shown.right_answers)
-                    else "",
-                }
-            )
-        out["options"] = options
-    elif kind == "matching":
-        rights = dict(right_choices(part))
-        matches = response.get("matches", {})
-        out["pairs"] = [
-            {
-                "left": p["left"],
-                "right": p["right"] if shown.right_answers else "",
-                "given": rights.get(matches.get(p["id"], ""), "—"),
-                "right_ok": matches.get(p["id"]) == p["id"],
-            }
-            for p in part["pairs"]
-        ]
-    elif kind == "ordering":
-        given = response.get("order", [])
-        texts = {i["id"]: i["text"] for i in part["items"]}
-        out["ordering"] = [
-            {
-                "text": i["text"] if shown.right_answers else "",
-                "given": texts.get(given[n], "—") if n < len(given) else "—",
-                "ok": n < len(given) and given[n] == i["id"],
-            }
-            for n, i in enumerate(part["items"])
-        ]
-    elif kind == "free_text":
-        out["text"] = response.get("text", "")
-        if shown.feedback:
-            out.update(free_text_feedback(answer))
+    if isinstance(part, FreeTextPart) and shown.feedback:
+        out.update(free_text_feedback(answer))
     return out
 
 
@@ -226,29 +181,29 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
     """Per-criterion grade and the student's words that earned it, once the grade is final."""
     if answer is None or answer.status != Answer.Status.GRADED:
         return {}
-    human = answer.detail.get("human") or {}
+    detail = answer.typed_detail
     rubric = rubric_of(answer.item, answer.part_id)
     by_id = {c.id: c for c in rubric.criteria}
     criteria = []
-    for number, c in enumerate(answer.detail.get("criteria", []), start=1):
-        criterion = by_id.get(c["criterion"])
-        level = human.get(c["criterion"], c["level"])
+    for number, c in enumerate(detail.criteria, start=1):
+        criterion = by_id.get(c.criterion)
+        level = detail.human.get(c.criterion, c.level)
         criteria.append(
             {
                 "number": number,
-                "title": c["title"],
+                "title": c.title,
                 "level": level,
-                "descriptor": criterion.levels[level].descriptor if criterion else c["descriptor"],
-                "points": criterion.levels[level].points if criterion else c["points"],
-                "max_points": c["max_points"],
-                "missed": c.get("missed", []),
-                "has_evidence": bool(c["evidence"]),
+                "descriptor": criterion.levels[level].descriptor if criterion else c.descriptor,
+                "points": criterion.levels[level].points if criterion else c.points,
+                "max_points": c.max_points,
+                "missed": c.missed,
+                "has_evidence": bool(c.evidence),
             }
         )
-    text = str(answer.response.get("text", ""))
+    text = TextResponse.read(answer.response).text
     return {
         "criteria": criteria,
-        "highlighted": highlight(text, [c["evidence"] for c in answer.detail.get("criteria", [])]),
+        "highlighted": highlight(text, [c.evidence for c in detail.criteria]),
         "reviewed": answer.reviewed_by_id is not None,
         "comment": answer.comment,
     }
@@ -263,7 +218,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
     if request.method == "POST":
         return _save(request, attempt, items)
-    position = _position(request.GET.get("n"), len(items)) if one_per_page else None
+    position = position_in(request.GET.get("n"), len(items)) if one_per_page else None
     shown = [items[position - 1]] if position else items
     entries = [_item_context(attempt, item) for item in shown]
     return _attempt_page(request, attempt, entries, position, len(items))
@@ -307,120 +262,56 @@ def _attempt_page(
     )
 
 
-def _position(value: str | None, count: int) -> int:
-    try:
-        return min(max(int(value or 1), 1), count)
-    except ValueError:
-        return 1
-
-
-@dataclass
-class Stored:
-    """What one post of the answer form did: the posted questions' forms, those refused with
-    their errors (the others were saved), or why nothing could be saved at all."""
-
-    forms: list[ItemForm]
-    invalid: list[ItemForm]
-    refused: str | None = None
-
-
-def _store(attempt: Attempt, items: list[AttemptItem], data: QueryDict) -> Stored:
-    """Save the posted questions through their forms and `actions.save_answers`: the page's
-    own saves, its htmx autosave and the script's beacon all come through here."""
-    by_position = {item.position: item for item in items}
-    posted = sorted(
-        {
-            int(key[1:].split("-", 1)[0])
-            for key in data
-            if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
-        }
-    )
-    if any(p not in by_position for p in posted):
-        return Stored(
-            [], [], "That answer is for a question outside this attempt; nothing was saved."
-        )
-    # A checked question's answer is final. With all questions on one page its inputs are
-    # disabled, so only a stale tab posts it: skip it and save the rest, unless it is all
-    # there is to save (then say why nothing changed).
-    unchecked = [p for p in posted if by_position[p].checked_at is None]
-    if posted and not unchecked:
-        return Stored([], [], "You already checked this question; its answer is final.")
-    if not posted and not attempt.is_open():
-        # Nothing posted (a page with nothing ticked) is still a save: refused in the words of
-        # `actions.save_answers` once the attempt is over, and an overdue attempt is finished.
-        if attempt.is_submitted:
-            return Stored([], [], actions.ALREADY_SUBMITTED)
-        actions.submit_attempt(attempt)
-        return Stored([], [], actions.TIME_IS_UP)
-    forms = [
-        ItemForm(by_position[p], {a.part_id: a for a in by_position[p].answers.all()}, data)
-        for p in unchecked
-    ]
-    invalid = [f for f in forms if not f.is_valid()]
-    try:
-        # What is valid is saved even when another question is not (a half-numbered ordering
-        # must not cost the student the answers around it); the invalid ones are shown back.
-        for form in forms:
-            if form not in invalid:
-                actions.save_answers(attempt, form.item, form.responses())
-    except actions.QuizError as exc:
-        return Stored(forms, invalid, str(exc))
-    return Stored(forms, invalid)
-
-
 def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> HttpResponse:
     """Save the posted items; then go where the button said (a question, review, a header
     link, log out), or stay (save, check)."""
+    post = AnswersPost(request.POST, items)
+    if post.refusal:
+        return _refuse(request, attempt, post.refusal, post.position)
+    try:
+        actions.save_page(attempt, post.saves(), posted=bool(post.posted))
+        to_check = None if post.invalid else post.to_check()
+        if to_check is not None:
+            actions.check_item(attempt, to_check)
+    except actions.QuizError as exc:
+        return _refuse(request, attempt, str(exc), post.position)
+    return _saved(request, attempt, items, post)
+
+
+def _saved(
+    request: HttpRequest, attempt: Attempt, items: list[AttemptItem], post: AnswersPost
+) -> HttpResponse:
+    """The answer to a save: the "saved" status (htmx), the page again with the refused
+    answers (422), or a redirect where the button said."""
     htmx = bool(getattr(request, "htmx", False))
-    by_position = {item.position: item for item in items}
-    position = _position(request.POST.get("position"), len(items))
-    stored = _store(attempt, items, request.POST)
-    if stored.refused:
-        return _refuse(request, attempt, stored.refused, position)
-    forms, invalid = stored.forms, stored.invalid
-    saved_any = len(invalid) < len(forms)
-    if invalid:
-        problems = _problems(invalid)
+    if post.invalid:
         if htmx:
             return render(
                 request,
                 "quizzes/attempt.html#save-status",
                 {
-                    "problems": problems,
-                    "saved_at": timezone.now() if saved_any else None,
-                    "item": invalid[0].item,
+                    "problems": post.problems(),
+                    "saved_at": timezone.now() if post.saved_any else None,
+                    "item": post.invalid[0].item,
                 },
             )
-        bad = {f.item.position: f for f in invalid}
-        shown = (
-            [by_position[position]] if attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE else items
-        )
-        entries = [
-            _item_context(attempt, item, bad.get(item.position))
-            if item.position in bad
-            else _item_context(attempt, item)
-            for item in shown
-        ]
-        if saved_any:
+        bad = {f.item.position: f for f in post.invalid}
+        one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+        shown = [post.by_position[post.position]] if one_per_page else items
+        entries = [_item_context(attempt, item, bad.get(item.position)) for item in shown]
+        if post.saved_any:
             messages.info(request, "Your other answers are saved.")
-        return _attempt_page(request, attempt, entries, position, len(items), status=422)
-    try:
-        to_check = _item_to_check(request, forms, by_position)
-        if to_check is not None:
-            actions.check_item(attempt, to_check)
-    except actions.QuizError as exc:
-        return _refuse(request, attempt, str(exc), position)
+        return _attempt_page(request, attempt, entries, post.position, len(items), status=422)
     if htmx:
         return render(
             request,
             "quizzes/attempt.html#save-status",
-            {"saved_at": timezone.now(), "item": forms[0].item if forms else None},
+            {"saved_at": timezone.now(), "item": post.forms[0].item if post.forms else None},
         )
-    nav = NavForm(request.POST, position=position, count=len(items))
-    where = nav.destination()
-    if nav.stays:
+    where = post.nav.destination()
+    if post.nav.stays:
         messages.success(request, "Your answers are saved.")
-    for problem in nav.problems():
+    for problem in post.nav.problems():
         messages.error(request, problem)
     if where.log_out:
         auth_logout(request)
@@ -445,13 +336,19 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
     204 saved · 422 some questions refused (`problems`; the rest saved) · 409 nothing saved
     (`message`, and `redirect` when the attempt is over)."""
     attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
-    stored = _store(attempt, _items(attempt), request.POST)
-    if stored.refused:
+    post = AnswersPost(request.POST, _items(attempt))
+    refused = post.refusal
+    if not refused:
+        try:
+            actions.save_page(attempt, post.saves(), posted=bool(post.posted))
+        except actions.QuizError as exc:
+            refused = str(exc)
+    if refused:
         attempt.refresh_from_db()
         over = {"redirect": _over_url(attempt)} if attempt.is_submitted else {}
-        return JsonResponse({"message": stored.refused, **over}, status=409)
-    if stored.invalid:
-        return JsonResponse({"problems": _problems(stored.invalid)}, status=422)
+        return JsonResponse({"message": refused, **over}, status=409)
+    if post.invalid:
+        return JsonResponse({"problems": post.problems()}, status=422)
     return HttpResponse(status=204)
 
 
@@ -467,7 +364,9 @@ def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
     answered = 0
     for item in items:
         answers = {a.part_id: a.response for a in item.answers.all()}
-        answered += any(is_answered(p, answers.get(p["id"])) for p in item.version.parts)
+        answered += any(
+            p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts
+        )
     return render(
         request,
         "quizzes/time_up.html",
@@ -527,30 +426,6 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _problems(invalid: list[ItemForm]) -> list[str]:
-    """The form errors in the student's words: "Question 3: …", never a field's internal name."""
-    return [
-        f"Question {form.item.position}: {message}"
-        for form in invalid
-        for errors in form.errors.values()
-        for message in errors
-    ]
-
-
-def _item_to_check(
-    request: HttpRequest, forms: list[ItemForm], by_position: dict[int, AttemptItem]
-) -> AttemptItem | None:
-    """The question whose "Check this answer" was pressed: the page's one question, or with all
-    questions on one page the one named by the button (`check=<position>`)."""
-    if request.POST.get("nav") == "check" and len(forms) == 1:
-        return forms[0].item
-    named = request.POST.get("check", "")
-    if named.isdigit() and int(named) in by_position:
-        item = by_position[int(named)]
-        return item if item.checked_at is None else None
-    return None
-
-
 def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int) -> HttpResponse:
     attempt.refresh_from_db()
     if attempt.is_submitted:
@@ -572,11 +447,8 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(_over_url(attempt))
     rows = []
     for item in _items(attempt):
-        answers = {a.part_id: a for a in item.answers.all()}
-        done = [
-            is_answered(p, answers[p["id"]].response if p["id"] in answers else None)
-            for p in item.version.parts
-        ]
+        answers = {a.part_id: a.response for a in item.answers.all()}
+        done = [p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts]
         rows.append({"item": item, "answered": all(done), "partly": any(done) and not all(done)})
     return render(
         request,
@@ -641,7 +513,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
             "entries": [
-                _item_context(attempt, item, shown=shown, with_form=False) for item in items
+                _item_context(attempt, item, shown=shown, answering=False) for item in items
             ]
             if shown.correctness
             else [],
@@ -711,5 +583,12 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
     if request.GET.get("format") == "csv":
         return _results_csv(quiz, rows)
     return render(
-        request, "quizzes/results.html", {"quiz": quiz, "course": quiz.course, "rows": rows}
+        request,
+        "quizzes/results.html",
+        {
+            "quiz": quiz,
+            "course": quiz.course,
+            "rows": rows,
+            "instructor_links": quiz_instructor_links(quiz),
+        },
     )

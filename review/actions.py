@@ -17,7 +17,15 @@ from grading.base import Grader, get_grader
 from grading.freetext import GradeResult
 from grading.rubric import Rubric
 from quizzes.models import Answer, Attempt, AttemptItem
-from quizzes.parts import rubric_of
+from quizzes.parts import (
+    AnswerDetail,
+    ChoicePart,
+    ChoiceResponse,
+    CriterionDetail,
+    Response,
+    TextResponse,
+    rubric_of,
+)
 from review.models import GradeDecision, GradingPolicy, RegradeRun
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
@@ -44,32 +52,38 @@ def grader_for(course_id: int) -> Grader:
 
 def choices_of(item: AttemptItem) -> dict[str, list[str]]:
     """What the student picked in the item's choice parts, for `argues_for` criteria."""
-    return {
-        a.part_id: list(a.response.get("selected", []))
-        for a in item.answers.all()
-        if "selected" in a.response
-    }
+    parts = {p.id: p for p in item.version.typed_parts}
+    out: dict[str, list[str]] = {}
+    for a in item.answers.all():
+        part = parts.get(a.part_id)
+        if isinstance(part, ChoicePart):
+            out[a.part_id] = list(_as_choice(part.response(a.response)).selected)
+    return out
 
 
-def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[dict[str, Any]]:
+def _as_choice(response: Response) -> ChoiceResponse:
+    return response if isinstance(response, ChoiceResponse) else ChoiceResponse()
+
+
+def _criteria_detail(rubric: Rubric, result: GradeResult) -> list[CriterionDetail]:
     by_id = {c.id: c for c in rubric.criteria}
     out = []
     for r in result.criteria:
         criterion = by_id[r.criterion_id]
         out.append(
-            {
-                "criterion": r.criterion_id,
-                "title": criterion.title,
-                "level": r.level_index,
-                "descriptor": criterion.levels[r.level_index].descriptor,
-                "points": r.points,
-                "max_points": r.max_points,
-                "evidence": [list(span) for span in r.evidence],
-                "matched": list(r.matched_ideas),
-                "missed": list(r.missed_ideas),
-                "confidence": round(r.confidence, 3),
-                "note": r.note,
-            }
+            CriterionDetail(
+                criterion=r.criterion_id,
+                title=criterion.title,
+                level=r.level_index,
+                descriptor=criterion.levels[r.level_index].descriptor,
+                points=r.points,
+                max_points=r.max_points,
+                evidence=[(start, end) for start, end in r.evidence],
+                matched=list(r.matched_ideas),
+                missed=list(r.missed_ideas),
+                confidence=round(r.confidence, 3),
+                note=r.note,
+            )
         )
     return out
 
@@ -90,15 +104,17 @@ def machine_values(answer: Answer, grader: Grader) -> dict[str, Any]:
     """What `grader` makes of one free-text answer, as the Answer fields to write. Reads and
     writes nothing in the database."""
     rubric = rubric_of(answer.item, answer.part_id)
-    part = answer.item.version.part(answer.part_id) or {}
+    part = answer.item.version.part(answer.part_id)
     result = grader.grade(
         rubric,
-        str(answer.response.get("text", "")),
+        TextResponse.read(answer.response).text,
         choices_of(answer.item),
-        prompt=f"{answer.item.version.stem}\n{part.get('prompt', '')}",
+        prompt=f"{answer.item.version.stem}\n{part.prompt if part else ''}",
     )
     return {
-        "detail": {"criteria": _criteria_detail(rubric, result), "note": result.note},
+        "detail": AnswerDetail(
+            criteria=_criteria_detail(rubric, result), note=result.note
+        ).as_json(),
         "points": round(result.score, 4),
         "max_points": rubric.max_score,
         "confidence": round(result.confidence, 3),
@@ -110,13 +126,13 @@ def machine_values(answer: Answer, grader: Grader) -> dict[str, Any]:
 def write_machine_grade(answer: Answer, values: dict[str, Any]) -> bool:
     """Store a machine grade with one conditional UPDATE (a person's decision stands);
     whether the grade changed."""
-    before = (answer.status, answer.points, answer.detail.get("criteria"))
+    before = (answer.status, answer.points, answer.typed_detail.criteria)
     if not Answer.objects.filter(pk=answer.pk, reviewed_by__isnull=True).update(**values):
         answer.refresh_from_db()  # a person decided while the grader ran: theirs stands
         return False
     for name, value in values.items():
         setattr(answer, name, value)
-    return before != (answer.status, answer.points, answer.detail.get("criteria"))
+    return before != (answer.status, answer.points, answer.typed_detail.criteria)
 
 
 def recompute_attempt(attempt: Attempt) -> Attempt:
@@ -160,9 +176,8 @@ def grade_attempt_free_text(attempt_id: int) -> int:
 
 
 def _levels(answer: Answer) -> dict[str, int]:
-    human = answer.detail.get("human") or {}
-    machine = {c["criterion"]: c["level"] for c in answer.detail.get("criteria", [])}
-    return {**machine, **human}
+    detail = answer.typed_detail
+    return {**detail.machine_levels(), **detail.human}
 
 
 @transaction.atomic
@@ -193,7 +208,7 @@ def decide_answer(
             raise DecisionError(f"“{by_id[cid].title}” has no level {level + 1}.")
     before = {"points": answer.points, "levels": _levels(answer), "status": answer.status}
     points = round(sum(by_id[cid].levels[level].points for cid, level in levels.items()), 4)
-    answer.detail = {**answer.detail, "human": dict(levels)}
+    answer.detail = answer.typed_detail.model_copy(update={"human": dict(levels)}).as_json()
     answer.points = points
     answer.max_points = rubric.max_score
     answer.status = Answer.Status.GRADED
@@ -241,7 +256,7 @@ def regrade_part(run_id: int) -> RegradeRun:
         was = {
             "points": answer.points,
             "status": answer.status,
-            "levels": [c.get("level") for c in answer.detail.get("criteria", [])],
+            "levels": [c.level for c in answer.typed_detail.criteria],
         }
         if machine_grade(answer, grader):
             changed.append(answer.pk)

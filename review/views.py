@@ -26,7 +26,7 @@ from courses.permissions import authored_courses
 from grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, QuestionVersion
-from quizzes.parts import rubric_of
+from quizzes.parts import TextResponse, rubric_of
 from review import actions
 from review.access import (
     access_answer_for_review,
@@ -92,7 +92,7 @@ def override_rates(user: Any) -> list[OverrideRate]:
     changed: Counter[str] = Counter()
     decided = decisions_for_review(user)
     for d in decided.select_related("answer").only("before", "after", "answer__detail"):
-        machine = {c["criterion"]: c["level"] for c in d.answer.detail.get("criteria", [])}
+        machine = d.answer.typed_detail.machine_levels()
         for criterion, level in (d.after.get("levels") or {}).items():
             decisions[criterion] += 1
             changed[criterion] += int(machine.get(criterion) != level)
@@ -158,23 +158,25 @@ def _answer_url(answer: Answer, params: dict[str, str]) -> str:
 def _criteria(
     answer: Answer, rubric: Rubric, chosen: dict[str, int] | None = None
 ) -> list[dict[str, Any]]:
-    machine = {c["criterion"]: c for c in answer.detail.get("criteria", [])}
-    human = answer.detail.get("human") or {}
+    detail = answer.typed_detail
+    machine = {c.criterion: c for c in detail.criteria}
     rows = []
     for number, criterion in enumerate(rubric.criteria, start=1):
-        m = machine.get(criterion.id, {})
-        level = (chosen or {}).get(criterion.id, human.get(criterion.id, m.get("level", 0)))
+        m = machine.get(criterion.id)
+        level = (chosen or {}).get(
+            criterion.id, detail.human.get(criterion.id, m.level if m else 0)
+        )
         rows.append(
             {
                 "number": number,
                 "criterion": criterion,
                 "levels": list(enumerate(criterion.levels)),
                 "level": level,
-                "machine_level": m.get("level"),
-                "confidence": m.get("confidence"),
-                "note": m.get("note", ""),
-                "matched": m.get("matched", []),
-                "missed": m.get("missed", []),
+                "machine_level": m.level if m else None,
+                "confidence": m.confidence if m else None,
+                "note": m.note if m else "",
+                "matched": m.matched if m else [],
+                "missed": m.missed if m else [],
             }
         )
     return rows
@@ -187,9 +189,9 @@ def _chosen_options(
     (an option the version no longer has keeps its id)."""
     shown = []
     for part_id, picked in choices.items():
-        part = version.part(part_id) or {}
-        texts = {str(o["id"]): str(o["text"]) for o in part.get("options", [])}
-        shown.append((str(part.get("prompt") or part_id), [texts.get(i, i) for i in picked]))
+        part = version.part(part_id)
+        texts = {o.id: o.text for o in getattr(part, "options", [])}
+        shown.append(((part.prompt if part else "") or part_id, [texts.get(i, i) for i in picked]))
     return shown
 
 
@@ -238,7 +240,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         chosen = levels
     else:
         chosen = None
-    text = str(answer.response.get("text", ""))
+    text = TextResponse.read(answer.response).text
     criteria = _criteria(answer, rubric, chosen)
     context = {
         "answer": answer,
@@ -247,7 +249,7 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         "choices": _chosen_options(answer.item.version, actions.choices_of(answer.item)),
         "highlighted": highlight(
             text,
-            [c.get("evidence", []) for c in answer.detail.get("criteria", [])],
+            [c.evidence for c in answer.typed_detail.criteria],
             numbered=True,
         ),
         "criteria": criteria,
@@ -282,7 +284,7 @@ def regrade_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     changed = []
     for answer in answers:
         was = run.before.get(str(answer.pk))  # runs before this field have no record
-        levels_now = [c.get("level") for c in answer.detail.get("criteria", [])]
+        levels_now = [c.level for c in answer.typed_detail.criteria]
         changed.append(
             {
                 "answer": answer,

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("accounts", "config", "courses", "quizzes", "review", "authoring", "content_io")
+APPS = ("accounts", "config", "courses", "quizzes", "review", "authoring", "content_io", "insight")
 FETCHERS = {"get_object_or_404", "get_list_or_404"}
 
 

@@ -22,12 +22,13 @@ FORBIDDEN_IN_GRADING = {
     "config",
     "content_io",
     "courses",
+    "insight",
     "quizzes",
     "review",
 }
 # The apps, bottom first: each may import (and its templates name URLs of and load tags from)
 # only those before it. `config` wires them all together and is not a room.
-ROOMS = ("accounts", "courses", "quizzes", "review", "authoring", "content_io")
+ROOMS = ("accounts", "courses", "quizzes", "review", "authoring", "content_io", "insight")
 URL_NAMESPACE = re.compile(r"""{%\s*url\s+['"]([A-Za-z_]+):""")
 LOAD_TAGS = re.compile(r"{%\s*load\s+(.*?)\s*%}")
 ABOVE = "<a relative import above the package>"

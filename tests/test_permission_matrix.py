@@ -67,6 +67,14 @@ REVIEWERS = {
     "instructor": 200,
     "admin": 200,
 }
+# A quiz's statistics: its course's instructors and admins; anyone else 404, as if missing.
+COURSE_STAFF_ONLY = {
+    "anonymous": 302,
+    "student": 404,
+    "other_instructor": 404,
+    "instructor": 200,
+    "admin": 200,
+}
 REVIEW_ITEM = {
     "anonymous": 302,
     "student": 403,
@@ -139,6 +147,7 @@ ROWS = [
     Row("authoring:tag_edit", lambda w: ["computing"], ADMIN_ONLY),
     Row("authoring:tag_merge", lambda w: ["computing"], ADMIN_ONLY),
     Row("authoring:tag_delete", lambda w: ["computing"], ADMIN_ONLY),
+    Row("insight:quiz", lambda w: [w.course.slug, w.quiz.slug], COURSE_STAFF_ONLY),
     Row("signup_done", lambda w: [], OPEN),
 ]
 

@@ -21,6 +21,6 @@ def markdown_problems(text: str) -> list[str]:
 
 
 @register.filter
-def fields_for(form: Any, part_id: str) -> list[Any]:
-    """The bound fields of one part of an item form (none when there is no form)."""
-    return form.fields_of(part_id) if form is not None and hasattr(form, "fields_of") else []
+def controls_for(form: Any, part_id: str) -> list[Any]:
+    """The inputs of one part of an answer form, for its plain template (none without a form)."""
+    return form.controls(part_id) if form is not None and hasattr(form, "controls") else []

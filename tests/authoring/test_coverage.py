@@ -243,7 +243,8 @@ def test_the_report_runs_the_same_queries_for_few_or_many_items(
 
     # 1 session, 2 user, 3 roles, 4 the course, 5 chapters, 6 concepts (for choices),
     # 7 all tags, 8 questions with concept and discipline-tag counts, 9 concepts with
-    # discipline-tag counts, 10-11 menu permissions
-    with django_assert_num_queries(11):
+    # discipline-tag counts, 10 the course's submitted attempts (insight's Bloom suspects: no
+    # attempt, nothing more), 11-12 menu permissions
+    with django_assert_num_queries(12):
         response = client.get(TAGGING)
     assert response.status_code == 200

@@ -429,6 +429,36 @@ def test_an_option_without_text_marks_that_input(author: Client) -> None:
     assert 'href="#f-parts-0-options-1-text"' in html
 
 
+def test_a_missing_option_text_is_named_in_words_in_the_summary_and_beside_the_input(
+    author: Client,
+) -> None:
+    options = [*SINGLE["options"], {"id": "c", "text": "", "correct": False}]
+
+    html = refused(author, [{**SINGLE, "options": options}])
+
+    summary = html[html.index('id="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#f-parts-0-options-2-text">Part 1, option 3 text</a>: is missing' in summary
+    assert "parts-0-options-2-text:" not in html  # no field key is shown as a name
+    beside = html[html.index('id="f-parts-0-options-2-text"') :]
+    assert "Part 1, option 3 text: is missing" in beside[: beside.index("</div>\n")]
+
+
+def test_a_rubric_problem_is_named_by_part_criterion_and_level(author: Client) -> None:
+    from authoring.question_forms import PartsEditor
+
+    editor = PartsEditor([])
+
+    assert editor.label_of("parts-1-rubric-criteria-0-levels-2-points") == (
+        "Part 2, rubric, criterion 1, level 3 points"
+    )
+    assert editor.label_of("parts-0-rubric-model_answers-1") == "Part 1, rubric, model answer 2"
+    assert editor.label_of("parts-0-prompt") == "Part 1 prompt"
+    assert editor.label_of("parts-2") == "Part 3"
+    assert editor.label_of("parts-0-options") == "Part 1, options"
+    assert editor.label_of("parts") == "Parts"
+
+
 def test_two_options_with_one_id_are_refused(author: Client) -> None:
     options = [SINGLE["options"][0], {**SINGLE["options"][1], "id": "a"}]
 
