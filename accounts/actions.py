@@ -5,14 +5,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.roles import STUDENT, ensure_groups
+from accounts.zones import SESSION_KEY
 
 
 @transaction.atomic
@@ -114,3 +117,22 @@ def _claim(username: str, email: str, password: str) -> tuple[str, User | None]:
 def activate_account(user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
+
+
+def set_time_zone(user: User, time_zone: str, session: SessionBase | None = None) -> None:
+    """Save the user's time-zone setting ("", "course" or a zone name, checked by the form)
+    and copy it into `session`, where the time-zone middleware reads it."""
+    from accounts.models import Profile
+
+    Profile.objects.update_or_create(user=user, defaults={"time_zone": time_zone})
+    if session is not None:
+        session[SESSION_KEY] = time_zone
+
+
+def remember_time_zone(sender: object, request: HttpRequest, user: User, **_: object) -> None:
+    """At log-in (the `user_logged_in` signal): the profile's time zone into the session."""
+    from accounts.models import Profile
+
+    zone = Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    if zone:
+        request.session[SESSION_KEY] = zone

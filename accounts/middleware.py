@@ -1,30 +1,24 @@
-"""Times in the student's time zone: a small script (static/js/timezone.js) stores the
-browser's IANA zone in the `tz` cookie; this middleware activates it when it names a real
-zone. Anything else (no cookie, no JavaScript, a forged value) leaves the server's TIME_ZONE."""
+"""Times in the viewer's time zone (precedence in accounts/zones.py): the profile's zone,
+copied into the session; else the browser's, which a small script (static/js/timezone.js)
+stores in the `tz` cookie; else the server's TIME_ZONE (a course's page may then choose the
+course's zone). A cookie or session value that names no real zone is ignored."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from accounts.zones import COURSE, FROM_BROWSER, FROM_PROFILE, FROM_SERVER, SESSION_KEY, known_zone
+
 COOKIE = "tz"
 
 
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def zone_from_cookie(value: str) -> ZoneInfo | None:
-    """The zone a cookie names, or None: checked against the known zone names, never used as
-    a path (`ZoneInfo("../x")` would look for a file)."""
-    if not value or len(value) > 64 or value not in _zones():
-        return None
-    return ZoneInfo(value)
+    """The zone a cookie names, or None."""
+    return known_zone(value)
 
 
 class TimeZoneMiddleware:
@@ -32,11 +26,18 @@ class TimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        zone = zone_from_cookie(request.COOKIES.get(COOKIE, ""))
+        chosen = request.session.get(SESSION_KEY, "") if hasattr(request, "session") else ""
+        zone = known_zone(chosen) if chosen and chosen != COURSE else None
+        source = FROM_PROFILE
         if zone is None:
+            zone = zone_from_cookie(request.COOKIES.get(COOKIE, ""))
+            source = FROM_BROWSER
+        if zone is None:
+            source = FROM_SERVER
             timezone.deactivate()
         else:
             timezone.activate(zone)
+        request.time_zone_source = source  # type: ignore[attr-defined]
         try:
             return self.get_response(request)
         finally:

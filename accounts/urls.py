@@ -6,6 +6,7 @@ urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
     path("signup/done/", views.sign_up_done, name="signup_done"),
     path("activate/<uidb64>/<token>/", views.activate, name="activate"),
+    path("settings/", views.account_settings, name="account_settings"),
     # Before Django's own, which it replaces: also lifts the account's login throttle.
     path(
         "reset/<uidb64>/<token>/",

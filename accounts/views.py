@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from axes.helpers import get_cool_off
 from axes.utils import reset as reset_login_failures
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
@@ -14,8 +16,9 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from accounts.actions import Links, activate_account, request_sign_up
-from accounts.forms import SignUpForm
+from accounts.actions import Links, activate_account, request_sign_up, set_time_zone
+from accounts.forms import SettingsForm, SignUpForm
+from accounts.http import user_of
 
 # login() needs to be told which backend vouched for the user: there are two (axes, then Django's).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -102,3 +105,21 @@ def locked_out(
         },
         status=429,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """The viewer's own settings: the time zone times are shown in (accounts/zones.py)."""
+    from accounts.models import Profile
+
+    user = user_of(request)
+    current = Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    form = SettingsForm(request.POST or None, initial={"time_zone": current or ""})
+    if request.method == "POST":
+        if form.is_valid():
+            set_time_zone(user, form.cleaned_data["time_zone"], request.session)
+            messages.success(request, "Your settings are saved.")
+            return redirect("account_settings")
+        return render(request, "registration/settings.html", {"form": form}, status=422)
+    return render(request, "registration/settings.html", {"form": form})

@@ -25,10 +25,11 @@ from courses.history import diff, record_change
 from courses.models import SLUG_MAX, Concept, Course, Tag, max_length
 from grading.base import get_grader
 from grading.derive import rubric_from_model_answers
-from grading.rubric import rubric_from_dict, rubric_to_dict
+from grading.rubric import Criterion, Rubric
 from quizzes.content import ContentSaved, store_content
 from quizzes.highlight import highlight
 from quizzes.models import AttemptItem, Question, QuestionVersion
+from quizzes.parts import StoredJSON
 from review.models import GradingPolicy
 
 AnyUser = User | AnonymousUser | None
@@ -46,9 +47,9 @@ class QuestionValues:
     tags: Sequence[Tag]
     stem: str
     explanation: str
-    parts: list[dict[str, Any]]
+    parts: list[StoredJSON]  # canonical, as `QuestionVersion.parts` stores them
 
-    def payload(self) -> dict[str, Any]:
+    def payload(self) -> StoredJSON:
         return {
             "title": self.title,
             "stem": self.stem,
@@ -65,10 +66,13 @@ class SaveResult:
     content: ContentSaved
 
 
-def snapshot(question: Question) -> dict[str, Any]:
-    """What the history compares: the question's fields, and each part by its id."""
+def snapshot(question: Question) -> StoredJSON:
+    """What the history compares: the question's fields, and each part by its id.
+
+    Stored JSON on purpose (the storage boundary): a `ChangeRecord` keeps the before and after
+    of each key, and a part's stored JSON is what an old record holds too."""
     version = question.current
-    out: dict[str, Any] = {"slug": question.slug, "status": question.status}
+    out: StoredJSON = {"slug": question.slug, "status": question.status}
     if version is not None:
         out |= {
             "title": version.title,
@@ -212,10 +216,31 @@ def duplicate_question(question: Question, user: AnyUser) -> Question:
 # The rubric editor's helpers: nothing here is saved
 
 
-def propose_criteria(question_text: str, model_answers: Sequence[str]) -> list[dict[str, Any]]:
+def propose_criteria(question_text: str, model_answers: Sequence[str]) -> tuple[Criterion, ...]:
     """Criteria proposed from the model answers (docs/rubrics.md, "Derived rubrics")."""
-    rubric = rubric_from_model_answers(question_text, model_answers)
-    return list(rubric_to_dict(rubric)["criteria"])
+    return rubric_from_model_answers(question_text, model_answers).criteria
+
+
+@dataclass(frozen=True)
+class TryCriterion:
+    """One criterion of a sample answer's grade. Levels are numbered from 1 (the lowest), as
+    on the review screen."""
+
+    number: int
+    id: str
+    title: str
+    level: int
+    levels: int
+    descriptor: str
+    points: float
+    max_points: float
+    confidence: float
+    near_boundary: bool
+    note: str
+    matched: list[str]
+    missed: list[str]
+    misconceptions: list[str]
+    has_evidence: bool
 
 
 @dataclass
@@ -229,7 +254,7 @@ class TryResult:
     confidence: float
     needs_review: bool
     note: str
-    criteria: list[dict[str, Any]] = field(default_factory=list)
+    criteria: list[TryCriterion] = field(default_factory=list)
     choices_known: bool = False
 
 
@@ -240,37 +265,38 @@ def review_threshold(course: Course) -> float:
 
 def try_answer(
     course: Course,
-    rubric_data: Mapping[str, Any],
+    rubric: Rubric,
     answer: str,
     choices: Mapping[str, list[str]] | None,
+    *,
+    question: str | None = None,
 ) -> TryResult:
     """Grade `answer` with the offline grader at the course's review threshold (never the chat
-    model: this runs as the author types)."""
-    rubric = rubric_from_dict(rubric_data)
+    model: this runs as the author types); `question` (stem and part prompt) as students see
+    it, so a pasted question earns nothing, as in the review task."""
     grader = get_grader("keyword", review_threshold=review_threshold(course))
-    result = grader.grade(rubric, answer, dict(choices) if choices else None)
+    result = grader.grade(rubric, answer, dict(choices) if choices else None, prompt=question)
     criteria = []
     for number, (c, criterion) in enumerate(zip(result.criteria, rubric.criteria, strict=True), 1):
         ideas = {k.id: k for k in criterion.key_ideas}
         criteria.append(
-            {
-                "number": number,
-                "id": criterion.id,
-                "title": criterion.title,
-                # Levels are numbered from 1 (the lowest), as on the review screen.
-                "level": c.level_index + 1,
-                "levels": len(criterion.levels),
-                "descriptor": criterion.levels[c.level_index].descriptor,
-                "points": c.points,
-                "max_points": c.max_points,
-                "confidence": c.confidence,
-                "near_boundary": c.near_boundary,
-                "note": c.note,
-                "matched": [i for i in c.matched_ideas if i in ideas],
-                "missed": list(c.missed_ideas),
-                "misconceptions": list(c.misconceptions),
-                "has_evidence": bool(c.evidence),
-            }
+            TryCriterion(
+                number=number,
+                id=criterion.id,
+                title=criterion.title,
+                level=c.level_index + 1,
+                levels=len(criterion.levels),
+                descriptor=criterion.levels[c.level_index].descriptor,
+                points=c.points,
+                max_points=c.max_points,
+                confidence=c.confidence,
+                near_boundary=c.near_boundary,
+                note=c.note,
+                matched=[i for i in c.matched_ideas if i in ideas],
+                missed=list(c.missed_ideas),
+                misconceptions=list(c.misconceptions),
+                has_evidence=bool(c.evidence),
+            )
         )
     return TryResult(
         answer=answer,

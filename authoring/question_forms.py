@@ -11,9 +11,8 @@ back to the field that shows it (`parts-0-options`).
 from __future__ import annotations
 
 import copy
-import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,13 +20,33 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.text import slugify
+from pydantic import ValidationError
 
+from authoring.part_editors import (
+    DRAFT_LISTS,
+    EDITORS,
+    CriterionDraft,
+    FreeTextEditor,
+    OptionDraft,
+    PartDraft,
+    SingleEditor,
+    blank_entry,
+    content_of,
+    criterion_draft,
+    draft_of,
+    editor_of,
+    empty_part,
+    ids_of,
+    unused_id,
+)
 from courses import markup
 from courses.bloom import BloomLevel
 from courses.models import SLUG_MAX, SLUG_RE, Concept, Course, Tag, max_length
 from courses.tagpaths import TagChoices
+from grading.rubric import Criterion
 from quizzes.content import check_question
-from quizzes.models import CHOICE_KINDS, PART_KINDS, Question, QuestionVersion
+from quizzes.models import PART_KINDS, Question, QuestionVersion
+from quizzes.parts import Part, RawJSON, StoredJSON, parse_parts
 
 KINDS = (*PART_KINDS, "scenario")  # what ?kind= may ask for: a part kind, or a scenario
 MAX_ENTRIES = 60  # per list: more rows than any question needs, fewer than a flood
@@ -152,19 +171,7 @@ def course_tags(course: Course) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# The parts, as typed
-
-# The typed form of a part ("draft"): every value a string (or a bool for `correct`), every list
-# present whatever the kind, so that changing a part's kind keeps what was typed.
-#
-#   {id, kind, prompt, points,
-#    options: [{id, text, correct, feedback}], pairs: [{id, left, right, feedback}],
-#    distractors: [text], items: [{id, text}],
-#    rubric: {model_answers: [text], criteria: [{id, title, looks_for, argues_for ("part:option"),
-#             key_ideas: [{id, phrasings (one per line)}],
-#             misconceptions: [{id, phrasings, effect, level, points}],
-#             levels: [{points, descriptor, min_ideas}]}]},
-#    try_answer, try_choices: {choice part index: option id}}
+# The parts, as typed: `PartDraft` trees (authoring/part_editors.py), one `PartEditor` per kind.
 
 ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
     "options": ("id", "text", "correct", "feedback"),
@@ -177,305 +184,26 @@ ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
 TEXT_LISTS = ("distractors", "model_answers")
 
 
-def _empty_rubric() -> dict[str, Any]:
-    return {"model_answers": [], "criteria": []}
-
-
-def empty_part(part_id: str, kind: str) -> dict[str, Any]:
-    return {
-        "id": part_id,
-        "kind": kind,
-        "prompt": "",
-        "points": "",
-        "options": [],
-        "pairs": [],
-        "distractors": [],
-        "items": [],
-        "rubric": _empty_rubric(),
-        "try_answer": "",
-        "try_choices": {},
-    }
-
-
-def _unused(prefix: str, taken: set[str], start: int = 1) -> str:
-    n = start
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
-
-
-def _ids(entries: list[dict[str, Any]]) -> set[str]:
-    return {str(e.get("id", "")) for e in entries}
-
-
-def _next_option_id(options: list[dict[str, Any]]) -> str:
-    taken = _ids(options)
-    for letter in "abcdefghijklmnopqrstuvwxyz":
-        if letter not in taken:
-            return letter
-    return _unused("option-", taken)
-
-
-def blank_entry(list_name: str, siblings: list[Any]) -> Any:
-    """A new row for the list `list_name`, with an id its siblings do not use."""
-    if list_name == "options":
-        return {"id": _next_option_id(siblings), "text": "", "correct": False, "feedback": ""}
-    if list_name == "pairs":
-        return {"id": _unused("pair-", _ids(siblings)), "left": "", "right": "", "feedback": ""}
-    if list_name == "items":
-        return {"id": _unused("item-", _ids(siblings)), "text": ""}
-    if list_name == "key_ideas":
-        return {"id": _unused("idea-", _ids(siblings)), "phrasings": ""}
-    if list_name == "misconceptions":
-        return {
-            "id": _unused("misconception-", _ids(siblings)),
-            "phrasings": "",
-            "effect": "cap",
-            "level": "0",
-            "points": "",
-        }
-    if list_name == "levels":
-        points = ""
-        if siblings:
-            last = _number(str(siblings[-1].get("points", "")))
-            if isinstance(last, int | float):
-                points = str(int(last) + 1 if float(last).is_integer() else last + 1)
-        else:
-            points = "0"
-        return {"points": points, "descriptor": "", "min_ideas": ""}
-    if list_name == "criteria":
-        return {
-            "id": _unused("criterion-", _ids(siblings)),
-            "title": "",
-            "looks_for": "",
-            "argues_for": "",
-            "key_ideas": [{"id": "idea-1", "phrasings": ""}],
-            "misconceptions": [],
-            "levels": [
-                {"points": "0", "descriptor": "", "min_ideas": ""},
-                {"points": "1", "descriptor": "", "min_ideas": ""},
-                {"points": "2", "descriptor": "", "min_ideas": ""},
-            ],
-        }
-    if list_name in TEXT_LISTS:
-        return ""
-    raise KeyError(list_name)
-
-
-def fill_defaults(part: dict[str, Any]) -> None:
+def fill_defaults(draft: PartDraft) -> None:
     """Give a part the rows its kind needs when it has none (a new part, a changed kind)."""
-    kind = part["kind"]
-    if kind == "true_false":
-        if [o["id"] for o in part["options"]] != ["true", "false"]:
-            correct = {o["id"]: o["correct"] for o in part["options"]}
-            part["options"] = [
-                {"id": oid, "text": text, "correct": correct.get(oid, False), "feedback": ""}
-                for oid, text in (("true", "True"), ("false", "False"))
-            ]
-    elif kind in CHOICE_KINDS:
-        while len(part["options"]) < 2:
-            part["options"].append(blank_entry("options", part["options"]))
-    elif kind == "matching":
-        while len(part["pairs"]) < 2:
-            part["pairs"].append(blank_entry("pairs", part["pairs"]))
-    elif kind == "ordering":
-        while len(part["items"]) < 3:
-            part["items"].append(blank_entry("items", part["items"]))
-    elif kind == "free_text":
-        rubric = part["rubric"]
-        if not rubric["model_answers"]:
-            rubric["model_answers"].append("")
-        if not rubric["criteria"]:
-            rubric["criteria"].append(blank_entry("criteria", []))
+    editor = editor_of(draft)
+    if editor is not None:
+        editor.fill_defaults(draft)
 
 
-def parts_for_kind(kind: str) -> list[dict[str, Any]]:
+def parts_for_kind(kind: str) -> list[PartDraft]:
     """The starting parts of a new question of `kind` (a part kind, or `scenario`)."""
     if kind == "scenario":
-        parts = [empty_part("choice", "single"), empty_part("justify", "free_text")]
+        parts = [
+            empty_part(SingleEditor.starting_id, SingleEditor.kind),
+            empty_part("justify", FreeTextEditor.kind),
+        ]
         parts[1]["prompt"] = "Justify your reasoning."
     else:
-        ident = {
-            "single": "choice",
-            "multiple": "choice",
-            "true_false": "claim",
-            "matching": "match",
-            "ordering": "order",
-            "free_text": "answer",
-        }[kind]
-        parts = [empty_part(ident, kind)]
+        parts = [empty_part(EDITORS[kind].starting_id, kind)]
     for part in parts:
         fill_defaults(part)
     return parts
-
-
-def _number(text: str) -> Any:
-    """A typed number as int or float; anything else stays text (the checker names it)."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return value if math.isfinite(value) else text
-
-
-def _num_text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def draft_of(part: Mapping[str, Any]) -> dict[str, Any]:
-    """The typed form of a stored (canonical) part."""
-    out = empty_part(str(part["id"]), str(part["kind"]))
-    out["prompt"] = str(part.get("prompt", ""))
-    out["points"] = _num_text(part.get("points"))
-    out["options"] = [
-        {
-            "id": o["id"],
-            "text": o["text"],
-            "correct": bool(o.get("correct")),
-            "feedback": o.get("feedback", ""),
-        }
-        for o in part.get("options", [])
-    ]
-    out["pairs"] = [
-        {"id": p["id"], "left": p["left"], "right": p["right"], "feedback": p.get("feedback", "")}
-        for p in part.get("pairs", [])
-    ]
-    out["distractors"] = list(part.get("distractors", []))
-    out["items"] = [{"id": i["id"], "text": i["text"]} for i in part.get("items", [])]
-    rubric = part.get("rubric")
-    if rubric:
-        out["rubric"] = {
-            "model_answers": list(rubric.get("model_answers", [])),
-            "criteria": [_criterion_draft(c) for c in rubric.get("criteria", [])],
-        }
-    return out
-
-
-def _criterion_draft(c: Mapping[str, Any]) -> dict[str, Any]:
-    target = c.get("argues_for") or {}
-    return {
-        "id": c["id"],
-        "title": c.get("title", ""),
-        "looks_for": c.get("looks_for", ""),
-        "argues_for": f"{target['part']}:{target['option']}" if target else "",
-        "key_ideas": [
-            {"id": k["id"], "phrasings": "\n".join(k["phrasings"])} for k in c.get("key_ideas", [])
-        ],
-        "misconceptions": [
-            {
-                "id": m["id"],
-                "phrasings": "\n".join(m["phrasings"]),
-                "effect": m.get("effect", "cap"),
-                "level": _num_text(m.get("level")) if m.get("effect", "cap") == "cap" else "",
-                "points": _num_text(m.get("points")) if m.get("effect") == "deduct" else "",
-            }
-            for m in c.get("misconceptions", [])
-        ],
-        "levels": [
-            {
-                "points": _num_text(lv.get("points")),
-                "descriptor": lv.get("descriptor", ""),
-                "min_ideas": _num_text(lv.get("min_ideas")),
-            }
-            for lv in c.get("levels", [])
-        ],
-    }
-
-
-def _put(out: dict[str, Any], key: str, value: Any) -> None:
-    """Set `key` only when something was typed, so the checker says "is missing"."""
-    if value not in ("", None):
-        out[key] = value
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
-
-
-def content_of(draft: Mapping[str, Any]) -> dict[str, Any]:
-    """The content-format mapping of a typed part, for the checker."""
-    kind = draft["kind"]
-    out: dict[str, Any] = {}
-    _put(out, "id", draft["id"])
-    _put(out, "kind", kind)
-    _put(out, "prompt", draft["prompt"])
-    if kind != "free_text" and draft["points"]:
-        out["points"] = _number(draft["points"])
-    if kind in CHOICE_KINDS:
-        options = []
-        for o in draft["options"]:
-            entry: dict[str, Any] = {}
-            _put(entry, "id", o["id"])
-            _put(entry, "text", o["text"])
-            entry["correct"] = bool(o["correct"])
-            _put(entry, "feedback", o["feedback"])
-            options.append(entry)
-        out["options"] = options
-    elif kind == "matching":
-        pairs = []
-        for p in draft["pairs"]:
-            entry = {}
-            for key in ("id", "left", "right", "feedback"):
-                _put(entry, key, p[key])
-            pairs.append(entry)
-        out["pairs"] = pairs
-        distractors = [d for d in draft["distractors"] if d]
-        if distractors:
-            out["distractors"] = distractors
-    elif kind == "ordering":
-        items = []
-        for i in draft["items"]:
-            entry = {}
-            _put(entry, "id", i["id"])
-            _put(entry, "text", i["text"])
-            items.append(entry)
-        out["items"] = items
-    elif kind == "free_text":
-        out["rubric"] = rubric_content(draft["rubric"])
-    return out
-
-
-def rubric_content(rubric: Mapping[str, Any]) -> dict[str, Any]:
-    criteria = []
-    for c in rubric["criteria"]:
-        entry: dict[str, Any] = {}
-        _put(entry, "id", c["id"])
-        _put(entry, "title", c["title"])
-        _put(entry, "looks_for", c["looks_for"])
-        if c["argues_for"]:
-            part, _, option = c["argues_for"].partition(":")
-            entry["argues_for"] = {"part": part, "option": option}
-        entry["key_ideas"] = [
-            {**({"id": k["id"]} if k["id"] else {}), "phrasings": _lines(k["phrasings"])}
-            for k in c["key_ideas"]
-        ]
-        misconceptions = []
-        for m in c["misconceptions"]:
-            me: dict[str, Any] = {}
-            _put(me, "id", m["id"])
-            me["phrasings"] = _lines(m["phrasings"])
-            me["effect"] = m["effect"] or "cap"
-            if me["effect"] == "deduct":
-                _put(me, "points", _number(m["points"]) if m["points"] else "")
-            else:
-                _put(me, "level", _number(m["level"]) if m["level"] else "")
-            misconceptions.append(me)
-        if misconceptions:
-            entry["misconceptions"] = misconceptions
-        levels = []
-        for lv in c["levels"]:
-            le: dict[str, Any] = {}
-            _put(le, "points", _number(lv["points"]) if lv["points"] else "")
-            _put(le, "descriptor", lv["descriptor"])
-            _put(le, "min_ideas", _number(lv["min_ideas"]) if lv["min_ideas"] else "")
-            levels.append(le)
-        entry["levels"] = levels
-        criteria.append(entry)
-    return {"model_answers": [a for a in rubric["model_answers"] if a], "criteria": criteria}
 
 
 def _tree(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -510,8 +238,9 @@ def _text(node: Any, key: str) -> str:
     return clean_text(node.get(key)) if isinstance(node, dict) else ""
 
 
-def _entry(node: Any, list_name: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _entry(node: Any, list_name: str) -> Any:
+    """One row of the list `list_name` as posted (its TypedDict: `OptionDraft`, …)."""
+    out: dict[str, object] = {}
     for name in ENTRY_FIELDS[list_name]:
         if name == "correct":
             out[name] = isinstance(node, dict) and node.get(name) not in (None, "")
@@ -520,7 +249,7 @@ def _entry(node: Any, list_name: str) -> dict[str, Any]:
     return out
 
 
-def _part_from_tree(node: Any) -> dict[str, Any]:
+def _part_from_tree(node: Any) -> PartDraft:
     part = empty_part(_text(node, "id"), _text(node, "kind"))
     part["prompt"] = _text(node, "prompt")
     part["points"] = _text(node, "points")
@@ -550,6 +279,15 @@ def _part_from_tree(node: Any) -> dict[str, Any]:
             int(k): clean_text(v) for k, v in choices.items() if k.isdigit() and clean_text(v)
         }
     return part
+
+
+@dataclass(frozen=True)
+class ChoiceRef:
+    """A choice part of the draft, by its place: what a criterion may argue for."""
+
+    index: int
+    id: str
+    options: list[OptionDraft]
 
 
 @dataclass(frozen=True)
@@ -596,10 +334,12 @@ _SINGULAR = {
 class PartsEditor:
     """A question's parts as typed, the editor's buttons, and the import's checks."""
 
-    def __init__(self, draft: list[dict[str, Any]]) -> None:
+    def __init__(self, draft: list[PartDraft]) -> None:
         self.draft = draft
         self.errors: dict[str, list[str]] = {}
-        self.parts: list[dict[str, Any]] = []
+        # The checked parts in canonical content form: the JSON a version stores (the storage
+        # boundary, `QuestionVersion.parts`); `typed_parts` reads them as `quizzes.parts` types.
+        self.parts: list[StoredJSON] = []
         self.message = ""
 
     @classmethod
@@ -618,8 +358,19 @@ class PartsEditor:
                 self.draft[int(key)]["try_choices"] = posted["try_choices"]
 
     @classmethod
-    def from_parts(cls, parts: list[dict[str, Any]]) -> PartsEditor:
+    def from_parts(cls, parts: Sequence[Part]) -> PartsEditor:
         return cls([draft_of(p) for p in parts])
+
+    def typed_part(self, part_id: str) -> Part | None:
+        """The checked part `part_id` as its `quizzes.parts` type (after `is_valid`); None
+        when the checker did not pass it."""
+        for stored in self.parts:
+            if stored.get("id") == part_id:
+                try:
+                    return parse_parts([stored])[0]
+                except ValidationError:
+                    return None
+        return None
 
     @classmethod
     def for_kind(cls, kind: str) -> PartsEditor:
@@ -660,7 +411,7 @@ class PartsEditor:
             if isinstance(rows, list) and len(rows) < MAX_ENTRIES:
                 if name == "parts":
                     kind = new_part_kind if new_part_kind in PART_KINDS else "free_text"
-                    part = empty_part(_unused("part-", _ids(rows), len(rows) + 1), kind)
+                    part = empty_part(unused_id("part-", ids_of(rows), len(rows) + 1), kind)
                     fill_defaults(part)
                     rows.append(part)
                 elif name in ENTRY_FIELDS or name in TEXT_LISTS or name == "criteria":
@@ -678,27 +429,28 @@ class PartsEditor:
             for part in self.draft:
                 fill_defaults(part)
 
-    def start_from_model_answers(self, index: int, criteria: list[dict[str, Any]]) -> None:
-        """Put proposed criteria (content format) into part `index`'s rubric: they replace the
-        criteria nothing was typed in, and join the others."""
+    def start_from_model_answers(self, index: int, criteria: Sequence[Criterion]) -> None:
+        """Put proposed criteria into part `index`'s rubric: they replace the criteria nothing
+        was typed in, and join the others."""
         rubric = self.draft[index]["rubric"]
-        kept = [
+        kept: list[CriterionDraft] = [
             c
             for c in rubric["criteria"]
             if c["title"] or c["looks_for"] or any(k["phrasings"] for k in c["key_ideas"])
         ]
-        taken = _ids(kept)
+        taken = ids_of(list(kept))
         for c in criteria:
-            draft = _criterion_draft(c)
+            draft = criterion_draft(c)
             if draft["id"] in taken:
-                draft["id"] = _unused(f"{draft['id']}-", taken, 2)
+                draft["id"] = unused_id(f"{draft['id']}-", taken, 2)
             taken.add(draft["id"])
             kept.append(draft)
         rubric["criteria"] = kept
 
     # ------------------------------------------------------------------ checking
 
-    def content(self) -> list[dict[str, Any]]:
+    def content(self) -> list[RawJSON]:
+        """The parts in content-file form: what the one checker (quizzes.content) reads."""
         return [content_of(p) for p in self.draft]
 
     def is_valid(self) -> bool:
@@ -757,7 +509,8 @@ class PartsEditor:
             names |= {pfx, *(f"{pfx}-{k}" for k in ("id", "kind", "prompt", "points"))}
             for name in ("options", "pairs", "items", "distractors"):
                 names.add(f"{pfx}-{name}")
-                for j, row in enumerate(part[name]):
+                rows: list[Any] = part[name]
+                for j, row in enumerate(rows):
                     names.add(f"{pfx}-{name}-{j}")
                     if isinstance(row, dict):
                         names |= {f"{pfx}-{name}-{j}-{f}" for f in row}
@@ -769,7 +522,8 @@ class PartsEditor:
                 cpfx = f"{rpfx}-criteria-{j}"
                 names |= {cpfx, *(f"{cpfx}-{f}" for f in c)}
                 for name in ("key_ideas", "misconceptions", "levels"):
-                    for k, row in enumerate(c[name]):
+                    entries: list[Any] = c[name]  # type: ignore[literal-required]
+                    for k, row in enumerate(entries):
                         names |= {f"{cpfx}-{name}-{k}", *(f"{cpfx}-{name}-{k}-{f}" for f in row)}
         return names
 
@@ -836,17 +590,11 @@ class PartsEditor:
         """(name, value) of what part `index` holds but its kind does not show (the options of
         a part changed to matching, say), so that changing the kind back loses nothing."""
         part = self.draft[index]
-        kind = part["kind"]
+        editor = editor_of(part)
+        shows = editor.shows if editor else ()
         pfx = f"parts-{index}"
-        shown = {
-            "options": kind in CHOICE_KINDS,
-            "pairs": kind == "matching",
-            "distractors": kind == "matching",
-            "items": kind == "ordering",
-            "rubric": kind == "free_text",
-        }
         out: list[tuple[str, str]] = []
-        if kind == "free_text" and part["points"]:
+        if editor is not None and not editor.has_points and part["points"]:
             out.append((f"{pfx}-points", part["points"]))
 
         def walk(name: str, value: Any) -> None:
@@ -861,30 +609,34 @@ class PartsEditor:
             elif isinstance(value, str) and value:
                 out.append((name, value))
 
-        for key, visible in shown.items():
-            if not visible:
-                walk(f"{pfx}-{key}", part[key])
+        for key in DRAFT_LISTS:
+            if key not in shows:
+                walk(f"{pfx}-{key}", part[key])  # type: ignore[literal-required]
         return out
 
-    def choice_parts(self) -> list[dict[str, Any]]:
+    def choice_parts(self) -> list[ChoiceRef]:
+        """The parts a criterion may argue for (and a sample answer simulate a choice in)."""
         return [
-            {"index": i, "id": p["id"], "options": p["options"]}
+            ChoiceRef(index=i, id=p["id"], options=p["options"])
             for i, p in enumerate(self.draft)
-            if p["kind"] in CHOICE_KINDS
+            if (editor := editor_of(p)) is not None and editor.choice
         ]
 
     def rows(self, tries: Mapping[int, Any] | None = None) -> list[dict[str, Any]]:
         """The draft with each entry's field prefix (`pfx`) and errors (`err`) for templates."""
         choice_parts = self.choice_parts()
         targets = [
-            (f"{c['id']}:{o['id']}", f"{c['id']} → {o['id']}: {o['text']}"[:120])
+            (f"{c.id}:{o['id']}", f"{c.id} → {o['id']}: {o['text']}"[:120])
             for c in choice_parts
-            for o in c["options"]
+            for o in c.options
         ]
         out = []
         for i, part in enumerate(copy.deepcopy(self.draft)):
             pfx = f"parts-{i}"
-            row = {**part, "pfx": pfx, "err": self._err(pfx), "index": i}
+            editor = editor_of(part)
+            row: dict[str, Any] = {**part, "pfx": pfx, "err": self._err(pfx), "index": i}
+            row["template"] = editor.template() if editor else ""
+            row["has_points"] = editor.has_points if editor else True
             for name in ("options", "pairs", "items", "distractors"):
                 row[name] = self._rows_of(f"{pfx}-{name}", part[name])
             rpfx = f"{pfx}-rubric"
@@ -918,9 +670,14 @@ class PartsEditor:
                 "criteria": criteria,
             }
             row["choice_parts"] = [
-                {**c, "chosen": part["try_choices"].get(c["index"], "")}
+                {
+                    "index": c.index,
+                    "id": c.id,
+                    "options": c.options,
+                    "chosen": part["try_choices"].get(c.index, ""),
+                }
                 for c in choice_parts
-                if c["index"] != i
+                if c.index != i
             ]
             row["try"] = (tries or {}).get(i)
             row["kept"] = self.kept_fields(i)

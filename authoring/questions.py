@@ -4,13 +4,14 @@
 Every button works without JavaScript: the editor's buttons (`op=add:parts-0-options`, …)
 re-render the page with the change and nothing typed lost; with htmx the same buttons swap only
 the editor (`authoring/question_edit.html#editor`), the stem's preview (`#stem-preview`) or the
-try-an-answer result (`#try-result`). Saving is a plain POST that redirects (or re-renders the
-form with the fields marked, status 422).
+try-an-answer result (`authoring/parts/free_text.html#try-result`). Saving is a plain POST that
+redirects (or re-renders the form with the fields marked, status 422).
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import user_of
 from authoring import question_actions as actions
 from authoring.item_checks import editor_findings
+from authoring.part_editors import editor_of
 from authoring.question_forms import (
     KINDS,
     Op,
@@ -34,16 +36,16 @@ from courses.history import history_rows
 from courses.models import Course
 from quizzes.access import access_question_for_author
 from quizzes.content import ContentSaved
+from quizzes.entries import PartEntry
 from quizzes.forms import ItemForm
 from quizzes.models import (
-    CHOICE_KINDS,
     KIND_LABELS,
     PART_KINDS,
     AttemptItem,
     Question,
     QuestionVersion,
 )
-from quizzes.parts import Part
+from quizzes.parts import FreeTextPart, Part
 
 TEMPLATE = "authoring/question_edit.html"
 
@@ -80,7 +82,11 @@ def question_edit(request: HttpRequest, course_slug: str, question_slug: str) ->
     assert question.current is not None
     form = QuestionForm(question.course, question, initial=QuestionForm.initial_for(question))
     return _render(
-        request, question.course, question, form, PartsEditor.from_parts(question.current.parts)
+        request,
+        question.course,
+        question,
+        form,
+        PartsEditor.from_parts(question.current.typed_parts),
     )
 
 
@@ -103,7 +109,7 @@ def _editor_post(
         parts = PartsEditor.from_post(request.POST)
     else:  # only a sample answer was posted: the saved question, with the try box's fields
         form = QuestionForm(course, question, initial=QuestionForm.initial_for(question))
-        parts = PartsEditor.from_parts(question.current.parts)
+        parts = PartsEditor.from_parts(question.current.typed_parts)
         parts.take_try_fields(request.POST)
     htmx = bool(getattr(request, "htmx", False))
 
@@ -164,10 +170,11 @@ def _editor_post(
     if index is not None and not 0 <= index < len(parts.draft):
         index = None
     if op.verb == "try":
-        tries = {index: _try(course, parts, index)} if index is not None else {}
+        stem = str(form["stem"].value() or "")
+        tries = {index: _try(course, parts, index, stem)} if index is not None else {}
         if htmx and index is not None:
             row = parts.rows(tries)[index]
-            return render(request, f"{TEMPLATE}#try-result", {"part": row})
+            return render(request, f"{row['template']}#try-result", {"part": row})
         return _render(request, course, question, form, parts, tries=tries)
 
     if op.verb == "derive" and index is not None:
@@ -209,9 +216,10 @@ def _saved_message(result: actions.SaveResult) -> str:
 
 def _derive(request: HttpRequest, parts: PartsEditor, index: int) -> None:
     part = parts.draft[index]
-    answers = [a for a in part["rubric"]["model_answers"] if a.strip()]
-    if part["kind"] != "free_text":
+    editor = editor_of(part)
+    if editor is None or not editor.has_rubric:
         return
+    answers = [a for a in part["rubric"]["model_answers"] if a.strip()]
     if not answers:
         parts.add_error(
             f"parts-{index}-rubric-model_answers", "Write a model answer first, then start from it."
@@ -221,34 +229,44 @@ def _derive(request: HttpRequest, parts: PartsEditor, index: int) -> None:
     parts.start_from_model_answers(index, actions.propose_criteria(question_text, answers))
 
 
-def _try(course: Course, parts: PartsEditor, index: int) -> dict[str, Any]:
+def _try(course: Course, parts: PartsEditor, index: int, stem: str) -> TryOutcome:
     """The grade of the part's sample answer, or why the rubric as typed cannot grade it."""
     part = parts.draft[index]
-    if part["kind"] != "free_text":
-        return {"errors": ["Only a free-text part has a rubric to try."]}
+    editor = editor_of(part)
+    if editor is None or not editor.has_rubric:
+        return TryOutcome(errors=["Only a free-text part has a rubric to try."])
     pfx = f"parts-{index}"
     parts.is_valid()
     errors = parts.errors_in(pfx)
     parts.errors = {k: v for k, v in parts.errors.items() if k == pfx or k.startswith(f"{pfx}-")}
     if errors:
-        return {"errors": errors}
-    rubric = next(
-        (p["rubric"] for p in parts.parts if p["id"] == part["id"] and "rubric" in p), None
-    )
-    if rubric is None:
-        return {"errors": ["The rubric could not be read."]}
+        return TryOutcome(errors=errors)
+    typed = parts.typed_part(part["id"])
+    if not isinstance(typed, FreeTextPart):
+        return TryOutcome(errors=["The rubric could not be read."])
     if not part["try_answer"]:
-        return {"empty": True}
+        return TryOutcome(empty=True)
     choices: dict[str, list[str]] = {}
-    for j, option in part["try_choices"].items():
-        chosen = parts.draft[j] if 0 <= j < len(parts.draft) else None
-        if chosen and chosen["kind"] in CHOICE_KINDS and option in _option_ids(chosen):
-            choices[chosen["id"]] = [option]
-    return {"result": actions.try_answer(course, rubric, part["try_answer"], choices or None)}
+    for ref in parts.choice_parts():
+        option = part["try_choices"].get(ref.index)
+        if option and option in {o["id"] for o in ref.options}:
+            choices[ref.id] = [option]
+    question = f"{stem}\n{part['prompt']}"
+    return TryOutcome(
+        result=actions.try_answer(
+            course, typed.rubric_model, part["try_answer"], choices or None, question=question
+        )
+    )
 
 
-def _option_ids(part: dict[str, Any]) -> set[str]:
-    return {o["id"] for o in part["options"]}
+@dataclass(frozen=True)
+class TryOutcome:
+    """What the try-an-answer box shows: why the rubric cannot grade yet, a prompt to type an
+    answer, or the grade."""
+
+    errors: list[str] = field(default_factory=list)
+    empty: bool = False
+    result: actions.TryResult | None = None
 
 
 def _context(
@@ -258,7 +276,7 @@ def _context(
     form: QuestionForm,
     parts: PartsEditor,
     *,
-    tries: dict[int, Any] | None = None,
+    tries: dict[int, TryOutcome] | None = None,
     show_errors: bool = False,
 ) -> dict[str, Any]:
     if question is not None:
@@ -308,7 +326,7 @@ def _render(
     parts: PartsEditor,
     *,
     status: int = 200,
-    tries: dict[int, Any] | None = None,
+    tries: dict[int, TryOutcome] | None = None,
     show_errors: bool = False,
 ) -> HttpResponse:
     context = _context(request, course, question, form, parts, tries=tries, show_errors=show_errors)
@@ -360,7 +378,7 @@ def _student_view(
             "version": version,
             "unsaved": unsaved,
             "form": ItemForm(item, {}),
-            "entries": [{"part": p} for p in version.typed_parts],
+            "entries": [PartEntry(part=p) for p in version.typed_parts],
         },
     )
 

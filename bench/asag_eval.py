@@ -46,6 +46,7 @@ sys.path.insert(0, str(REPO))
 from grading.derive import rubric_from_model_answers  # noqa: E402
 from grading.freetext import GradeResult, grade  # noqa: E402
 from grading.rubric import Rubric, rubric_from_dict  # noqa: E402
+from grading.text import word_weights  # noqa: E402
 
 DEV_SETS = ("mohler", "semeval2013_beetle")
 RUBRIC_FILES = {"mohler": "mohler.yaml", "semeval2013_beetle": "beetle.yaml"}
@@ -131,11 +132,37 @@ def rubric_source(
 # ------------------------------------------------------------------------------ Mohler
 
 
-def eval_mohler(data_dir: Path, mode: str, grade: GradeFn = grade) -> dict[str, float]:
+def weighted(
+    grade: GradeFn,
+    get: Callable[[str], Rubric],
+    questions: dict[str, dict[str, Any]],
+    answers: list[dict[str, Any]],
+) -> GradeFn:
+    """`grade` with word weights per question (text.word_weights over the question, its
+    reference answers and every answer to it), as the product would compute them."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for a in answers:
+        texts[a["question_id"]].append(a["answer"])
+    by_rubric: dict[int, dict[str, float]] = {}
+    for qid, ts in texts.items():
+        q = questions[qid]
+        by_rubric[id(get(qid))] = word_weights([q["question"], *q["reference_answers"], *ts])
+
+    def fn(rubric: Rubric, answer: str) -> GradeResult:
+        return grade(rubric, answer, word_weights=by_rubric.get(id(rubric)))  # type: ignore[call-arg]
+
+    return fn
+
+
+def eval_mohler(
+    data_dir: Path, mode: str, grade: GradeFn = grade, weights: bool = False
+) -> dict[str, float]:
     folder = data_dir / "mohler"
     questions = {q["id"]: q for q in read_jsonl(folder / "questions.jsonl")}
     answers = [a for a in read_jsonl(folder / "answers.jsonl") if a["in_published_eval"]]
     get = rubric_source(mode, "mohler", questions)
+    if weights:
+        grade = weighted(grade, get, questions, answers)
     preds: list[float] = []
     gold: list[float] = []
     groups: list[int] = []
@@ -189,11 +216,14 @@ def eval_beetle(
     mode: str,
     grade: GradeFn = grade,
     splits: Iterable[str] = BEETLE_TEST_SPLITS,
+    weights: bool = False,
 ) -> dict[str, dict[str, float]]:
     folder = data_dir / "semeval2013_beetle"
     questions = {q["id"]: q for q in read_jsonl(folder / "questions.jsonl")}
     answers = read_jsonl(folder / "answers.jsonl")
     get = rubric_source(mode, "semeval2013_beetle", questions)
+    if weights:
+        grade = weighted(grade, get, questions, [a for a in answers if a["split"] in splits])
     by_split: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
     for a in answers:
         if a["split"] not in splits:
@@ -223,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--grader", choices=("keyword", "semantic"), default="keyword")
     ap.add_argument("--sem-match", type=float, help="similarity threshold of the semantic grader")
     ap.add_argument("--beetle-split", choices=BEETLE_SPLITS, action="append")
+    ap.add_argument(
+        "--word-weights", action="store_true", help="weigh words by text.word_weights per question"
+    )
     args = ap.parse_args(argv)
     data_dir = Path(args.data_dir)
     modes = args.mode or ["derived", "rubric"]
@@ -239,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'mean':>5} {'review':>6} {'ans/s':>6}"
         )
         for mode in modes:
-            m = eval_mohler(data_dir, mode, grade_fn)
+            m = eval_mohler(data_dir, mode, grade_fn, args.word_weights)
             print(
                 f"{mode:<10} {m['r']:6.3f} {m['rmse']:6.3f} {m['r_cal']:6.3f} "
                 f"{m['rmse_cal']:8.3f} {m['mean_pred']:5.2f} {m['review_share']:6.1%} "
@@ -252,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{'F1 3w':>6} {'acc 3w':>6}"
         )
         for mode in modes:
-            for split, m in eval_beetle(data_dir, mode, grade_fn, splits).items():
+            for split, m in eval_beetle(
+                data_dir, mode, grade_fn, splits, args.word_weights
+            ).items():
                 print(
                     f"{mode:<10} {split:<22} {m['n']:4.0f} {m['f1_2way']:6.3f} "
                     f"{m['acc_2way']:6.3f} {m['f1_3way']:6.3f} {m['acc_3way']:6.3f}"

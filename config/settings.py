@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "quizzes",
     "review",  # the review queue, decisions, re-grading runs, grading policy, the tasks
     "authoring",  # every page under /author/
+    "learning",  # the learner model: evidence, mastery, review, practice (reads quizzes)
     "content_io",  # the course as files: import_content/export_content over courses and quizzes
     "insight",  # instructor insight: item statistics, roll-ups and flags over courses and quizzes
 ]
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",  # {{ CSP_NONCE }} for an inline script
+                "review.context_processors.notifications",  # the header's badge (no query)
             ],
         },
     },
@@ -249,7 +251,20 @@ STEPWISE_GRADER_WAIT_SECONDS = env.int("STEPWISE_GRADER_WAIT_SECONDS", default=6
 
 # Links other apps add to the course and chapter pages (courses/extensions.py): dotted paths of
 # classes following courses.extensions.CoursePageLinks, shown in this order.
-STEPWISE_COURSE_PAGE_EXTENSIONS = ["quizzes.extensions.QuizLinks"]
+STEPWISE_COURSE_PAGE_EXTENSIONS = [
+    "quizzes.extensions.QuizLinks",
+    "learning.extensions.LearningLinks",
+]
+# Links the result page shows under a student's written answers (quizzes.extensions)
+STEPWISE_RESULT_PAGE_EXTENSIONS = ["review.extensions.RegradeRequestLinks"]
+# A part's graded answers from which the machine grades with what it learned (docs/review.md)
+STEPWISE_LEARN_MIN_EXAMPLES = env.int("STEPWISE_LEARN_MIN_EXAMPLES", default=5)
+# Doubt worth this many decisions: a learned grade's confidence is at most n / (n + this)
+STEPWISE_LEARN_TRUST_PRIOR = env.float("STEPWISE_LEARN_TRUST_PRIOR", default=2.0)
+# Regrade requests close this many days after the quiz closes (quizzes that never close: open)
+STEPWISE_REGRADE_REQUEST_DAYS = env.int("STEPWISE_REGRADE_REQUEST_DAYS", default=14)
+# The site's address, for links in e-mails
+STEPWISE_SITE_URL = env.str("STEPWISE_SITE_URL", default="http://127.0.0.1:8000")
 
 # What other apps add to the quiz pages instructors use (the results page, the quiz builder) and
 # to the needs-tagging report (quizzes/extensions.py): dotted paths of classes following

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
+    path("", include("learning.urls")),
     path("", include("review.urls")),
     path("author/", include("authoring.urls")),
     path("insight/", include("insight.urls")),

@@ -108,7 +108,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug"]
+    list_display = ["title", "slug", "time_zone"]
     search_fields = ["title", "slug"]
 
 

@@ -223,8 +223,15 @@ def layout(nodes: Sequence[NodeIn], edges: Sequence[tuple[str, str]]) -> Layout:
         for members in sequence:
             _place_rows(members, neighbours, row)
     top = min(row, default=0.0)
-    for v in range(n):
-        row[v] = round(row[v] - top, 2)
+    for members in layers:
+        # Round each row to two places, then restore the one-row gap rounding may have cut
+        # (6.005 and 7.005 round to 6.0 and 6.99 apart).
+        previous: float | None = None
+        for v in members:
+            value = round(row[v] - top, 2)
+            if previous is not None and value < previous + 1:
+                value = round(previous + 1, 2)
+            row[v] = previous = value
 
     xs = [MARGIN + layer_of[v] * COLUMN_PITCH for v in range(n)]
     ys = [MARGIN + row[v] * ROW_PITCH for v in range(n)]

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from accounts.zones import validate_time_zone
 from courses import markup
 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -103,10 +104,21 @@ def new_graph_version() -> int:
     return secrets.randbits(48)
 
 
+def default_time_zone() -> str:
+    """A new course's zone: the server's TIME_ZONE (read when the course is made, so the
+    migration does not carry this machine's setting)."""
+    return str(settings.TIME_ZONE)
+
+
 class Course(models.Model):
     slug = models.SlugField(max_length=100, unique=True, validators=[slug_validator])
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    # The zone the course's pages show times in when the viewer has not said theirs
+    # (precedence in accounts/zones.py): an IANA name such as Europe/Paris.
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
     # The instructors who author this course's content and see its students' results.
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="staffed_courses"

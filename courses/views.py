@@ -13,7 +13,13 @@ from django.urls import reverse
 
 from courses import graph, graphcache
 from courses.access import access_chapter, access_concept, access_course, access_tag
-from courses.extensions import chapter_links, course_links
+from courses.extensions import (
+    chapter_links,
+    concept_links,
+    course_links,
+    course_panels,
+    home_panels,
+)
 from courses.forms import SearchForm
 from courses.graphlayout import NodeIn, layout, render_svg
 from courses.models import Chapter, Concept, Course, Prerequisite, Tag
@@ -37,7 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.annotate(concept_count=published).prefetch_related(
         Prefetch("chapters", queryset=Chapter.objects.annotate(concept_count=published))
     )
-    return render(request, "courses/home.html", {"courses": courses})
+    return render(
+        request, "courses/home.html", {"courses": courses, "panels": home_panels(request.user)}
+    )
 
 
 def _chapter_order(concepts: list[Concept], edges: Iterable[tuple[int, int]]) -> list[Concept]:
@@ -71,6 +79,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
             "concept_count": len(concepts),
             "edge_count": len(edge_list),
             "links": course_links(course),
+            "panels": course_panels(course, request.user),
         },
     )
 
@@ -119,6 +128,7 @@ def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) ->
         "tags": list(concept.tags.order_by("kind", "name")),
         # A deep concept has a thousand ancestors: build their URLs without reverse() each.
         "concept_url_prefix": reverse("courses:concept", args=[concept.course.slug, "x"])[:-2],
+        "links": concept_links(concept),
     }
     return render(request, "courses/concept.html", context)
 

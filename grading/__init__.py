@@ -15,7 +15,13 @@ Free-text answers are graded against rubrics by:
 - `derive`: a rubric proposed from a question and its model answer(s).
 - `base`: the `Grader` interface and `get_grader(name, **options)`.
 - `llm`: a grader behind any OpenAI-compatible /chat/completions endpoint.
-- `batch`: JSONL in, JSONL out (the `grade_answers` management command).
+- `batch`: JSONL in, JSONL out (the `grade_answers` and `pick_for_grading` commands).
+- `learn`: learn per question from a person's grades (`learn(examples, rubric, question,
+  context)` -> `LearnedModel`, whose `grade`/`grade_many` combine the rubric's evidence with
+  what was learned, and name the graded answers an answer was graded like).
+- `pick`: which answers a person should grade first (`pick_for_grading`) and groups of similar
+  answers (`group_answers`).
+- `agreement`: quadratic weighted kappa and how often a person changed the machine's grade.
 
 The semantics are documented in docs/rubrics.md.
 """

@@ -37,6 +37,8 @@ MISCONCEPTION = SURE  # a misconception counts only when (nearly) all its words 
 HIGH_CONFIDENCE = 0.95
 PADDING_CONFIDENCE = 0.3
 SHORT_ANSWER_WORDS = 3  # answers with fewer content words earn less confidence
+# an answer whose own content words (not in the question) are at most this share repeats it
+COPIED_PROMPT_OWN_WORDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,14 @@ def compile_rubric(rubric: Rubric) -> _CompiledRubric:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _best(idea: _CompiledIdea, index: AnswerIndex) -> tuple[PhraseMatch, PhraseMatch]:
+def _best(
+    idea: _CompiledIdea, index: AnswerIndex, weights: Mapping[str, float] | None = None
+) -> tuple[PhraseMatch, PhraseMatch]:
     """(best match, best contradiction) over an idea's phrasings."""
     best: PhraseMatch | None = None
     contra: PhraseMatch | None = None
     for ph in idea.phrases:
-        m = match_phrase(ph, index)
+        m = match_phrase(ph, index, weights)
         if best is None or m.strength > best.strength:
             best = m
         if contra is None or m.contradiction > contra.contradiction:
@@ -210,6 +214,7 @@ def _grade_criterion(
     padding: bool,
     choices: Mapping[str, str | Sequence[str]] | None,
     prompt_stems: frozenset[str] = frozenset(),
+    weights: Mapping[str, float] | None = None,
 ) -> CriterionResult:
     c = cc.criterion
     levels = c.levels
@@ -226,7 +231,7 @@ def _grade_criterion(
     fuzzy_used = False
     stems = index.tokens.stems
     for idea in cc.ideas:
-        m, contra = _best(idea, index)
+        m, contra = _best(idea, index, weights)
         strengths.append(m.strength)
         if m.strength >= MATCH:
             matched.append(idea.id)
@@ -256,15 +261,15 @@ def _grade_criterion(
             note="Off topic: the answer shares no content words with the model answers.",
         )
 
-    # An idea found in part (strength PARTIAL..MATCH) counts as half an idea, unless it is
-    # contradicted or (with the question's text) found only in words of the question.
+    # An idea found in part (strength PARTIAL..MATCH) does not count: half ideas piled up on
+    # topic words ("Prices and weights.") would reach levels. It only raises doubt (below).
     discounted = set(contradicted) | set(from_prompt)
     strengths = [
         0.0 if idea.id in discounted and s < MATCH else s
         for idea, s in zip(cc.ideas, strengths, strict=True)
     ]
     partial = [idea.id for idea, s in zip(cc.ideas, strengths, strict=True) if PARTIAL <= s < MATCH]
-    count = len(matched) + 0.5 * len(partial)
+    count = float(len(matched))
     level = _level_for(count, cc.needed)
     if partial:
         notes.append("Found in part: " + ", ".join(partial) + ".")
@@ -372,17 +377,29 @@ def grade(
     *,
     review_threshold: float = 0.6,
     prompt: str | None = None,
+    word_weights: Mapping[str, float] | None = None,
 ) -> GradeResult:
     """Grade one answer against a rubric (see the module docstring and docs/rubrics.md).
 
     `prompt`, optional, is the text the student was shown (scenario, question, part prompt): an
-    idea found in part only in its words does not count as half an idea.
+    idea found in part only in its words raises no doubt, and an answer that only repeats it
+    earns nothing. A blank answer earns nothing. `word_weights` (stem -> factor, from
+    `text.word_weights` over the answers to the question) make a key idea's informative words
+    count more than the words every answer repeats.
     """
     compiled = compile_rubric(rubric)
     index = AnswerIndex(tokenize(answer))
+    prompt_stems = _prompt_stems(prompt) if prompt else frozenset()
+    if not len(index.tokens):
+        return _nothing_to_grade(rubric, "Blank answer: there is nothing to grade.")
+    if prompt_stems and _repeats_prompt(index, prompt_stems):
+        return _nothing_to_grade(
+            rubric,
+            "The answer repeats the question: it adds nothing of its own to grade.",
+            needs_review=True,
+        )
     off_topic = not (index.content_stems & compiled.vocabulary)
     padding = not off_topic and _is_padding(index, compiled)
-    prompt_stems = _prompt_stems(prompt) if prompt else frozenset()
     results = tuple(
         _grade_criterion(
             cc,
@@ -391,6 +408,7 @@ def grade(
             padding=padding,
             choices=choices,
             prompt_stems=prompt_stems,
+            weights=word_weights,
         )
         for cc in compiled.criteria
     )
@@ -402,6 +420,48 @@ def grade(
         max_score=rubric.max_score,
         confidence=confidence,
         needs_review=needs_review,
+    )
+
+
+def _repeats_prompt(index: AnswerIndex, prompt_stems: frozenset[str]) -> bool:
+    """Are (nearly) all the answer's content words words of the question?"""
+    toks = index.tokens
+    content = [s for s, c in zip(toks.stems, toks.content, strict=True) if c]
+    if not content:
+        return False
+    own = sum(1 for s in content if s not in prompt_stems)
+    return own <= COPIED_PROMPT_OWN_WORDS * len(content)
+
+
+def lowest_levels(rubric: Rubric, note: str, confidence: float) -> tuple[CriterionResult, ...]:
+    """Every criterion at its lowest level with `note`: for answers with nothing to grade and
+    for graders that could not grade."""
+    return tuple(
+        CriterionResult(
+            criterion_id=c.id,
+            level_index=0,
+            points=c.levels[0].points,
+            max_points=c.max_points,
+            evidence=(),
+            matched_ideas=(),
+            missed_ideas=tuple(k.id for k in c.key_ideas),
+            confidence=confidence,
+            note=note,
+        )
+        for c in rubric.criteria
+    )
+
+
+def _nothing_to_grade(rubric: Rubric, note: str, *, needs_review: bool = False) -> GradeResult:
+    """Every criterion at its lowest level, with `note` (blank or copied answers)."""
+    criteria = lowest_levels(rubric, note, HIGH_CONFIDENCE)
+    return GradeResult(
+        criteria=criteria,
+        score=sum(c.points for c in criteria),
+        max_score=rubric.max_score,
+        confidence=HIGH_CONFIDENCE,
+        needs_review=needs_review,
+        note=note,
     )
 
 

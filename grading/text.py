@@ -14,11 +14,13 @@ the polarity it has in the phrasing. Misconceptions match inside one clause (com
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
@@ -27,6 +29,7 @@ __all__ = [
     "FUZZY_MIN_RATIO",
     "NEGATING_VERBS",
     "NEGATION_CUES",
+    "QUANTIFIERS",
     "STOP_WORDS",
     "SYNONYMS",
     "AnswerIndex",
@@ -37,6 +40,7 @@ __all__ = [
     "match_phrase",
     "stem",
     "tokenize",
+    "word_weights",
 ]
 
 FUZZY_MIN_RATIO = 85.0  # rapidfuzz ratio (0..100) for a misspelling to count
@@ -146,6 +150,11 @@ STOP_WORDS = _wordset(
     toward towards during against"""
 )
 
+# Words kept inside a phrasing although they are function words or negation cues.
+QUANTIFIERS = _wordset(
+    "nothing anything something everything nobody anybody somebody everybody none"
+)
+
 _NOT_AFTER_ARTICLE = _wordset(
     """and or nor is are was were has have had does did do will would can could to in on at of
     with not but then than so because should must may might also both be"""
@@ -164,7 +173,9 @@ _stemmer = snowballstemmer.stemmer("english")
 
 
 # Near-synonyms of general English, matched as one word (on both sides). Domain terms are not
-# here on purpose: a rubric lists those as alternative phrasings of its key ideas.
+# here on purpose: a rubric lists those as alternative phrasings of its key ideas. Only words
+# that mean the same in every context: not cost/price (the price of a product is not the cost of
+# training it), end/finish, put/place, connect/join, damage/broken.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("additional", "extra"),
     ("require", "need", "necessary"),
@@ -174,7 +185,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("large", "big", "huge", "enormous"),
     ("small", "little", "tiny"),
     ("start", "begin", "commence"),
-    ("end", "finish"),
     ("make", "create", "produce"),
     ("use", "utilize", "utilise", "employ"),
     ("change", "modify", "alter", "update"),
@@ -196,15 +206,11 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("method", "approach", "technique"),
     ("goal", "aim", "objective"),
     ("copy", "duplicate"),
-    ("cost", "price", "expense"),
-    ("connect", "attach", "join"),
-    ("damage", "broken"),
     ("similar", "alike"),
     ("different", "distinct"),
     ("entire", "whole"),
     ("each", "every"),
     ("call", "invoke"),
-    ("put", "place"),
     ("swap", "exchange"),
 )
 
@@ -219,16 +225,94 @@ for _group in SYNONYMS:
         _CANONICAL[_raw_stem(_word)] = _raw_stem(_group[0])
 
 
+# Words whose lemma would change their meaning in a definition ("left" is a side, not "leave";
+# "better" is a comparison, not "good"; "data" and "media" are used as singulars).
+_KEEP_FORM = _wordset(
+    """left better best worse worst less least more most data media lying lay found saw felt
+    rose bore ground wound number"""
+)
+
+
+def _comparative_base(word: str) -> str | None:
+    """The adjective of a comparative the lexicon keeps as a word of its own ("cooler" is also
+    a noun, "hotter" a headword): "-er" is a comparative when the lexicon knows the matching
+    "-est" superlative and takes it to a base the word starts with (cooler/coolest -> cool,
+    hotter/hottest -> hot, noisier/noisiest -> noisy); "layer", "letter" or "water" have no
+    "-est" form and stay nouns."""
+    if len(word) < 5 or not word.endswith("er"):
+        return None
+    sup = word[:-2] + "est"
+    if not simplemma.is_known(sup, lang="en"):
+        return None
+    base = simplemma.lemmatize(sup, lang="en")
+    if not isinstance(base, str) or base == sup or not base.isalpha():
+        return None
+    base = base.lower()
+    return base if word.startswith(base[:-1]) else None
+
+
+def _agent_noun(word: str) -> str | None:
+    """An agent or instrument noun in "-er" ("encoder", "retriever", "transformer"), singular,
+    when the stemmer would take it to its verb ("encod", "retriev"): it is kept whole, so that
+    "the encoder" does not say "encodes" (docs/rubrics.md, "Words")."""
+    single = word[:-1] if word.endswith("ers") else word
+    if len(single) < 5 or not single.endswith("er") or _raw_stem(single).endswith("er"):
+        return None
+    return single
+
+
+@lru_cache(maxsize=65536)
+def _lemma(word: str) -> str:
+    """The dictionary form of an irregular word (ran -> run, taught -> teach, children -> child)
+    from simplemma's English lexicon; other words are left to the stemmer."""
+    if len(word) < 3 or not word.isalpha() or word in _KEEP_FORM or word in STOP_WORDS:
+        return word
+    lemma = simplemma.lemmatize(word, lang="en")
+    if not isinstance(lemma, str) or not lemma.isalpha():
+        return word
+    lemma = lemma.lower()
+    if lemma == word:
+        return _comparative_base(word) or word
+    return lemma
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball English stem of a lower-case word, near-synonyms folded together.
+    """Snowball English stem of a lower-case word's lemma, near-synonyms folded together.
 
     Numbers are kept as they are.
     """
     if not word or word[0].isdigit():
         return word
     s = _raw_stem(word)
+    lemma = _lemma(word)
+    if lemma != word:
+        ls = _raw_stem(lemma)
+        if ls != s:
+            s = ls
+    agent = _agent_noun(lemma) if word not in _KEEP_FORM else None
+    if agent is not None:
+        return agent
     return _CANONICAL.get(s, s)
+
+
+def _spelling_variants(a: str, b: str) -> bool:
+    """British and American spellings of one word (memorise/memorize, colour/color)."""
+    return a.replace("s", "z").replace("our", "or") == b.replace("s", "z").replace("our", "or")
+
+
+@lru_cache(maxsize=65536)
+def _known(word: str) -> bool:
+    return bool(simplemma.is_known(word, lang="en"))
+
+
+def may_be_misspelling(answer_word: str, phrase_word: str) -> bool:
+    """Can a fuzzy match take `answer_word` for `phrase_word`? Not when both are words of the
+    lexicon: then they are two words ("weights"/"weighty", "learned"/"learner"), not a slip of
+    the keyboard, unless they are two spellings of one word ("memorise"/"memorize")."""
+    if not (_known(answer_word) and _known(phrase_word)):
+        return True
+    return _spelling_variants(answer_word, phrase_word)
 
 
 @lru_cache(maxsize=65536)
@@ -337,6 +421,9 @@ def _negation(
             noun_phrase = False
         covered = False  # has the scope reached a content word yet?
         length = 0
+        # "does not memorise and repeat the data": a negated auxiliary governs both bare verbs
+        verbal = w in _AUX - _BE or (w in {"not", "never"} and i > 0 and words[i - 1] in _AUX - _BE)
+        first_content = -1
         for j in range(i + 1, n):
             if words[j] not in _SCOPE_FREE:
                 length += 1
@@ -345,11 +432,13 @@ def _negation(
             if boundary[j] or words[j] in _SCOPE_BREAKERS or (cues[j] and words[j] == "nor"):
                 break
             # "no retraining and saves cost"; "or" stays inside: "no reward model or RL loop"
-            if covered and words[j] == "and":
+            if covered and words[j] == "and" and not (verbal and first_content == j - 1):
                 break
             if noun_phrase and covered and (words[j] in _VERB_FORMS or words[j] in _PREPOSITIONS):
                 break
             negated[j] = not negated[j]  # two cues cancel: "does not avoid retraining"
+            if content[j] and not covered:
+                first_content = j
             covered = covered or content[j]
         if _negates_predicate(i, words, boundary):
             j, steps = i - 1, 0
@@ -389,7 +478,13 @@ def _clauses(words: list[str], gaps: list[int]) -> tuple[list[int], list[int], l
     return block, clause, strict
 
 
+@lru_cache(maxsize=2048)
 def tokenize(text: str) -> Tokens:
+    """Tokens of a text (cached: the learned grader reads an answer the rubric grader just read)."""
+    return _tokenize(text)
+
+
+def _tokenize(text: str) -> Tokens:
     starts: list[int] = []
     ends: list[int] = []
     words: list[str] = []
@@ -485,7 +580,7 @@ class AnswerIndex:
             for aw, score, _ in process.extract(
                 word, self._long_words, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=None
             ):
-                if aw != word:
+                if aw != word and may_be_misspelling(aw, word):
                     out.append((aw, float(score) / 100.0))
         self._fuzzy_cache[word] = out
         return out
@@ -561,6 +656,15 @@ def compile_phrase(text: str, *, strict_clauses: bool = False) -> Phrase:
                 words.append(toks.words[i])
                 polarity.append(_requirement(toks, i))
                 kept.append(i)
+    # quantifiers change what a phrasing says ("almost nothing but the prompt" is not "almost
+    # anything in the prompt"): inside a phrasing they are words to find like any other
+    for i in range(len(toks)):
+        if toks.words[i] in QUANTIFIERS and toks.stems[i] not in stems and kept:
+            stems.append(toks.stems[i])
+            words.append(toks.words[i])
+            polarity.append(EITHER)
+            kept.append(i)
+    kept.sort()
     if NEGATIVE in polarity:
         polarity = [NEGATIVE if x == NEGATIVE else EITHER for x in polarity]
     n_tokens = len(toks)
@@ -702,7 +806,32 @@ def _share(
     return main + 0.5 * (full - main)
 
 
-def match_phrase(phrase: Phrase, index: AnswerIndex) -> PhraseMatch:
+def word_weights(texts: Iterable[str]) -> dict[str, float]:
+    """How informative each content stem of some texts is: 0.5 for a stem in every text up to
+    1.5 for a stem in one text only (a normalised inverse document frequency).
+
+    Pass the answers to a question (and, if you like, the course's text) and give the result
+    to `freetext.grade(..., word_weights=...)`: a key idea then needs its informative words, not
+    only the names and topic words every answer repeats. Stems not in the mapping weigh 1.
+    """
+    df: dict[str, int] = {}
+    n = 0
+    for t in texts:
+        n += 1
+        toks = tokenize(t)
+        for s in {s for s, c in zip(toks.stems, toks.content, strict=True) if c}:
+            df[s] = df.get(s, 0) + 1
+    if n < 2:
+        return {}
+    top = math.log(1 + n)
+    return {s: round(0.5 + math.log((1 + n) / (1 + d)) / top, 4) for s, d in df.items()}
+
+
+def match_phrase(
+    phrase: Phrase, index: AnswerIndex, weights: Mapping[str, float] | None = None
+) -> PhraseMatch:
+    """Best match of a phrasing in an answer; `weights` (stem -> factor, see `word_weights`)
+    scale the phrasing's words."""
     if not phrase.stems:
         return NO_MATCH
     hits = _hits(phrase, index)
@@ -714,7 +843,10 @@ def match_phrase(phrase: Phrase, index: AnswerIndex) -> PhraseMatch:
         limit, home = toks.clause_strict, None
     else:
         limit, home = toks.block, toks.clause
-    return _best_window(hits, phrase.weights, phrase.window, limit, phrase.clauses, home, negative)
+    pw = phrase.weights
+    if weights:
+        pw = tuple(w * weights.get(st, 1.0) for st, w in zip(phrase.stems, pw, strict=True))
+    return _best_window(hits, pw, phrase.window, limit, phrase.clauses, home, negative)
 
 
 def content_stems(texts: Iterable[str]) -> frozenset[str]:

@@ -17,9 +17,10 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import dateformat, timezone
 
 from grading import draw, scoring
+from quizzes.accommodations import Window, attempts_used, window_for
 from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz, QuizItem
 from quizzes.parts import AnswerDetail, Part, Response
-from quizzes.signals import free_text_awaiting
+from quizzes.signals import attempt_graded, free_text_awaiting
 
 
 class QuizError(Exception):
@@ -30,11 +31,13 @@ class AttemptClosed(QuizError):
     pass
 
 
-def attempts_left(quiz: Quiz, student: User) -> int | None:
-    if quiz.max_attempts is None:
+def attempts_left(quiz: Quiz, student: User, window: Window | None = None) -> int | None:
+    """How many more attempts the student may start (None: unlimited), their accommodation's
+    extra attempts included."""
+    window = window or window_for(quiz, student)
+    if window.max_attempts is None:
         return None
-    used = Attempt.objects.filter(quiz=quiz, student=student).count()
-    return max(0, quiz.max_attempts - used)
+    return max(0, window.max_attempts - attempts_used(quiz, student))
 
 
 def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> float | None:
@@ -225,12 +228,13 @@ def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Att
         if open_attempt.is_open(now):
             return open_attempt
         submit_attempt(open_attempt, now=now)
-    if quiz.opens_at is not None and now < quiz.opens_at:
-        raise QuizError(f"This quiz opens on {_when(quiz.opens_at)}; you can start it then.")
-    if not quiz.is_open(now):
-        closed = f" on {_when(quiz.closes_at)}" if quiz.closes_at is not None else ""
+    window = window_for(quiz, student)  # the quiz as this student's accommodation has it
+    if window.opens_at is not None and window.not_open_yet(now):
+        raise QuizError(f"This quiz opens on {_when(window.opens_at)}; you can start it then.")
+    if window.closed(now):
+        closed = f" on {_when(window.closes_at)}" if window.closes_at is not None else ""
         raise QuizError(f"This quiz closed{closed}; it can no longer be started.")
-    left = attempts_left(quiz, student)
+    left = attempts_left(quiz, student, window)
     if left == 0:
         raise QuizError("You have used all your attempts at this quiz.")
     seed = secrets.randbits(48)
@@ -240,7 +244,7 @@ def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Att
     number = (
         Attempt.objects.filter(quiz=quiz, student=student).aggregate(n=Max("number"))["n"] or 0
     ) + 1
-    deadline = quiz.deadline_for(now)
+    deadline = window.deadline_for(now)
     attempt = Attempt.objects.create(
         quiz=quiz, student=student, number=number, seed=seed, started_at=now, deadline=deadline
     )
@@ -397,6 +401,7 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
         # Sent inside this transaction: the grading task it enqueues (review/receivers.py)
         # is seen by the worker only once the submit is committed, and never missed.
         free_text_awaiting.send(sender=Attempt, attempt=locked)
+    attempt_graded.send(sender=Attempt, attempt=locked)
     return locked
 
 

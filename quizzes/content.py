@@ -55,7 +55,15 @@ from quizzes.models import (
     QuizItem,
     quiz_time_in_window,
 )
-from quizzes.parts import ITEM_KEYS, OPTION_KEYS, PAIR_KEYS, PART_CLASSES, text_value
+from quizzes.parts import (
+    ITEM_KEYS,
+    OPTION_KEYS,
+    PAIR_KEYS,
+    PART_CLASSES,
+    RawJSON,
+    StoredJSON,
+    text_value,
+)
 from quizzes.signals import rubrics_changed
 from quizzes.visibility import SHORT, MatrixError, ReviewMatrix, normalize, preset
 
@@ -90,7 +98,7 @@ class QuestionData:
     concepts: list[str]
     tags: list[str]
     explanation: str
-    parts: list[dict[str, Any]]
+    parts: list[StoredJSON]
     stem: str
     waivers: dict[str, str] = field(default_factory=dict)
 
@@ -118,7 +126,7 @@ class _PartChecker:
     def fail(self, where: str, message: str) -> None:
         self.errors.add(self.file, where, message)
 
-    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    def text(self, data: RawJSON, key: str, where: str, *, required: bool = True) -> str:
         value = _str(data.get(key))
         if value is None or (required and not value):
             if required or data.get(key) is not None:
@@ -128,9 +136,7 @@ class _PartChecker:
             return ""
         return value
 
-    def ident(
-        self, data: dict[str, Any], where: str, seen: set[str], limit: int | None = None
-    ) -> str:
+    def ident(self, data: RawJSON, where: str, seen: set[str], limit: int | None = None) -> str:
         value = self.text(data, "id", where)
         if limit is not None and not check_length(
             value, limit, self.file, f"{where}.id", self.errors
@@ -143,24 +149,24 @@ class _PartChecker:
         seen.add(value)
         return value
 
-    def unknown(self, data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    def unknown(self, data: RawJSON, allowed: tuple[str, ...], where: str) -> None:
         for key in data:
             if key not in allowed:
                 self.fail(f"{where}.{key}", f"unknown field (allowed: {', '.join(allowed)})")
 
-    def entries(self, part: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    def entries(self, part: RawJSON, key: str, where: str) -> list[RawJSON]:
         value = part.get(key)
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.fail(f"{where}.{key}", "must be a list of mappings")
             return []
         return value
 
-    def part(self, raw: Any, where: str, seen: set[str]) -> dict[str, Any] | None:
+    def part(self, raw: Any, where: str, seen: set[str]) -> StoredJSON | None:
         if not isinstance(raw, dict):
             self.fail(where, "must be a mapping with id, kind and prompt")
             return None
         self.unknown(raw, PART_KEYS, where)
-        out: dict[str, Any] = {"id": self.ident(raw, where, seen, PART_ID_MAX)}
+        out: StoredJSON = {"id": self.ident(raw, where, seen, PART_ID_MAX)}
         kind = self.text(raw, "kind", where)
         if kind and kind not in PART_KINDS:
             self.fail(f"{where}.kind", f"{kind!r} is not one of {', '.join(PART_KINDS)}")
@@ -185,7 +191,7 @@ class _PartChecker:
         return out
 
 
-def _check_argues_for(parts: list[dict[str, Any]], file: str, errors: Errors) -> None:
+def _check_argues_for(parts: list[StoredJSON], file: str, errors: Errors) -> None:
     by_id = {p["id"]: p for p in parts}
     for p in parts:
         for i, criterion in enumerate((p.get("rubric") or {}).get("criteria", [])):
@@ -206,9 +212,9 @@ def _check_argues_for(parts: list[dict[str, Any]], file: str, errors: Errors) ->
                 )
 
 
-def check_parts(raw_parts: Any, file: str, errors: Errors) -> list[dict[str, Any]]:
+def check_parts(raw_parts: Any, file: str, errors: Errors) -> list[StoredJSON]:
     """A question's `parts` checked and in canonical form; every problem goes to `errors`."""
-    parts: list[dict[str, Any]] = []
+    parts: list[StoredJSON] = []
     if not isinstance(raw_parts, list) or not raw_parts:
         errors.add(file, "parts", "must be a non-empty list")
         return parts
@@ -225,7 +231,7 @@ def check_parts(raw_parts: Any, file: str, errors: Errors) -> list[dict[str, Any
     return parts
 
 
-def _check_field_names(parts: list[dict[str, Any]], file: str, errors: Errors) -> None:
+def _check_field_names(parts: list[StoredJSON], file: str, errors: Errors) -> None:
     """A part's form fields are named `<id>` and `<id>-<something>` (a matching part's selects,
     an ordering part's boxes), so no part id may start with another's id and a hyphen."""
     ids = [p["id"] for p in parts if p.get("id")]
@@ -240,7 +246,7 @@ def _check_field_names(parts: list[dict[str, Any]], file: str, errors: Errors) -
                 )
 
 
-def check_question(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+def check_question(data: RawJSON) -> tuple[list[StoredJSON], list[tuple[str, str]]]:
     """Check a question's parts by the import's rules (the authoring editor uses this).
 
     Returns the parts in canonical form and the problems as (path, message), with paths such as
@@ -356,7 +362,7 @@ def parse_questions(root: Path, tree: CourseTree, errors: Errors) -> QuestionsDa
 # Writing
 
 
-def _payload(q: QuestionData) -> dict[str, Any]:
+def _payload(q: QuestionData) -> StoredJSON:
     return {
         "title": q.title,
         "stem": q.stem,
@@ -366,12 +372,12 @@ def _payload(q: QuestionData) -> dict[str, Any]:
     }
 
 
-def _visible(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _visible(parts: list[StoredJSON]) -> list[StoredJSON]:
     """What a student is shown of the parts: everything but the rubrics."""
     return [{k: v for k, v in p.items() if k != "rubric"} for p in parts]
 
 
-def _changed_rubrics(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+def _changed_rubrics(old: list[StoredJSON], new: list[StoredJSON]) -> list[str]:
     before = {p["id"]: p.get("rubric") for p in old}
     return [
         p["id"]
@@ -397,7 +403,7 @@ class ContentSaved:
         return self.outcome != self.UNCHANGED
 
 
-def store_content(question: Question, payload: dict[str, Any], *, answered: bool) -> ContentSaved:
+def store_content(question: Question, payload: StoredJSON, *, answered: bool) -> ContentSaved:
     """Give `question` new content (`payload`: title, stem, bloom, explanation, parts).
 
     `answered` says whether an attempt has shown the current version. Students never see a
@@ -522,6 +528,7 @@ def write_questions(data: QuestionsData, ctx: WriteContext) -> None:
 def render_question_file(question: Question) -> str:
     version = question.current
     assert version is not None
+    # The file's front matter: a YAML mapping being written (the storage boundary).
     front: dict[str, Any] = {"slug": question.slug, "title": version.title}
     if question.status != Question.Status.PUBLISHED:
         front["status"] = question.status
@@ -538,11 +545,11 @@ def render_question_file(question: Question) -> str:
     return f"---\n{dump_yaml(front)}---\n{version.stem}\n"
 
 
-def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+def _ordered(data: StoredJSON, keys: tuple[str, ...]) -> StoredJSON:
     return {k: data[k] for k in keys if k in data}
 
 
-def _canonical_part(part: dict[str, Any]) -> dict[str, Any]:
+def _canonical_part(part: StoredJSON) -> StoredJSON:
     """Key order is fixed here, not by the database: PostgreSQL's jsonb does not keep it."""
     out = _ordered(part, PART_KEYS)
     if "options" in out:

@@ -1,7 +1,9 @@
 """The quizzes' links on the course pages (courses.extensions names this class in settings),
-and the one extension point of the instructors' quiz pages: apps built on quizzes (insight)
-add links to the results page and the quiz builder, and suspects to the needs-tagging report,
-through `STEPWISE_INSTRUCTOR_EXTENSIONS`, so quizzes never imports them."""
+the extension point of the instructors' quiz pages: apps built on quizzes (insight) add links
+to the results page and the quiz builder, and suspects to the needs-tagging report, through
+`STEPWISE_INSTRUCTOR_EXTENSIONS`; and the result page's: links that rooms above add under a
+student's written answers (the review room's "ask for a regrade"), named in
+`STEPWISE_RESULT_PAGE_EXTENSIONS`. Either way quizzes never imports them."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from courses.extensions import PageLink
 from courses.models import Chapter, Course
-from quizzes.models import Quiz
+from quizzes.models import Answer, Attempt, Quiz
+from quizzes.visibility import Shown
 
 
 class QuizLinks:
@@ -32,6 +36,29 @@ class QuizLinks:
         ]
 
 
+class ResultPageLinks(Protocol):
+    """What a room adds to a student's result page. Should run at most one query."""
+
+    def for_result(
+        self,
+        user: AbstractBaseUser | AnonymousUser,
+        attempt: Attempt,
+        answers: Sequence[Answer],
+        shown: Shown,
+    ) -> Sequence[PageLink]: ...
+
+
+def result_links(
+    user: AbstractBaseUser | AnonymousUser,
+    attempt: Attempt,
+    answers: Sequence[Answer],
+    shown: Shown,
+) -> list[PageLink]:
+    """The links of every extension in `STEPWISE_RESULT_PAGE_EXTENSIONS`, in the order listed."""
+    extensions: list[ResultPageLinks] = [
+        import_string(path)() for path in getattr(settings, "STEPWISE_RESULT_PAGE_EXTENSIONS", [])
+    ]
+    return [link for ext in extensions for link in ext.for_result(user, attempt, answers, shown)]
 @dataclass(frozen=True)
 class TaggingSuspect:
     """A question another app thinks may carry the wrong tag, for the needs-tagging report."""

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from courses.bloom import BloomLevel
-from quizzes.models import Answer, Attempt, AttemptItem
+from courses.models import Concept
+from quizzes.models import Answer, Attempt, AttemptItem, Question
 from quizzes.visibility import NOTHING, Shown, moment_of
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
@@ -62,6 +63,25 @@ class Subscore:
 class Breakdown:
     by_bloom: list[Subscore] = field(default_factory=list)
     by_concept: list[Subscore] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[Subscore]]]:
+        """What templates/includes/breakdown.html shows: (title, first column, rows)."""
+        return [
+            ("By Bloom level", "Level", self.by_bloom),
+            ("By concept", "Concept", self.by_concept),
+        ]
+
+
+def concepts_of_questions(question_ids: set[int]) -> dict[int, list[Concept]]:
+    """The published concepts each question assesses, by title (one query)."""
+    concepts_of: dict[int, list[Concept]] = {}
+    links = Question.concepts.through.objects.filter(
+        question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
+    ).select_related("concept")
+    for link in links.order_by("concept__title"):
+        concepts_of.setdefault(link.question_id, []).append(link.concept)
+    return concepts_of
 
 
 def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[Any]]) -> Breakdown:

@@ -208,9 +208,11 @@ HEADER_PLACES = {
     "home": "courses:home",
     "search": "courses:search",
     "my_attempts": "quizzes:my_attempts",
+    "notifications": "review:notifications",
     "author": "authoring:home",
     "review_queue": "review:queue",
     "admin": "admin:index",
+    "settings": "account_settings",
 }
 LOG_OUT = "logout"
 NAV_CHOICES = ("save", "check", "next", "previous", "review")

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from courses.bloom import BloomLevel
 from grading.freetext import grade
-from grading.rubric import RubricError, rubric_from_dict
+from grading.rubric import RubricError
 from grading.text import STOP_WORDS
 from quizzes.parts import (
     ChoicePart,
@@ -348,7 +348,7 @@ def _choice_findings(item: Item, i: int, part: Part) -> Iterable[Finding]:
 
 def _rubric_findings(item: Item, i: int, part: FreeTextPart) -> Iterable[Finding]:
     try:
-        rubric = rubric_from_dict(dict(part.rubric))
+        rubric = part.rubric.grading()
     except (RubricError, KeyError, TypeError, ValueError) as exc:
         yield Finding("rubric-unreadable", item.slug, f"parts[{i}].rubric", str(exc))
         return

@@ -5,13 +5,14 @@ Builds on `courses`; cross-app foreign keys use string labels.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -261,42 +262,16 @@ class Quiz(models.Model):
         """What students see, when: the stored matrix, or the one the feedback preset means."""
         return self.review if self.review is not None else preset(self.feedback)
 
-    def is_open(self, now: Any = None) -> bool:
-        now = now or timezone.now()
-        return (self.opens_at is None or now >= self.opens_at) and (
-            self.closes_at is None or now < self.closes_at
-        )
-
-    def deadline_for(self, started_at: datetime) -> datetime | None:
-        """When an attempt started at `started_at` ends: its time limit or the closing time."""
-        deadline = (
-            started_at + timedelta(minutes=self.time_limit_minutes)
-            if self.time_limit_minutes
-            else None
-        )
-        if self.closes_at and (deadline is None or self.closes_at < deadline):
-            deadline = self.closes_at
-        return deadline
-
     def refit_open_attempts(self) -> int:
-        """Attempts in progress follow the quiz's current time limit and closing time.
+        """Attempts in progress follow the quiz's current time limit and closing time, each as
+        its student's accommodation stretches them (quizzes.accommodations.refit_attempts).
 
         Every save of the quiz (builder, import, admin) calls this, so moving the closing time
         earlier or shortening the limit reaches students already writing, and extending them
         gives those students the extra time. Returns how many attempts changed."""
-        changed = []
-        # An attempt whose time has already run out stays ended (it is submitted when next
-        # seen): a later extension gives time to those still writing, not a second life.
-        still_writing = Q(deadline__isnull=True) | Q(deadline__gt=timezone.now())
-        for attempt in Attempt.objects.filter(
-            still_writing, quiz=self, submitted_at__isnull=True
-        ).only("pk", "started_at", "deadline"):
-            deadline = self.deadline_for(attempt.started_at)
-            if deadline != attempt.deadline:
-                attempt.deadline = deadline
-                changed.append(attempt)
-        Attempt.objects.bulk_update(changed, ["deadline"])
-        return len(changed)
+        from quizzes.accommodations import refit_attempts
+
+        return refit_attempts(self)
 
 
 class QuizItem(models.Model):
@@ -387,6 +362,69 @@ class Attempt(models.Model):
         if self.score is None or not self.max_score:
             return None
         return round(100 * self.score / self.max_score, 1)
+
+
+MAX_TIME_FACTOR = Decimal("5")
+MAX_EXTRA_ATTEMPTS = 10
+
+
+class Accommodation(models.Model):
+    """One student's own terms for one quiz (Canvas's "moderate quiz"): extra time, as minutes
+    or as a factor of the time limit; extra attempts; their own opening and closing times
+    (empty: the quiz's). `quizzes.accommodations.window_for` is the one place that applies it;
+    every change goes through `quizzes.accommodations.set_accommodation`, which records it in
+    the change history and refits the student's attempt in progress."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="accommodations")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations"
+    )
+    extra_minutes = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_TIME_LIMIT_MINUTES)]
+    )
+    time_factor = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(MAX_TIME_FACTOR)],
+    )
+    extra_attempts = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_EXTRA_ATTEMPTS)]
+    )
+    opens_at = models.DateTimeField(null=True, blank=True, validators=[validate_quiz_time])
+    closes_at = models.DateTimeField(null=True, blank=True, validators=[validate_quiz_time])
+
+    class Meta:
+        ordering = ["quiz", "student"]
+        constraints = [
+            # also serves "the accommodation of this student for this quiz" (window_for)
+            models.UniqueConstraint(fields=["quiz", "student"], name="accommodation_unique"),
+            models.CheckConstraint(
+                condition=Q(time_factor__gte=1) & Q(time_factor__lte=MAX_TIME_FACTOR),
+                name="accommodation_factor_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(extra_minutes__lte=MAX_TIME_LIMIT_MINUTES),
+                name="accommodation_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(extra_attempts__lte=MAX_EXTRA_ATTEMPTS),
+                name="accommodation_attempts_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="accommodation_closes_after_opens",
+            ),
+            models.CheckConstraint(
+                condition=_time_in_window("opens_at") & _time_in_window("closes_at"),
+                name="accommodation_times_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz}: {self.student}"
 
 
 class AttemptItem(models.Model):

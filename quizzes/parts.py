@@ -45,6 +45,7 @@ __all__ = [
     "Checker",
     "ChoicePart",
     "ChoiceResponse",
+    "CriterionSpec",
     "FormContext",
     "FreeTextPart",
     "MatchingPart",
@@ -54,8 +55,12 @@ __all__ = [
     "OrderingPart",
     "OrderingResponse",
     "Part",
+    "PartFeedback",
+    "RawJSON",
     "Response",
+    "RubricSpec",
     "SinglePart",
+    "StoredJSON",
     "TextResponse",
     "TrueFalsePart",
     "parse_detail",
@@ -64,6 +69,13 @@ __all__ = [
     "text_value",
 ]
 
+
+# The storage boundary, named. `StoredJSON`: a part, rubric or question content as JSON in the
+# canonical form quizzes.content's checker writes (`QuestionVersion.parts`, content files).
+# `RawJSON`: a content file's or the editor's mapping as read, before that checker. Nothing
+# above quizzes.content reads a part by key: `parse_parts` gives the classes below.
+StoredJSON = dict[str, Any]
+RawJSON = dict[str, Any]
 
 _M = TypeVar("_M", bound="_Model")
 
@@ -160,6 +172,44 @@ class Control:
 
 
 # ---------------------------------------------------------------------------------------------
+# Feedback: what the review options allow of an answered part, as the templates read it
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    text: str
+    chosen: bool
+    state: str  # "correct", "wrong" or "" (not marked)
+    is_answer: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class PairFeedback:
+    left: str
+    right: str  # "" unless the right answers are shown
+    given: str
+    right_ok: bool
+
+
+@dataclass(frozen=True)
+class OrderFeedback:
+    text: str  # "" unless the right answers are shown
+    given: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class PartFeedback:
+    """A part kind's own feedback (each kind fills its own list, or `text`)."""
+
+    options: list[OptionFeedback] = field(default_factory=list)
+    pairs: list[PairFeedback] = field(default_factory=list)
+    ordering: list[OrderFeedback] = field(default_factory=list)
+    text: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
 # Checking a part from a content file or the editor (quizzes.content._PartChecker implements
 # `Checker`; each kind checks its own fields and returns them in canonical form)
 
@@ -171,15 +221,13 @@ ITEM_KEYS = ("id", "text")
 class Checker(Protocol):
     def fail(self, where: str, message: str) -> None: ...
 
-    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str: ...
+    def text(self, data: RawJSON, key: str, where: str, *, required: bool = True) -> str: ...
 
-    def ident(
-        self, data: dict[str, Any], where: str, seen: set[str], limit: int | None = None
-    ) -> str: ...
+    def ident(self, data: RawJSON, where: str, seen: set[str], limit: int | None = None) -> str: ...
 
-    def unknown(self, data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None: ...
+    def unknown(self, data: RawJSON, allowed: tuple[str, ...], where: str) -> None: ...
 
-    def entries(self, part: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]: ...
+    def entries(self, part: RawJSON, key: str, where: str) -> list[RawJSON]: ...
 
 
 def text_value(value: Any) -> str | None:
@@ -221,7 +269,7 @@ class _PartBase(_Model):
     response_type: ClassVar[type[_Model]] = ChoiceResponse
 
     @classmethod
-    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+    def check_content(cls, raw: RawJSON, where: str, c: Checker) -> StoredJSON:
         """The kind's own fields of a part as written in a content file or the editor, checked
         (problems go to `c.fail(path, message)`) and in canonical form for storage."""
         return {}
@@ -281,9 +329,9 @@ class _PartBase(_Model):
         """The response in cleaned `data`; None keeps the stored answer (a stale page)."""
         raise NotImplementedError
 
-    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> PartFeedback:
         """What the review options allow of an answered part, for the template."""
-        return {}
+        return PartFeedback()
 
 
 class ChoicePart(_PartBase):
@@ -292,7 +340,7 @@ class ChoicePart(_PartBase):
     multiple: ClassVar[bool] = False
 
     @classmethod
-    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+    def check_content(cls, raw: RawJSON, where: str, c: Checker) -> StoredJSON:
         kind = cls.model_fields["kind"].default
         options = []
         ids: set[str] = set()
@@ -381,7 +429,7 @@ class ChoicePart(_PartBase):
             return ChoiceResponse(selected=sorted(value or []))
         return ChoiceResponse(selected=[value] if value else [])
 
-    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> PartFeedback:
         response = _as(ChoiceResponse, response)
         chosen = set(response.selected)
         options = []
@@ -393,18 +441,18 @@ class ChoicePart(_PartBase):
             elif shown.right_answers and o.correct:
                 state = "correct"
             options.append(
-                {
-                    "text": o.text,
-                    "chosen": picked,
-                    "state": state,
-                    "is_answer": shown.right_answers and o.correct,
+                OptionFeedback(
+                    text=o.text,
+                    chosen=picked,
+                    state=state,
+                    is_answer=shown.right_answers and o.correct,
                     # Another option's feedback can name the right answer.
-                    "feedback": o.feedback
+                    feedback=o.feedback
                     if shown.feedback and (picked or shown.right_answers)
                     else "",
-                }
+                )
             )
-        return {"options": options}
+        return PartFeedback(options=options)
 
 
 class SinglePart(ChoicePart):
@@ -433,7 +481,7 @@ class MatchingPart(_PartBase):
     response_type: ClassVar[type[_Model]] = MatchingResponse
 
     @classmethod
-    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+    def check_content(cls, raw: RawJSON, where: str, c: Checker) -> StoredJSON:
         pairs = []
         ids: set[str] = set()
         for i, pair in enumerate(c.entries(raw, "pairs", where)):
@@ -454,7 +502,7 @@ class MatchingPart(_PartBase):
             texts = [p[side] for p in pairs]
             for text in {t for t in texts if texts.count(t) > 1}:
                 c.fail(f"{where}.pairs", f"the {side}-hand text {text!r} is repeated")
-        out: dict[str, Any] = {"pairs": pairs}
+        out: StoredJSON = {"pairs": pairs}
         distractors = raw.get("distractors", [])
         if not isinstance(distractors, list) or not all(text_value(d) for d in distractors):
             c.fail(f"{where}.distractors", "must be a list of texts")
@@ -561,21 +609,21 @@ class MatchingPart(_PartBase):
             }
         )
 
-    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> PartFeedback:
         response = _as(MatchingResponse, response)
         rights = dict(self.right_choices())
         matches = response.matches
-        return {
-            "pairs": [
-                {
-                    "left": p.left,
-                    "right": p.right if shown.right_answers else "",
-                    "given": rights.get(matches.get(p.id, ""), "—"),
-                    "right_ok": matches.get(p.id) == p.id,
-                }
+        return PartFeedback(
+            pairs=[
+                PairFeedback(
+                    left=p.left,
+                    right=p.right if shown.right_answers else "",
+                    given=rights.get(matches.get(p.id, ""), "—"),
+                    right_ok=matches.get(p.id) == p.id,
+                )
                 for p in self.pairs
             ]
-        }
+        )
 
 
 class OrderingPart(_PartBase):
@@ -584,7 +632,7 @@ class OrderingPart(_PartBase):
     response_type: ClassVar[type[_Model]] = OrderingResponse
 
     @classmethod
-    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+    def check_content(cls, raw: RawJSON, where: str, c: Checker) -> StoredJSON:
         items = []
         item_ids: set[str] = set()
         for i, item in enumerate(c.entries(raw, "items", where)):
@@ -650,30 +698,85 @@ class OrderingPart(_PartBase):
             return OrderingResponse(order=sorted(positions, key=lambda iid: positions[iid] or 0))
         return OrderingResponse(order=[])
 
-    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> PartFeedback:
         response = _as(OrderingResponse, response)
         given = response.order
         texts = {i.id: i.text for i in self.items}
-        return {
-            "ordering": [
-                {
-                    "text": i.text if shown.right_answers else "",
-                    "given": texts.get(given[n], "—") if n < len(given) else "—",
-                    "ok": n < len(given) and given[n] == i.id,
-                }
+        return PartFeedback(
+            ordering=[
+                OrderFeedback(
+                    text=i.text if shown.right_answers else "",
+                    given=texts.get(given[n], "—") if n < len(given) else "—",
+                    ok=n < len(given) and given[n] == i.id,
+                )
                 for n, i in enumerate(self.items)
             ]
-        }
+        )
+
+
+class _RubricModel(BaseModel):
+    # Every stored key is kept (`as_json` gives back what was read): grading.rubric's checker,
+    # not these classes, decides what a rubric may hold.
+    model_config = ConfigDict(extra="allow")
+
+
+class KeyIdeaSpec(_RubricModel):
+    id: str = ""
+    phrasings: list[str] = Field(default_factory=list)
+
+
+class MisconceptionSpec(_RubricModel):
+    id: str = ""
+    phrasings: list[str] = Field(default_factory=list)
+    effect: str = "cap"
+    level: int = 0
+    points: int | float = 0
+
+
+class ArguesForSpec(_RubricModel):
+    part: str = ""
+    option: str = ""
+
+
+class LevelSpec(_RubricModel):
+    points: int | float = 0
+    descriptor: str = ""
+    min_ideas: int | None = None
+
+
+class CriterionSpec(_RubricModel):
+    id: str = ""
+    title: str = ""
+    looks_for: str = ""
+    argues_for: ArguesForSpec | None = None
+    key_ideas: list[KeyIdeaSpec] = Field(default_factory=list)
+    misconceptions: list[MisconceptionSpec] = Field(default_factory=list)
+    levels: list[LevelSpec] = Field(default_factory=list)
+
+
+class RubricSpec(_RubricModel):
+    """A free-text part's rubric as stored (docs/rubrics.md), typed. `grading()` gives the pure
+    grader's frozen dataclasses (`grading.rubric.Rubric`), checked by its rules."""
+
+    model_answers: list[str] = Field(default_factory=list)
+    criteria: list[CriterionSpec] = Field(default_factory=list)
+
+    def as_json(self) -> StoredJSON:
+        """Back to the stored mapping (the storage boundary): what was read, nothing added."""
+        return self.model_dump(exclude_unset=True, mode="json")
+
+    def grading(self) -> Rubric:
+        """grading.rubric's `Rubric` (RubricError when the rubric breaks its rules)."""
+        return rubric_from_dict(self.as_json())
 
 
 class FreeTextPart(_PartBase):
     kind: Literal["free_text"] = "free_text"
-    # The rubric as stored (grading/rubric.py's format); `rubric_model` is the typed one.
-    rubric: dict[str, Any] = Field(default_factory=dict)
+    rubric: RubricSpec = Field(default_factory=RubricSpec)
     response_type: ClassVar[type[_Model]] = TextResponse
 
     @classmethod
-    def check_content(cls, raw: dict[str, Any], where: str, c: Checker) -> dict[str, Any]:
+    def check_content(cls, raw: RawJSON, where: str, c: Checker) -> StoredJSON:
         try:
             return {
                 "rubric": rubric_to_dict(rubric_from_dict(raw.get("rubric"), f"{where}.rubric"))
@@ -684,7 +787,7 @@ class FreeTextPart(_PartBase):
 
     @cached_property
     def rubric_model(self) -> Rubric:
-        return rubric_from_dict(self.rubric)
+        return self.rubric.grading()
 
     @property
     def max_points(self) -> float:
@@ -718,9 +821,9 @@ class FreeTextPart(_PartBase):
     ) -> Response | None:
         return TextResponse(text=data.get(self.id, ""))
 
-    def feedback(self, response: Response, shown: Shown) -> dict[str, Any]:
+    def feedback(self, response: Response, shown: Shown) -> PartFeedback:
         response = _as(TextResponse, response)
-        return {"text": response.text}
+        return PartFeedback(text=response.text)
 
 
 Part = Annotated[

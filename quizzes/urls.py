@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import views
+from quizzes import instructor_views, views
 
 app_name = "quizzes"
 
@@ -12,6 +12,16 @@ urlpatterns = [
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/results/",
         views.results,
         name="results",
+    ),
+    path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/accommodations/",
+        instructor_views.accommodations,
+        name="accommodations",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook.csv",
+        instructor_views.gradebook_csv,
+        name="gradebook",
     ),
     path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
     path("attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),

@@ -6,7 +6,6 @@ Every form is a real POST form; htmx only autosaves it as it changes and swaps i
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,17 +23,34 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.http import user_of
+from accounts.zones import use_course_zone
 from courses.access import access_course
-from courses.models import Concept
 from quizzes import actions
 from quizzes.access import access_attempt, access_quiz, access_results
-from quizzes.extensions import quiz_instructor_links
-from quizzes.feedback import PENDING, Mark, breakdown, item_shown, mark_of
+from quizzes.accommodations import accommodation_of, closed_for_everyone_at, window_of
+from quizzes.entries import (
+    CriterionGrade,
+    Feedback,
+    FreeTextGrade,
+    ItemEntry,
+    PartEntry,
+    SummaryRow,
+)
+from quizzes.extensions import quiz_instructor_links, result_links
+from quizzes.feedback import (
+    PENDING,
+    Mark,
+    breakdown,
+    concepts_of_questions,
+    item_shown,
+    mark_of,
+)
 from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.highlight import highlight
-from quizzes.models import Answer, Attempt, AttemptItem, Question, Quiz
+from quizzes.models import Answer, Attempt, AttemptItem, Quiz
 from quizzes.parts import FreeTextPart, Part, Response, TextResponse, rubric_of
-from quizzes.visibility import EVERYTHING, Shown, next_change, shown_to
+from quizzes.spreadsheet import csv_response
+from quizzes.visibility import EVERYTHING, Moment, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
 
 
@@ -53,18 +69,23 @@ def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_quiz(course_slug, quiz_slug)
+    use_course_zone(request, quiz.course.time_zone)
     now = timezone.now()
     attempts = []
     left = None
     grade = None
+    accommodation = None
     if request.user.is_authenticated:
+        accommodation = accommodation_of(quiz, user_of(request))
         # An attempt past its deadline is submitted when seen, so the page never offers to
         # continue an attempt that is over (a closed quiz ends its attempts at closing time).
         attempts = [
             actions.finish_overdue(a, now=now)
             for a in quiz.attempts.filter(student=user_of(request)).order_by("number")
         ]
-        left = actions.attempts_left(quiz, user_of(request))
+    window = window_of(quiz, accommodation)
+    if request.user.is_authenticated:
+        left = actions.attempts_left(quiz, user_of(request), window)
         grade = _visible_grade(request, quiz, attempts, now)
     return render(
         request,
@@ -78,8 +99,10 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
             "open_attempt": next((a for a in attempts if not a.is_submitted), None),
             "grade": grade,
             "review_summary": review_summary(quiz.review_matrix),
-            "not_open_yet": quiz.opens_at is not None and now < quiz.opens_at,
-            "closed": quiz.closes_at is not None and now >= quiz.closes_at,
+            "window": window,
+            "accommodated": accommodation is not None,
+            "not_open_yet": window.not_open_yet(now),
+            "closed": window.closed(now),
         },
     )
 
@@ -112,6 +135,7 @@ def _visible_grade(
 @require_POST
 def start(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_quiz(course_slug, quiz_slug)
+    use_course_zone(request, quiz.course.time_zone)  # the refusal names times
     try:
         attempt = actions.start_attempt(quiz, user_of(request))
     except actions.QuizError as exc:
@@ -133,7 +157,7 @@ def _item_context(
     shown: Shown | None = None,
     *,
     answering: bool = True,
-) -> dict[str, Any]:
+) -> ItemEntry:
     """One question with what may be shown of it: `shown` on the result page; on the attempt
     page, the matrix's "during" row once the question is checked. The answer form is built
     only where the page shows its inputs (`answering`)."""
@@ -145,42 +169,38 @@ def _item_context(
         answer = answers.get(part.id)
         response = part.response(answer.response if answer else None)
         answered = answered and part.is_answered(response)
-        entry: dict[str, Any] = {"part": part, "answer": answer}
-        if shown.correctness:
-            entry["feedback"] = _part_feedback(part, answer, response, shown)
-        parts.append(entry)
-    return {
-        "item": item,
-        "form": form or (ItemForm(item, answers) if answering else None),
-        "parts": parts,
-        "show_feedback": shown.feedback,
-        "answered": answered,
-    }
+        feedback = _part_feedback(part, answer, response, shown) if shown.correctness else None
+        parts.append(PartEntry(part=part, answer=answer, feedback=feedback))
+    return ItemEntry(
+        item=item,
+        form=form or (ItemForm(item, answers) if answering else None),
+        parts=parts,
+        show_feedback=shown.feedback,
+        answered=answered,
+    )
 
 
-def _part_feedback(
-    part: Part, answer: Answer | None, response: Response, shown: Shown
-) -> dict[str, Any]:
+def _part_feedback(part: Part, answer: Answer | None, response: Response, shown: Shown) -> Feedback:
     """What the review options allow of one answered part (built only with correctness): the
     student's answer marked right or wrong with its points; option feedback and rubric levels
     with `shown.feedback`; the right options, matches and order with `shown.right_answers`.
     Only what is allowed is put in, so the template cannot show more (each kind decides its
     own, in quizzes/parts.py)."""
-    out: dict[str, Any] = {
-        "points": answer.points if answer else 0,
-        "max_points": answer.max_points if answer else None,
-        "status": answer.status if answer else None,
-        **part.feedback(response, shown),
-    }
-    if isinstance(part, FreeTextPart) and shown.feedback:
-        out.update(free_text_feedback(answer))
-    return out
+    return Feedback(
+        points=answer.points if answer else 0,
+        max_points=answer.max_points if answer else None,
+        status=answer.status if answer else None,
+        part=part.feedback(response, shown),
+        grade=free_text_grade(answer)
+        if isinstance(part, FreeTextPart) and shown.feedback
+        else None,
+    )
 
 
-def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
+def free_text_grade(answer: Answer | None) -> FreeTextGrade | None:
     """Per-criterion grade and the student's words that earned it, once the grade is final."""
     if answer is None or answer.status != Answer.Status.GRADED:
-        return {}
+        return None
     detail = answer.typed_detail
     rubric = rubric_of(answer.item, answer.part_id)
     by_id = {c.id: c for c in rubric.criteria}
@@ -189,24 +209,24 @@ def free_text_feedback(answer: Answer | None) -> dict[str, Any]:
         criterion = by_id.get(c.criterion)
         level = detail.human.get(c.criterion, c.level)
         criteria.append(
-            {
-                "number": number,
-                "title": c.title,
-                "level": level,
-                "descriptor": criterion.levels[level].descriptor if criterion else c.descriptor,
-                "points": criterion.levels[level].points if criterion else c.points,
-                "max_points": c.max_points,
-                "missed": c.missed,
-                "has_evidence": bool(c.evidence),
-            }
+            CriterionGrade(
+                number=number,
+                title=c.title,
+                level=level,
+                descriptor=criterion.levels[level].descriptor if criterion else c.descriptor,
+                points=criterion.levels[level].points if criterion else c.points,
+                max_points=c.max_points,
+                missed=c.missed,
+                has_evidence=bool(c.evidence),
+            )
         )
     text = TextResponse.read(answer.response).text
-    return {
-        "criteria": criteria,
-        "highlighted": highlight(text, [c.evidence for c in detail.criteria]),
-        "reviewed": answer.reviewed_by_id is not None,
-        "comment": answer.comment,
-    }
+    return FreeTextGrade(
+        criteria=criteria,
+        highlighted=highlight(text, [c.evidence for c in detail.criteria]),
+        reviewed=answer.reviewed_by_id is not None,
+        comment=answer.comment,
+    )
 
 
 @login_required
@@ -233,13 +253,14 @@ def _over_url(attempt: Attempt) -> str:
 def _attempt_page(
     request: HttpRequest,
     attempt: Attempt,
-    entries: list[dict[str, Any]],
+    entries: list[ItemEntry],
     position: int | None,
     count: int,
     status: int = 200,
 ) -> HttpResponse:
     """The attempt page: on GET, and again with the refused answers when a save is invalid."""
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    use_course_zone(request, attempt.quiz.course.time_zone)
     now = timezone.now()
     return render(
         request,
@@ -360,6 +381,7 @@ def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("quizzes:attempt", attempt.pk)
     if not attempt.timed_out:
         return redirect("quizzes:result", attempt.pk)
+    use_course_zone(request, attempt.quiz.course.time_zone)
     items = _items(attempt)
     answered = 0
     for item in items:
@@ -384,16 +406,14 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
     """One row per attempt, one column per question (by slug, not position: drawn and
     shuffled attempts put different questions at a position). A cell holds the points earned,
     "pending" while a written answer awaits grading, or nothing if the attempt did not draw
-    that question."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-results.csv"'
+    that question; an attempt with answers being graded has "pending" as its percent."""
     slugs: dict[str, None] = {}
     for r in rows:
         for item in r.attempt.items.all():
             slugs.setdefault(item.version.question.slug, None)
-    writer = csv.writer(response)
-    header = ["student", "attempt", "started", "submitted", "seconds", "score", "max_score"]
-    writer.writerow([*header, "percent", "pending", *(_csv_safe(slug) for slug in slugs)])
+    header = ["student", "name", "email", "attempt", "started", "submitted", "seconds"]
+    header += ["score", "max_score", "percent", "pending", *slugs]
+    lines = []
     for r in rows:
         a = r.attempt
         cells: dict[str, object] = {}
@@ -404,26 +424,23 @@ def _results_csv(quiz: Quiz, rows: list[ResultRow]) -> HttpResponse:
                 if mark_of(answers) == "pending"
                 else round(sum(x.points or 0 for x in answers), 4)
             )
-        writer.writerow(
+        lines.append(
             [
-                _csv_safe(a.student.username),
+                a.student.username,
+                a.student.get_full_name(),
+                a.student.email,
                 a.number,
                 a.started_at.isoformat(),
                 a.submitted_at.isoformat() if a.submitted_at else "",
                 int(r.duration.total_seconds()) if r.duration else "",
                 a.score if a.score is not None else "",
                 a.max_score if a.max_score is not None else "",
-                a.percent if a.percent is not None else "",
+                "pending" if a.pending_parts else (a.percent if a.percent is not None else ""),
                 a.pending_parts,
                 *(cells.get(slug, "") for slug in slugs),
             ]
         )
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (usernames may start with + - or @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response(f"{quiz.slug}-results.csv", header, lines)
 
 
 def _refuse(request: HttpRequest, attempt: Attempt, message: str, position: int) -> HttpResponse:
@@ -449,7 +466,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
     for item in _items(attempt):
         answers = {a.part_id: a.response for a in item.answers.all()}
         done = [p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts]
-        rows.append({"item": item, "answered": all(done), "partly": any(done) and not all(done)})
+        rows.append(SummaryRow(item=item, answered=all(done), partly=any(done) and not all(done)))
     return render(
         request,
         "quizzes/summary.html",
@@ -458,7 +475,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
             "rows": rows,
-            "unanswered": sum(1 for r in rows if not r["answered"]),
+            "unanswered": sum(1 for r in rows if not r.answered),
         },
     )
 
@@ -485,19 +502,15 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt.pk)
+    use_course_zone(request, attempt.quiz.course.time_zone)
     items = _items(attempt)
-    question_ids = {i.version.question_id for i in items}
-    concepts_of: dict[int, list[Concept]] = {}
-    links = Question.concepts.through.objects.filter(
-        question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
-    ).select_related("concept")
-    for link in links.order_by("concept__title"):
-        concepts_of.setdefault(link.question_id, []).append(link.concept)
+    concepts_of = concepts_of_questions({i.version.question_id for i in items})
     shown = shown_to(request.user, attempt)
     answers = [a for item in items for a in item.answers.all()]
     statuses = [a.status for a in answers]
     graded = [a for a in answers if a.status not in PENDING]
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
+    coming = next_change(attempt) if shown != EVERYTHING else None
     return render(
         request,
         "quizzes/result.html",
@@ -518,9 +531,14 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             if shown.correctness
             else [],
             "shown": shown,
-            "next_change": next_change(attempt) if shown != EVERYTHING else None,
+            "next_change": coming,
+            # "After the quiz closes" waits for the last accommodated student's own close.
+            "review_closes_at": (
+                closed_for_everyone_at(attempt.quiz) if coming == Moment.AFTER_CLOSE else None
+            ),
             "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
+            "answer_links": result_links(request.user, attempt, answers, shown),
         },
     )
 
@@ -563,6 +581,7 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
 @login_required
 def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     quiz = access_results(request.user, course_slug, quiz_slug)
+    use_course_zone(request, quiz.course.time_zone)
     attempts = list(
         quiz.attempts.select_related("student")
         .prefetch_related(
@@ -582,6 +601,9 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
         rows.append(ResultRow(a, duration, per_question))
     if request.GET.get("format") == "csv":
         return _results_csv(quiz, rows)
+    # The class's sub-scores over every submitted attempt (pending answers counted apart).
+    submitted_items = [item for a in attempts if a.is_submitted for item in a.items.all()]
+    concepts_of = concepts_of_questions({i.version.question_id for i in submitted_items})
     return render(
         request,
         "quizzes/results.html",
@@ -589,6 +611,7 @@ def results(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespo
             "quiz": quiz,
             "course": quiz.course,
             "rows": rows,
+            "breakdown": breakdown(submitted_items, concepts_of) if submitted_items else None,
             "instructor_links": quiz_instructor_links(quiz),
         },
     )

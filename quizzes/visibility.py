@@ -224,13 +224,19 @@ def normalize(feedback: str, matrix: ReviewMatrix | None) -> tuple[str, ReviewMa
 def moment_of(attempt: Attempt, now: datetime | None = None) -> Moment:
     """Moodle's order: in progress → during; quiz closed → after close; submitted less than
     two minutes ago → immediately after; otherwise later while open. A quiz without a closing
-    time never reaches "after close"."""
+    time never reaches "after close"; one whose accommodations let a student write past its
+    closing time reaches it when the last of them closes."""
     now = now or timezone.now()
     if attempt.submitted_at is None:
         return Moment.DURING
     closes_at = attempt.quiz.closes_at
     if closes_at is not None and now >= closes_at:
-        return Moment.AFTER_CLOSE
+        # Closed for everyone, accommodated students included (quizzes.accommodations).
+        from quizzes.accommodations import closed_for_everyone_at
+
+        everyone = closed_for_everyone_at(attempt.quiz)
+        if everyone is not None and now >= everyone:
+            return Moment.AFTER_CLOSE
     if now < attempt.submitted_at + IMMEDIATELY:
         return Moment.IMMEDIATELY_AFTER
     return Moment.LATER_WHILE_OPEN

@@ -8,6 +8,7 @@ from django import forms
 
 from grading.rubric import Rubric
 from quizzes.models import Answer
+from review.actions import REASON_MAX, REASON_MIN
 
 WAITING = "waiting"  # the status filter for answers the grader has not reached in time
 
@@ -76,6 +77,7 @@ class DecisionForm(forms.Form):
 
     action = forms.CharField(required=False)
     comment = forms.CharField(required=False)  # refuses a NUL byte (Django's default validator)
+    reply = forms.CharField(required=False)  # to the student's regrade request, if any
 
     def __init__(self, rubric: Rubric, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +99,10 @@ class DecisionForm(forms.Form):
         chosen = {cid: self.cleaned_data.get(f"c-{cid}") for cid in self.criterion_ids}
         return {cid: level for cid, level in chosen.items() if level is not None}
 
+    def reply_text(self) -> str:
+        self.is_valid()
+        return str(self.cleaned_data.get("reply") or "").strip()[:COMMENT_MAX]
+
     def comment_error(self) -> str:
         """The comment's problem as one line ("Comment: ..."), or "" when it has none."""
         self.is_valid()
@@ -106,3 +112,50 @@ class DecisionForm(forms.Form):
     def comment_as_typed(self) -> str:
         """The comment to show again after a refusal: as typed, without what cannot be kept."""
         return str(self.data.get("comment", "")).strip()[:COMMENT_MAX].replace("\x00", "")
+
+
+class RegradeRequestForm(forms.Form):
+    """A student's regrade request: which criterion, and why (length bounds from the action)."""
+
+    criterion = forms.ChoiceField(widget=forms.RadioSelect, label="Which part of the grade")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Why should it be looked at again?",
+        min_length=REASON_MIN,
+        max_length=REASON_MAX,
+        strip=True,
+    )
+
+    def __init__(self, rubric: Rubric, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        criterion = self.fields["criterion"]
+        assert isinstance(criterion, forms.ChoiceField)
+        criterion.choices = [(c.id, c.title) for c in rubric.criteria]
+
+
+class GroupDecisionForm(DecisionForm):
+    """One grade for the answers of a group: the levels and comment of `DecisionForm`, and the
+    members confirmed (checked) — the unchecked ones are split out and stay in the queue.
+
+    `members()` refuses ids that are not in the group as shown (a forged or stale post)."""
+
+    member = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, rubric: Rubric, group_ids: list[int], *args: Any, **kwargs: Any) -> None:
+        super().__init__(rubric, *args, **kwargs)
+        self.group_ids = list(group_ids)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ChoiceField)
+        member.choices = [(i, str(i)) for i in group_ids]
+        self.fields["member"].error_messages["invalid_choice"] = (
+            "Answer %(value)s is not in this group (any more); nothing was saved."
+        )
+
+    def member_error(self) -> str:
+        self.is_valid()
+        messages = self.errors.get("member")
+        return str(messages[0]) if messages else ""
+
+    def members(self) -> list[int]:
+        self.is_valid()
+        return list(self.cleaned_data.get("member") or [])

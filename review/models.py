@@ -82,3 +82,67 @@ class RegradeRun(models.Model):
 
     def __str__(self) -> str:
         return f"Re-grade of {self.version} {self.part_id}"
+
+
+class RegradeRequest(models.Model):
+    """A student asks a person to look again at one criterion of a graded written answer.
+
+    It puts the answer back in the review queue; the person's decision closes it with a reply,
+    and the student is notified. One open request per answer and criterion (the constraint)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for your instructor"
+        ANSWERED = "answered", "Answered"
+
+    answer = models.ForeignKey(
+        "quizzes.Answer", on_delete=models.CASCADE, related_name="regrade_requests"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    criterion = models.CharField(max_length=100)
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reply = models.TextField(blank=True)
+    decision = models.ForeignKey(
+        GradeDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "criterion"],
+                condition=Q(status="open"),
+                name="one_open_regrade_request_per_criterion",
+            )
+        ]
+        # the review queue's "has an open request" subquery: open requests of an answer
+        indexes = [models.Index(fields=["answer", "status"], name="regrade_request_answer_open")]
+
+    def __str__(self) -> str:
+        return f"Regrade request on {self.answer_id} ({self.criterion})"
+
+
+class Notification(models.Model):
+    """Something a user should know: a regrade request answered, a held grade released.
+
+    Shown on the notifications page (and counted in the header); also sent by e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        # the notifications page and the unread count: a user's notifications, unread first
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.text[:40]}"

@@ -15,3 +15,9 @@ def grade_free_text(attempt_id: int) -> int:
 def regrade(run_id: int) -> int:
     """Re-grade a free-text part after its rubric changed; returns how many grades changed."""
     return actions.regrade_part(run_id).changed
+
+
+@task()
+def relearn_part(version_id: int, part_id: str) -> int:
+    """After a person's decision: grade the part's pending answers with what it learned."""
+    return actions.relearn_part(version_id, part_id)

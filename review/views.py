@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +36,11 @@ from review.access import (
     quizzes_for_review,
     regrade_runs_for_review,
 )
+from review.agreement import MIN_ANSWERS, agreement_by_part
 from review.forms import WAITING, DecisionForm, ReviewFilterForm
+from review.groups import picked_first
+from review.learning import learned_detail
+from review.models import RegradeRequest
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -46,11 +50,16 @@ def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
     status = params.get("status") or Answer.Status.REVIEW
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     overdue = Q(status=Answer.Status.AWAITING, item__attempt__submitted_at__lt=waited)
-    answers = answers_for_review(user).filter(
-        Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue
+    asked = Exists(
+        RegradeRequest.objects.filter(answer=OuterRef("pk"), status=RegradeRequest.Status.OPEN)
     )
+    answers = answers_for_review(user).annotate(regrade_requested=asked)
+    answers = answers.filter(Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue)
     if status == Answer.Status.REVIEW:
-        answers = answers.filter(Q(status=Answer.Status.REVIEW) | overdue)
+        # a student's open regrade request brings a graded answer back to the queue
+        answers = answers.filter(
+            Q(status=Answer.Status.REVIEW) | overdue | Q(regrade_requested=True)
+        )
     elif status == WAITING:
         answers = answers.filter(overdue)
     elif status != "all":
@@ -67,7 +76,9 @@ def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
     if params.get("max_confidence"):
         with suppress(ValueError):
             answers = answers.filter(confidence__lte=float(params["max_confidence"]))
-    return answers.order_by(F("confidence").asc(nulls_first=True), "pk")
+    return answers.order_by(
+        F("regrade_requested").desc(), F("confidence").asc(nulls_first=True), "pk"
+    )
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
@@ -104,9 +115,8 @@ def override_rates(user: Any) -> list[OverrideRate]:
 def queue(request: HttpRequest) -> HttpResponse:
     filters = ReviewFilterForm(request.GET)
     params = filters.params()
-    # The list shows titles, names and numbers: the answers' texts and grading detail, and the
-    # versions' parts and stems, stay in the database.
-    answers = list(_queue(request.user, params).defer(*LISTED_WITHOUT)[:200])
+    # pick first: per question part with many waiting answers, the most useful come first
+    answers = picked_first(list(_queue(request.user, params)[:200]))
     return render(
         request,
         "review/queue.html",
@@ -133,21 +143,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-LISTED_WITHOUT = (
-    "response",
-    "detail",
-    "comment",
-    "item__order",
-    "item__version__parts",
-    "item__version__stem",
-    "item__version__stem_rendered",
-    "item__version__explanation",
-    "item__version__question__waivers",
-    "item__attempt__quiz__description",
-    "item__attempt__quiz__review",
-    "item__attempt__quiz__course__summary",
-    "item__attempt__student__password",
-)
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:
@@ -221,7 +216,11 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         elif form.accepting:
             try:
                 actions.decide_answer(
-                    answer, user_of(request), levels, form.cleaned_data["comment"]
+                    answer,
+                    user_of(request),
+                    levels,
+                    form.cleaned_data["comment"],
+                    reply=form.reply_text(),
                 )
             except actions.DecisionError as exc:
                 error = str(exc)
@@ -265,12 +264,52 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         "error": error,
         "decisions": answer.decisions.select_related("user")[:10],
         "model_answers": rubric.model_answers,
+        "graded_like": _graded_like(request.user, answer),
+        "learned": learned_detail(answer.detail),
+        "requests": list(
+            answer.regrade_requests.filter(status=RegradeRequest.Status.OPEN).order_by("pk")
+        ),
+        "titles": {c.id: c.title for c in rubric.criteria},
     }
     if getattr(request, "htmx", False) and request.method == "POST":
         return render(
             request, "review/answer.html#grade-panel", context, status=422 if error else 200
         )
     return render(request, "review/answer.html", context, status=422 if error else 200)
+
+
+def _graded_like(user: Any, answer: Answer) -> list[dict[str, Any]]:
+    """The graded answers the learned grader found most like this one ("graded like these
+    answers"), with the person's grade of each; one query."""
+    neighbours = learned_detail(answer.detail).neighbours
+    if not neighbours:
+        return []
+    found = {
+        a.pk: a
+        for a in answers_for_review(user)
+        .filter(pk__in=[n.answer for n in neighbours])
+        .select_related(None)
+        .only("pk", "response", "points", "max_points", "reviewed_by")
+    }
+    return [
+        {"answer": found[n.answer], "similarity": n.similarity}
+        for n in neighbours
+        if n.answer in found
+    ]
+
+
+@login_required
+@permission_required("quizzes.change_answer", raise_exception=True)
+def agreement_view(request: HttpRequest) -> HttpResponse:
+    """Per question part and criterion: changed grades and machine-person kappa."""
+    decided = list(
+        answers_for_review(request.user).filter(reviewed_by__isnull=False).order_by("pk")
+    )
+    return render(
+        request,
+        "review/agreement.html",
+        {"parts": agreement_by_part(decided), "min_answers": MIN_ANSWERS},
+    )
 
 
 @login_required

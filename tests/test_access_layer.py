@@ -6,7 +6,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("accounts", "config", "courses", "quizzes", "review", "authoring", "content_io", "insight")
+APPS = (
+    "accounts",
+    "config",
+    "courses",
+    "quizzes",
+    "review",
+    "authoring",
+    "content_io",
+    "insight",
+    "learning",
+)
 FETCHERS = {"get_object_or_404", "get_list_or_404"}
 
 

@@ -203,3 +203,16 @@ def test_random_dags_are_layered_by_longest_path_without_overlaps(dag):
     svg = render_svg(result)
     ET.fromstring(svg)
     assert svg == render_svg(layout(nodes[::-1], edges[::-1]))
+
+
+def test_rounding_rows_never_squeezes_two_nodes_of_a_column_below_the_row_pitch():
+    """Found by the property above: rows ending in .005 rounded apart to 0.99 of a row."""
+    keys = ["k01", "k02", "k03", "k04", "k05", "k06", "k00", "k07", "k08", "k09", "k10", "k11"]
+    keys.append("k12")
+    nodes = [NodeIn(key=k, label=f"Concept {k}", href=f"/c/{k}/") for k in keys]
+    edges = [("k01", "k04"), ("k02", "k04"), ("k03", "k05"), ("k03", "k06"), ("k07", "k08")]
+    result = layout(nodes, edges)
+    placed = result.by_key()
+    for column in result.layers:
+        ys = [placed[k].y for k in column]
+        assert all(later - earlier >= ROW_PITCH - 0.01 for earlier, later in pairwise(ys)), ys

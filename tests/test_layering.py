@@ -25,10 +25,22 @@ FORBIDDEN_IN_GRADING = {
     "insight",
     "quizzes",
     "review",
+    "learning",
 }
 # The apps, bottom first: each may import (and its templates name URLs of and load tags from)
-# only those before it. `config` wires them all together and is not a room.
-ROOMS = ("accounts", "courses", "quizzes", "review", "authoring", "content_io", "insight")
+# only those before it. `learning` (the learner model) comes last: nothing imports it, and the
+# course pages reach it only through courses.extensions. `config` wires them all together and
+# is not a room.
+ROOMS = (
+    "accounts",
+    "courses",
+    "quizzes",
+    "review",
+    "authoring",
+    "content_io",
+    "insight",
+    "learning",
+)
 URL_NAMESPACE = re.compile(r"""{%\s*url\s+['"]([A-Za-z_]+):""")
 LOAD_TAGS = re.compile(r"{%\s*load\s+(.*?)\s*%}")
 ABOVE = "<a relative import above the package>"

@@ -114,12 +114,21 @@ ROWS = [
     Row("quizzes:quiz_list", lambda w: [w.course.slug], OPEN),
     Row("quizzes:quiz", lambda w: [w.course.slug, w.quiz.slug], OPEN),
     Row("quizzes:results", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
+    Row("quizzes:accommodations", lambda w: [w.course.slug, w.quiz.slug], AUTHOR),
+    Row("quizzes:gradebook", lambda w: [w.course.slug], AUTHOR),
     Row("quizzes:my_attempts", lambda w: [], LOGIN),
     Row("quizzes:result", lambda w: [w.attempt.pk], OWN_ATTEMPT),
     Row("quizzes:time_up", lambda w: [w.attempt.pk], OWN_TIMED_OUT_ATTEMPT),
     Row("review:queue", lambda w: [], REVIEWERS),
     Row("review:answer", lambda w: [w.answer.pk], REVIEW_ITEM),
     Row("review:regrade", lambda w: [w.run.pk], REVIEW_ITEM),
+    Row("review:agreement", lambda w: [], REVIEWERS),
+    Row("review:groups", lambda w: [w.answer.pk], REVIEW_ITEM),
+    # the world's answer is graded, not waiting: its group page sends on to the part's groups
+    Row("review:group", lambda w: [w.answer.pk], {**REVIEW_ITEM, "instructor": 302, "admin": 302}),
+    Row("review:request_regrade", lambda w: [w.answer.pk], OWN_ATTEMPT),
+    Row("review:my_requests", lambda w: [], LOGIN),
+    Row("review:notifications", lambda w: [], LOGIN),
     Row("authoring:home", lambda w: [], AUTHOR_HOME),
     Row("authoring:concepts", lambda w: [w.course.slug], AUTHOR),
     Row("authoring:concept_new", lambda w: [w.course.slug], AUTHOR),
@@ -149,11 +158,31 @@ ROWS = [
     Row("authoring:tag_delete", lambda w: ["computing"], ADMIN_ONLY),
     Row("insight:quiz", lambda w: [w.course.slug, w.quiz.slug], COURSE_STAFF_ONLY),
     Row("signup_done", lambda w: [], OPEN),
+    Row("learning:settings", lambda w: [], LOGIN),
+    Row("learning:course", lambda w: [w.course.slug], LOGIN),
+    Row("learning:practice_start", lambda w: [w.course.slug], LOGIN, "?concept=alpha"),
+    Row("learning:class", lambda w: [w.course.slug], AUTHOR),
+    Row("learning:practice_item", lambda w: [_practice(w).pk, 1], OWN_ATTEMPT),
+    Row("learning:practice_done", lambda w: [_practice(w).pk], OWN_ATTEMPT),
+    Row("account_settings", lambda w: [], LOGIN),
 ]
+
+
+def _practice(w: World) -> Any:
+    """The student's practice session (one, made on first use)."""
+    from learning.models import PracticeSession
+    from learning.practice import start_session
+
+    student = w.users["student"]
+    assert student is not None
+    return PracticeSession.objects.filter(student=student).first() or start_session(
+        student, w.course
+    )
 
 # Pages reached only by POST, or that redirect by design (checked in their own modules);
 # named here so the completeness check knows they were considered.
 NOT_GET_PAGES = {
+    "learning:practice_next",
     "quizzes:start",
     "quizzes:submit",
     "quizzes:attempt",

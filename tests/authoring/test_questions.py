@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,6 +19,7 @@ from content_io.course import export_course, import_course
 from courses.models import ChangeRecord, Concept, Course, Tag
 from quizzes.actions import save_answers, start_attempt, submit_attempt
 from quizzes.models import AttemptItem, Question, Quiz
+from quizzes.parts import parse_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,8 @@ def flatten(parts: list[dict[str, Any]]) -> dict[str, str]:
     """The editor's POST fields for content-format parts (what the page's inputs send)."""
     data: dict[str, str] = {}
     for i, part in enumerate(parts):
-        d = draft_of(part)
+        # The draft's lists by name: read as plain JSON here, as the page's inputs send them.
+        d = cast(dict[str, Any], draft_of(parse_parts([part])[0]))
         pfx = f"parts-{i}"
         for key in ("id", "kind", "prompt", "points"):
             data[f"{pfx}-{key}"] = d[key]

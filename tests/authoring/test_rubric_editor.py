@@ -248,6 +248,19 @@ def test_try_an_answer_shows_evidence_level_and_confidence(author: Client) -> No
     assert "confidence 0.9" in html and "graded automatically" in html
 
 
+def test_try_an_answer_that_pastes_the_question_earns_nothing(author: Client) -> None:
+    stem = "Engineer B says one model is cheap because there is no retraining. Is B right?"
+    html = try_post(
+        author,
+        SCENARIO,
+        "One model is cheap because there is no retraining.",
+        stem=stem,
+        **{"parts-1-try_choice-0": "b"},
+    )
+
+    assert "<strong>0 / 2</strong>" in html and "repeats the question" in html
+
+
 def test_try_an_answer_grades_with_the_rubric_as_typed_not_the_saved_one(author: Client) -> None:
     # the saved "scenario" rubric knows only "no retraining" and "cheap"
     ideas = [{"id": "one-model", "phrasings": ["one model serves both"]}]

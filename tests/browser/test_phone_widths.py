@@ -30,6 +30,8 @@ PAGES = [
     "/author/courses/{course}/needs-tagging/",
     "/review/",
     "/courses/{course}/quizzes/final-exam/results/",
+    "/courses/{course}/quizzes/final-exam/accommodations/",
+    "/accounts/settings/",
 ]
 
 

@@ -333,8 +333,10 @@ def test_instructors_see_every_attempt_and_download_csv(
     csv_text = client.get(url, {"format": "csv"}).content.decode()
 
     assert student.username in html
-    assert csv_text.splitlines()[0].startswith("student,attempt,started,submitted,seconds,score")
-    assert csv_text.splitlines()[1].startswith(f"{student.username},1,")
+    assert csv_text.splitlines()[0].startswith(
+        "student,name,email,attempt,started,submitted,seconds,score"
+    )
+    assert csv_text.splitlines()[1].startswith(f"{student.username},,{student.email},1,")
 
 
 def test_students_cannot_see_the_results_table(client: Client, student: User, quiz: Quiz) -> None:

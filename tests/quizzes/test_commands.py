@@ -24,7 +24,7 @@ def test_a_rubric_is_drafted_from_a_model_answer_as_valid_yaml(
 
     rubric = rubric_from_dict(yaml.safe_load(capsys.readouterr().out)["rubric"])
     phrasings = [p for c in rubric.criteria for idea in c.key_ideas for p in idea.phrasings]
-    assert "no extra training" in phrasings and "cheap" in phrasings
+    assert "needs no extra training run" in phrasings and "fast and cheap" in phrasings
 
 
 def test_drafting_without_a_model_answer_is_an_error() -> None:

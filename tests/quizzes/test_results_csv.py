@@ -64,7 +64,7 @@ def test_a_username_a_spreadsheet_would_run_is_quoted(
         reverse("quizzes:results", args=[quiz.course.slug, quiz.slug]), {"format": "csv"}
     ).content.decode()
 
-    assert text.splitlines()[1].startswith("'+cmd,1,")
+    assert text.splitlines()[1].startswith("'+cmd,,,1,")  # username, name, email, attempt
 
 
 def test_the_table_and_the_csv_both_count_an_answer_being_reviewed_as_pending(

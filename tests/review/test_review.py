@@ -146,12 +146,8 @@ def test_the_queue_lists_unsure_answers_and_filters_them(
     client.force_login(course_instructor)
 
     listed = client.get(reverse("review:queue")).content.decode()
-    filtered = client.get(
-        reverse("review:queue"), {"question": "other-question"}
-    ).content.decode()
-    by_criterion = client.get(
-        reverse("review:queue"), {"criterion": "reason"}
-    ).content.decode()
+    filtered = client.get(reverse("review:queue"), {"question": "other-question"}).content.decode()
+    by_criterion = client.get(reverse("review:queue"), {"criterion": "reason"}).content.decode()
 
     assert "Startup scenario" in listed and "Startup scenario" not in filtered
     assert "Startup scenario" in by_criterion

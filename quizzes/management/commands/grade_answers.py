@@ -1,8 +1,11 @@
 """Grade free-text answers in JSON Lines with the automatic rubric grader.
 
-    python manage.py grade_answers --answers IN.jsonl --out OUT.jsonl [--rubric RUBRIC_FILE]
+    python manage.py grade_answers --answers IN.jsonl --out OUT.jsonl [--rubric FILE]
+        [--graded G.jsonl]
 
-The line formats are described in grading/batch.py and docs/rubrics.md.
+The line formats are described in grading/batch.py and docs/rubrics.md. With `--graded` the
+grader first learns from answers a person graded (`{"id", "answer", "score"}`, the score on the
+rubric's point scale, or 0..1 without a rubric), see docs/grading-quality.md.
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ class Command(BaseCommand):
             help="rubric file (YAML or JSON); without it each line carries question and "
             "model_answer",
         )
+        parser.add_argument(
+            "--graded",
+            help="JSONL of answers a person graded for the same question "
+            '({"id", "answer", "score"}); the grader learns from them first',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         show = sys.stderr.isatty()
@@ -41,15 +49,18 @@ class Command(BaseCommand):
                 options["answers"],
                 options["out"],
                 options["rubric"],
+                graded=options["graded"],
                 progress=progress if show else None,
             )
         except BatchError as exc:
-            raise CommandError(f"{options['answers']}: {exc}") from exc
+            where = "" if exc.file else f"{options['answers']}: "
+            raise CommandError(f"{where}{exc}") from exc
         except RubricError as exc:
             raise CommandError(f"rubric {options['rubric']}: {exc}") from exc
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         finally:
             if show:
                 sys.stderr.write("\n")
-        self.stdout.write(f"Graded {count} answers into {options['out']}.")
+        learned = " after learning from the graded answers" if options["graded"] else ""
+        self.stdout.write(f"Graded {count} answers into {options['out']}{learned}.")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_concept_full_text_search'),
+        ('courses', '0006_course_time_zone'),
     ]
 
     operations = [

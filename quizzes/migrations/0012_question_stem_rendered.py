@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0010_review_models_move_to_review'),
+        ('quizzes', '0011_student_accommodations'),
     ]
 
     operations = [
