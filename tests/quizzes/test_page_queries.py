@@ -51,8 +51,9 @@ def test_the_quiz_list_and_quiz_page_run_fixed_queries(
     # course, session, user, permissions (2), the course's quizzes with their chapters
     with django_assert_num_queries(6):
         student_client.get(reverse("quizzes:quiz_list", args=[course]))
-    # quiz with course, session, user, the student's attempts, permissions (2)
-    with django_assert_num_queries(6):
+    # quiz with course, session, user, the student's accommodations, the student's attempts,
+    # permissions (2)
+    with django_assert_num_queries(7):
         student_client.get(reverse("quizzes:quiz", args=[course, quiz.slug]))
 
 
@@ -141,6 +142,7 @@ def test_the_review_queue_and_screen_run_the_same_queries_for_1_or_4_answers(
         listed = client.get(reverse("review:queue"))
     assert listed.content.decode().count(reverse("review:answer", args=[answer.pk])) >= 1
     # session, user, permissions (2), roles, the answer with its item, version and attempt,
-    # the queue's ids (previous and next), the item's answers, the answer's decisions
-    with django_assert_num_queries(9):
+    # the queue's ids (previous and next), the item's answers, the answer's open regrade
+    # request, the answer's decisions
+    with django_assert_num_queries(10):
         client.get(reverse("review:answer", args=[answer.pk]))
