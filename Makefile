@@ -23,6 +23,7 @@ run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_content content/ --if-empty
+	$(BIN)/python manage.py render_markdown
 	$(BIN)/python manage.py create_demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server and the worker)"
 	$(BIN)/python manage.py task_worker --no-reload & WORKER=$$!; \
@@ -33,6 +34,7 @@ run: install
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py render_markdown
 	$(BIN)/gunicorn config.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
 lint: install

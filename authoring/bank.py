@@ -38,7 +38,7 @@ from courses.bloom import BloomLevel
 from courses.history import history_rows
 from courses.models import Concept, Course
 from quizzes.access import access_quiz_for_author
-from quizzes.actions import draw_shortfall
+from quizzes.actions import draw_shortfalls
 from quizzes.extensions import quiz_instructor_links, tagging_suspects
 from quizzes.itemcheck import Finding
 from quizzes.models import KIND_LABELS, Question, Quiz
@@ -121,7 +121,9 @@ def quizzes(request: HttpRequest, course_slug: str) -> HttpResponse:
         .order_by("title")
     )
     # A rule set the builder accepted can fall short later, when questions are unpublished.
-    listed = [(quiz, draw_shortfall(quiz) if quiz.n_rules else None) for quiz in rows]
+    found = list(rows)
+    short = draw_shortfalls([quiz for quiz in found if quiz.n_rules])
+    listed = [(quiz, short.get(quiz.pk)) for quiz in found]
     return render(request, "authoring/quiz_list.html", {"course": course, "quizzes": listed})
 
 

@@ -165,6 +165,19 @@ EMAIL_CONFIG = env.dj_email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stepwise <noreply@localhost>")
 
+# Django's cache: Redis when REDIS_URL is set (shared by every app-server process, e.g.
+# redis://127.0.0.1:6379/0), the local-memory cache of each process otherwise. It holds drawings
+# of the prerequisite graph keyed by the course's graph version (courses/graphcache.py), so
+# neither backend can serve a drawing older than the data.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from courses import graphcache
 from courses.graph import format_cycle
 from courses.history import diff, record_change
 from courses.models import SLUG_MAX, Chapter, Concept, Course, Prerequisite, Tag
@@ -164,6 +165,7 @@ def set_prerequisites(
     with transaction.atomic():
         _sync_edges(concept, "after", "before", {c.pk for c in before})
         _sync_edges(concept, "before", "after", {c.pk for c in after})
+        graphcache.bump(concept.course_id)  # bulk_create sends no signal
 
 
 def _sync_edges(concept: Concept, own: str, other: str, wanted: set[int]) -> None:

@@ -16,3 +16,6 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         # A later migration that alters Concept on SQLite drops the search triggers.
         post_migrate.connect(_repair_search_index, sender=self)
+        from courses import graphcache
+
+        graphcache.connect()  # chapters, concepts and links changed raise the graph version

@@ -23,11 +23,12 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from courses import markup, provenance
+from courses import graphcache, markup, provenance
 from courses.actions import own_chapter_tag, own_course_tag
 from courses.graph import find_cycle, format_cycle
 from courses.models import (
     CHAPTER_TAG_PREFIX,
+    RENDERED_BODY_FIELDS,
     SLUG_MAX,
     SLUG_RE,
     Chapter,
@@ -771,9 +772,13 @@ def write_tree(tree: CourseTree, report: ImportReport, *, prune: bool) -> WriteC
         elif _sync_fields(obj, values):
             changed.append(obj)
         concepts[c.slug] = obj
+    for obj in (*new, *changed):
+        obj.fill_rendered()  # the body's HTML, stored now rather than on every page view
     Concept.objects.bulk_create(new, batch_size=500)
     Concept.objects.bulk_update(
-        changed, ["title", "summary", "body", "chapter_id", "status"], batch_size=500
+        changed,
+        ["title", "summary", "body", "chapter_id", "status", *RENDERED_BODY_FIELDS],
+        batch_size=500,
     )
     report.created["concepts"] += len(new)
     report.updated["concepts"] += len(changed)
@@ -853,6 +858,8 @@ def write_tree(tree: CourseTree, report: ImportReport, *, prune: bool) -> WriteC
         ConceptTag, existing_tags, wanted_tags, ("concept_id", "tag_id"), "concept tags", report
     )
 
+    if report.changes:
+        graphcache.bump(course.pk)  # the bulk writes above send no signals
     return WriteContext(course, concepts, tags, chapters, report, prune)
 
 

@@ -22,6 +22,7 @@ hostile input.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
@@ -129,6 +130,20 @@ def render(text: str) -> SafeString:
             f"at most {MAX_CHARS:,} characters are.</em></p>"
         )
     return mark_safe(body)  # sanitised by nh3, or escaped by _plain
+
+
+def digest(text: str) -> str:
+    """A short fingerprint of a Markdown text: stored HTML belongs to the text it came from."""
+    return hashlib.blake2b(_valid_unicode(text).encode(), digest_size=16).hexdigest()
+
+
+def stored(text: str, html: str, html_digest: str) -> SafeString:
+    """The HTML stored beside `text` when it was rendered from this very text, else `text`
+    rendered now (a row written by a path that did not fill it, such as a raw UPDATE or a row
+    older than the column): stored HTML is never shown for a text it was not made from."""
+    if html_digest == digest(text):
+        return mark_safe(html)  # rendered and sanitised by `render` when it was stored
+    return render(text)
 
 
 def problems(text: str) -> list[str]:

@@ -5,6 +5,7 @@ This app knows nothing of quizzes; `quizzes` builds on it.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -16,8 +17,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from accounts.zones import validate_time_zone
+from courses import markup
 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 slug_validator = RegexValidator(SLUG_RE, "Use lower-case letters, digits and single hyphens.")
@@ -95,6 +98,12 @@ class Tag(models.Model):
             ancestor = ancestor.parent
 
 
+def new_graph_version() -> int:
+    """A course's first graph version: random, so a course made again with the same id (a
+    database rebuilt beside a cache that outlived it) never meets the old course's drawings."""
+    return secrets.randbits(48)
+
+
 def default_time_zone() -> str:
     """A new course's zone: the server's TIME_ZONE (read when the course is made, so the
     migration does not carry this machine's setting)."""
@@ -114,12 +123,27 @@ class Course(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="staffed_courses"
     )
+    # Raised by every change to the course's chapters, concepts or prerequisite links
+    # (courses/graphcache.py): cached drawings of the graph are keyed by it, so an edit is never
+    # followed by a stale drawing. Only `graphcache.bump` writes it (see `save`).
+    graph_version = models.PositiveBigIntegerField(default=new_graph_version, editable=False)
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A Course read before a bump and saved after it must not put the old version back
+        # (a drawing cached under it would then be served again): saving never writes it.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "graph_version"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("courses:course", args=[self.slug])
@@ -167,6 +191,11 @@ class Concept(models.Model):
     title = models.CharField(max_length=300)
     summary = models.CharField(max_length=300)
     body = models.TextField(blank=True, help_text="Markdown.")
+    # `body` as sanitised HTML, rendered when the concept is saved or imported, and the digest
+    # of the text it was rendered from: pages show `body_html`, which re-renders when the two
+    # disagree, so a stale rendering is never shown (`render_markdown` fills old rows).
+    body_rendered = models.TextField(blank=True, default="", editable=False)
+    body_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="concepts")
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
@@ -185,8 +214,33 @@ class Concept(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            if "body" not in self.get_deferred_fields():
+                self.fill_rendered()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *RENDERED_BODY_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("courses:concept", args=[self.course.slug, self.slug])
+
+    def fill_rendered(self) -> bool:
+        """Render `body` into `body_rendered` unless it already holds this text's rendering;
+        whether it changed. Bulk writers (the importer) call it before bulk_create/update."""
+        text_digest = markup.digest(self.body)
+        if self.body_digest == text_digest:
+            return False
+        self.body_rendered, self.body_digest = markup.render(self.body), text_digest
+        return True
+
+    @property
+    def body_html(self) -> SafeString:
+        return markup.stored(self.body, self.body_rendered, self.body_digest)
+
+
+RENDERED_BODY_FIELDS = ("body_rendered", "body_digest")
 
 
 class Prerequisite(models.Model):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from courses import graph
+from courses import graph, graphcache
 from courses.access import access_chapter, access_concept, access_course, access_tag
 from courses.extensions import (
     chapter_links,
@@ -108,18 +110,14 @@ def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) ->
 
 def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) -> HttpResponse:
     concept = access_concept(course_slug, concept_slug)
-    listed = (
-        Concept.objects.filter(status=PUBLISHED)
-        .only("slug", "title", "summary", "course_id")
-        .order_by("title")
+    # What the graph alone decides, built once per graph version (courses/graphcache.py).
+    links = graphcache.cached_value(
+        concept.course, f"concept-{concept.pk}", lambda: _graph_links(concept)
     )
     context = {
         "course": concept.course,
         "concept": concept,
-        # learn before: incoming edges
-        "learn_before": list(listed.filter(unlocks_edges__after=concept)),
-        # learn after: outgoing edges
-        "learn_after": list(listed.filter(requires_edges__before=concept)),
+        **links,
         # related: symmetric links
         "related": list(
             concept.related.filter(status=PUBLISHED)
@@ -128,13 +126,27 @@ def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) ->
         ),
         # tags
         "tags": list(concept.tags.order_by("kind", "name")),
-        # path to here: recursive query + concepts + edges among them
-        "path": graph.path_to(concept),
         # A deep concept has a thousand ancestors: build their URLs without reverse() each.
         "concept_url_prefix": reverse("courses:concept", args=[concept.course.slug, "x"])[:-2],
         "links": concept_links(concept),
     }
     return render(request, "courses/concept.html", context)
+
+
+def _graph_links(concept: Concept) -> dict[str, list[Any]]:
+    listed = (
+        Concept.objects.filter(status=PUBLISHED)
+        .only("slug", "title", "summary", "course_id")
+        .order_by("title")
+    )
+    return {
+        # learn before: incoming edges
+        "learn_before": list(listed.filter(unlocks_edges__after=concept)),
+        # learn after: outgoing edges
+        "learn_after": list(listed.filter(requires_edges__before=concept)),
+        # path to here: recursive query + concepts + edges among them
+        "path": graph.path_to(concept),
+    }
 
 
 def _graph_svg(
@@ -158,6 +170,23 @@ def _graph_svg(
 
 def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = access_course(course_slug)
+    # The drawing and its list, built once per graph version (courses/graphcache.py), are
+    # spliced into the page as bytes: passed through the template, megabytes of a large
+    # course would be copied at every level of it.
+    drawing = graphcache.cached(
+        course, "course", lambda: _course_drawing(request, course).encode()
+    )
+    page = render(request, "courses/graph.html", {"course": course, "drawing": DRAWING_SLOT})
+    head, _slot, tail = page.content.partition(DRAWING_SLOT.encode())
+    page.content = b"".join((head, drawing, tail))
+    return page
+
+
+DRAWING_SLOT = "<!-- the graph drawing -->"
+
+
+def _course_drawing(request: HttpRequest, course: Course) -> str:
+    """The course's graph as SVG, its legend and the same graph as a list (HTML)."""
     chapters = list(course.chapters.all())
     concepts = list(
         course.concepts.filter(status=PUBLISHED)
@@ -169,15 +198,15 @@ def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
         chapter.ordered_concepts = _chapter_order(  # type: ignore[attr-defined]
             [c for c in concepts if c.chapter_id == chapter.pk], edges
         )
-    return render(
-        request,
-        "courses/graph.html",
+    return render_to_string(
+        "courses/graph.html#drawing",
         {
             "course": course,
             "svg": _graph_svg(concepts, edges),
             "chapters": chapters,
             "edge_count": len(edges),
         },
+        request,
     )
 
 

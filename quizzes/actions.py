@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from django.utils import dateformat, timezone
 
 from grading import draw, scoring
 from quizzes.accommodations import Window, attempts_used, window_for
-from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz
+from quizzes.models import Answer, Attempt, AttemptItem, DrawRule, Question, Quiz, QuizItem
 from quizzes.parts import AnswerDetail, Part, Response
 from quizzes.signals import attempt_graded, free_text_awaiting
 
@@ -130,6 +131,71 @@ def draw_shortfall(quiz: Quiz) -> draw.Shortfall | None:
     return draw.shortfall(rule_pools(quiz, quiz.rules.all(), fixed))
 
 
+def draw_shortfalls(quizzes: Sequence[Quiz]) -> dict[int, draw.Shortfall | None]:
+    """`draw_shortfall` of each quiz, by quiz id, in five queries whatever the number of quizzes
+    and rules (the authoring quiz list): the rules' filters are applied here as
+    `rule_queryset` applies them (chapter and concept on one and the same concept)."""
+    ids = [quiz.pk for quiz in quizzes]
+    if not ids:
+        return {}
+    fixed: dict[int, set[int]] = defaultdict(set)
+    for quiz_id, question_id in QuizItem.objects.filter(
+        quiz_id__in=ids, question__status=Question.Status.PUBLISHED
+    ).values_list("quiz_id", "question_id"):
+        fixed[quiz_id].add(question_id)
+    rules: dict[int, list[DrawRule]] = defaultdict(list)
+    for rule in DrawRule.objects.filter(quiz_id__in=ids).order_by("quiz_id", "position"):
+        rules[rule.quiz_id].append(rule)
+    published = Question.objects.filter(
+        course_id__in={quiz.course_id for quiz in quizzes},
+        status=Question.Status.PUBLISHED,
+        current__isnull=False,
+    )
+    candidates = sorted(published.values_list("pk", "course_id", "current__bloom"))
+    concepts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for question_id, concept_id, chapter_id in Question.concepts.through.objects.filter(
+        question__in=published
+    ).values_list("question_id", "concept_id", "concept__chapter_id"):
+        concepts[question_id].append((concept_id, chapter_id))
+    tags: dict[int, set[int]] = defaultdict(set)
+    for question_id, tag_id in Question.tags.through.objects.filter(
+        question__in=published
+    ).values_list("question_id", "tag_id"):
+        tags[question_id].add(tag_id)
+
+    def matches(rule: DrawRule, pk: int, bloom: int) -> bool:
+        if rule.bloom and bloom != rule.bloom:
+            return False
+        if rule.tag_id and rule.tag_id not in tags[pk]:
+            return False
+        if rule.chapter_id or rule.concept_id:
+            return any(
+                (not rule.chapter_id or chapter_id == rule.chapter_id)
+                and (not rule.concept_id or concept_id == rule.concept_id)
+                for concept_id, chapter_id in concepts[pk]
+            )
+        return True
+
+    return {
+        quiz.pk: draw.shortfall(
+            [
+                (
+                    rule.count,
+                    [
+                        pk
+                        for pk, course_id, bloom in candidates
+                        if course_id == quiz.course_id
+                        and pk not in fixed[quiz.pk]
+                        and matches(rule, pk, bloom)
+                    ],
+                )
+                for rule in rules[quiz.pk]
+            ]
+        )
+        for quiz in quizzes
+    }
+
+
 def _greedy_draw(
     pools: list[tuple[int, list[Question]]], rng: random.Random
 ) -> list[Question] | None:
@@ -238,16 +304,13 @@ def save_answers(
                 raise AttemptClosed("You already checked this question; its answer is final.")
             saved = []
             for part_id, response in responses.items():
-                answer, _created = Answer.objects.update_or_create(
-                    item=item,
-                    part_id=part_id,
-                    defaults={
-                        "response": response.as_json()
-                        if isinstance(response, Response)
-                        else dict(response),
-                        "saved_at": now,
-                    },
-                )
+                # One UPDATE for a part saved before (every autosave after its first); the
+                # attempt's lock keeps a second writer from inserting the row meanwhile.
+                stored = response.as_json() if isinstance(response, Response) else dict(response)
+                answer = Answer(item=item, part_id=part_id, response=stored, saved_at=now)
+                rows = Answer.objects.filter(item=item, part_id=part_id)
+                if not rows.update(response=stored, saved_at=now):
+                    answer.save(force_insert=True)
                 saved.append(answer)
             return saved
         submit_attempt(attempt, now=now)  # committed with this block, not undone by the raise

@@ -17,7 +17,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from courses import markup
 from courses.bloom import BloomLevel
 from courses.models import slug_validator
 from quizzes.parts import CHOICE_KINDS, PART_KINDS, AnswerDetail, Part, parse_detail, parse_parts
@@ -73,6 +75,10 @@ class QuestionVersion(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     stem = models.TextField(help_text="Markdown: the scenario.")
+    # `stem` as sanitised HTML, rendered when the version is saved, and the digest of the text
+    # it was rendered from: pages show `stem_html`, which re-renders when the two disagree.
+    stem_rendered = models.TextField(blank=True, default="", editable=False)
+    stem_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
     bloom = models.PositiveSmallIntegerField(choices=BloomLevel.choices)
     explanation = models.TextField(blank=True)
     # The parts exactly as in the content format: [{id, kind, prompt, options|pairs|items|rubric}]
@@ -87,6 +93,27 @@ class QuestionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "stem" in update_fields:
+            if "stem" not in self.get_deferred_fields():
+                self.fill_rendered()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "stem_rendered", "stem_digest"}
+        super().save(*args, **kwargs)
+
+    def fill_rendered(self) -> bool:
+        """Render `stem` into `stem_rendered` unless it already holds this text's rendering."""
+        text_digest = markup.digest(self.stem)
+        if self.stem_digest == text_digest:
+            return False
+        self.stem_rendered, self.stem_digest = markup.render(self.stem), text_digest
+        return True
+
+    @property
+    def stem_html(self) -> SafeString:
+        return markup.stored(self.stem, self.stem_rendered, self.stem_digest)
 
     @cached_property
     def typed_parts(self) -> list[Part]:

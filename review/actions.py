@@ -128,7 +128,8 @@ def machine_grade(
 
     Never touches an answer a person has decided, even one decided while the grader ran: the
     write is a conditional UPDATE, so a decision committed meanwhile makes it write nothing.
-    """
+    Call it outside any transaction: a grader may take seconds (a chat model, 30 s at worst),
+    and no lock may be held while it runs."""
     if answer.reviewed_by_id is not None:
         return False
     rubric = rubric_of(answer.item, answer.part_id)
@@ -198,10 +199,13 @@ def recompute_attempt(attempt: Attempt) -> Attempt:
     return attempt
 
 
-@transaction.atomic
 def grade_attempt_free_text(attempt_id: int) -> int:
-    """Grade every free-text answer of a submitted attempt awaiting the machine."""
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    """Grade every free-text answer of a submitted attempt awaiting the machine.
+
+    No lock is held while the grader runs (a chat model may take seconds for each answer):
+    each grade is written by its own conditional UPDATE, then the attempt's total is
+    recomputed under its row lock. Two runs for one attempt write the same grades."""
+    attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id)
     answers = list(
         Answer.objects.filter(item__attempt=attempt, status=Answer.Status.AWAITING)
         .select_related("item__version")

@@ -143,6 +143,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+
+
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:
     url = reverse("review:answer", args=[answer.pk])
     return f"{url}?{urlencode(params)}" if params else url

@@ -62,6 +62,14 @@ def tasks_run_immediately(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache, as a fresh server would."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def content_dir(tmp_path: Path) -> Path:
     """A valid three-concept course: a → b → c, a related to c, tagged with a discipline."""

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from content_io.course import export_course, import_course
 from courses.history import history_of
-from courses.models import Course
+from courses.models import Chapter, Concept, Course, Tag
 from quizzes.actions import draw_questions, rule_queryset
-from quizzes.models import Question, Quiz
+from quizzes.models import Question, Quiz, QuizItem
 from tests.authoring.test_bank import (  # the bank's fixtures, shared
     author,
     bank_course,
@@ -88,14 +88,75 @@ def test_the_quiz_list_shows_each_quiz_with_its_fixed_questions_and_rules(
 
     # 1 session, 2 user, 3 roles, 4 the course, 5-6 menu permissions,
     # 7 quizzes with chapter and counts of fixed questions, rules and attempts,
-    # 8-10 whether basics-check can start: its fixed questions, its rule, the rule's pool
-    with django_assert_num_queries(10):
+    # 8-12 whether the quizzes with rules can start, all at once: their fixed questions,
+    # their rules, the course's published questions, those questions' concepts and tags
+    with django_assert_num_queries(12):
         response = client.get(reverse("authoring:quizzes", args=["demo-course"]))
 
     html = response.content.decode()
     assert "Every kind" in html and "Basics check" in html
     rows = {q.slug: (q.n_fixed, q.n_rules) for q, _short in response.context["quizzes"]}
     assert rows == {"every-kind": (6, 0), "basics-check": (1, 1)}
+
+
+def _quiz_with_rules(slug: str, *rules: dict[str, Any]) -> Quiz:
+    """A quiz of the demo course with draw rules written directly (the builder refuses a rule
+    set that falls short; unpublishing later can make one)."""
+    from quizzes.models import DrawRule
+
+    quiz = Quiz.objects.create(course=Course.objects.get(slug="demo-course"), slug=slug, title=slug)
+    for n, rule in enumerate(rules, start=1):
+        DrawRule.objects.create(quiz=quiz, position=n, **rule)
+    return quiz
+
+
+def test_the_quiz_list_runs_the_same_queries_for_one_or_three_quizzes_with_rules(
+    client: Client, author: User, django_assert_num_queries: Any
+) -> None:
+    client.force_login(author)
+    url = reverse("authoring:quizzes", args=["demo-course"])
+    _quiz_with_rules("first", {"count": 1})
+    with django_assert_num_queries(12):  # as above, with one quiz with rules
+        client.get(url)
+    _quiz_with_rules("second", {"count": 1, "bloom": 2})
+    _quiz_with_rules("third", {"count": 9}, {"count": 1})
+
+    with django_assert_num_queries(12):
+        response = client.get(url)
+
+    short = {q.slug: s for q, s in response.context["quizzes"]}
+    assert short["first"] is None and short["second"] is None
+    assert short["third"] is not None  # ten questions wanted from the course's six
+
+
+@pytest.mark.parametrize(
+    "rules_of",
+    [
+        lambda: [{"count": 1, "chapter": Chapter.objects.get(slug="advanced")}],
+        lambda: [{"count": 2, "chapter": Chapter.objects.get(slug="basics"), "bloom": 2}],
+        lambda: [{"count": 3, "tag": Tag.objects.get(slug="computing")}],
+        lambda: [{"count": 6}, {"count": 1, "bloom": 1}],
+        lambda: [
+            {
+                "count": 1,
+                "chapter": Chapter.objects.get(slug="basics"),
+                "concept": Concept.objects.get(slug="gamma"),
+            }
+        ],
+        lambda: [{"count": 1, "concept": Concept.objects.get(slug="alpha")}],
+    ],
+)
+def test_the_quiz_list_agrees_with_the_draw_on_each_quiz(author: User, rules_of: Any) -> None:
+    from quizzes.actions import draw_shortfall, draw_shortfalls
+
+    quiz = _quiz_with_rules("checked", *rules_of())
+    QuizItem.objects.create(quiz=quiz, question_id=pk("pick-one"), position=1)
+    other = _quiz_with_rules("other", {"count": 2})
+
+    assert draw_shortfalls([quiz, other]) == {
+        quiz.pk: draw_shortfall(quiz),
+        other.pk: draw_shortfall(other),
+    }
 
 
 def test_a_new_quiz_saves_every_setting_its_fixed_questions_and_rules_with_history(

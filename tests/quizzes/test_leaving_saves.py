@@ -357,8 +357,8 @@ def test_a_beacon_costs_a_fixed_number_of_queries(
 
     # session, user; the attempt (access_attempt); its items, their answers (prefetch);
     # save_answers: savepoint, the attempt locked, the item; for each of the question's two
-    # parts update_or_create: savepoint, select, update, release; release.
-    with django_assert_num_queries(17):
+    # parts one UPDATE; release.
+    with django_assert_num_queries(11):
         response = client.post(url, {name: "second"})
 
     assert response.status_code == 204
