@@ -174,8 +174,17 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stepwise"}
+    ),
+    # Large values keyed by a version read from the database (graph drawings): each process
+    # keeps its own copy in front of the shared cache, since a megabyte drawing costs more to
+    # fetch from Redis than the page's target allows. Never stale: the key holds the version.
+    # Without Redis this is the default cache's own store (same LOCATION), not a second copy.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "stepwise-local" if REDIS_URL else "stepwise",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
 
 TASKS = {
