@@ -8,6 +8,7 @@ the `recompute_mastery` command, so they can never disagree.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any, cast
 
@@ -94,8 +95,9 @@ def learner_for(student_id: int, course_id: int, graph: Graph | None = None) -> 
 def update_student(student_id: int, course_id: int) -> Learner:
     """Recompute the student's mastery and review cards in the course from stored evidence.
 
-    At most nine queries whatever the history: graph (2), evidence, settings, and for mastery
-    and cards each a read, an upsert of what changed and a delete of what has no evidence left."""
+    At most ten queries whatever the history: graph (2), evidence, settings, for mastery
+    and cards each a read, an upsert of what changed and a delete of what has no evidence left,
+    and, when any of those wrote, the student's new version (one upsert)."""
     graph = course_graph(course_id)
     known = set(graph.concepts)
     rows = [r for r in _rows(student_id, course_id) if r[0] in known]  # a draft's evidence waits
@@ -108,9 +110,28 @@ def update_student(student_id: int, course_id: int) -> Learner:
         and attributable(r[2], r[0], obs.others, learner.estimate)
     )
     cards = schedule(graph, events, retention_of(student_id))
-    _write_mastery(student_id, course_id, learner)
-    _write_cards(student_id, course_id, cards)
+    wrote_mastery = _write_mastery(student_id, course_id, learner)
+    wrote_cards = _write_cards(student_id, course_id, cards)
+    if wrote_mastery or wrote_cards:
+        _new_version(student_id)
     return learner
+
+
+def _new_version(student_id: int) -> None:
+    """Give the student's learner rows a new version (one upsert of their settings row): what
+    pages cached from the old rows (learning.homecache) is not read again. Random, so a
+    rebuilt database never meets old entries."""
+    meta = LearnerSettings._meta
+    quote = connection.ops.quote_name
+    default = meta.get_field("desired_retention").get_default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({quote('student_id')}, "
+            f"{quote('desired_retention')}, {quote('version')}) VALUES (%s, %s, %s) "
+            f"ON CONFLICT ({quote('student_id')}) DO UPDATE SET "
+            f"{quote('version')} = excluded.{quote('version')}",
+            [student_id, default, secrets.randbits(62)],
+        )
 
 
 def _reviewable(learner: Learner, concept: int, at: datetime) -> bool:
@@ -119,9 +140,9 @@ def _reviewable(learner: Learner, concept: int, at: datetime) -> bool:
     return ready is not None and at >= ready
 
 
-def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
+def _write_mastery(student_id: int, course_id: int, learner: Learner) -> bool:
     """Write the rows that changed (after an attempt, those of its concepts and their
-    neighbours), delete those without evidence any more."""
+    neighbours), delete those without evidence any more. True if any row was written."""
     fields = ["rating", "evidence_count", "level", "band_levels", "last_evidence_at"]
     stored = {
         row[0]: tuple(row[1:])
@@ -151,9 +172,10 @@ def _write_mastery(student_id: int, course_id: int, learner: Learner) -> None:
         Mastery.objects.filter(
             student_id=student_id, course_id=course_id, concept_id__in=gone
         ).delete()
+    return bool(changed or gone)
 
 
-def _write_cards(student_id: int, course_id: int, cards: dict[int, Card]) -> None:
+def _write_cards(student_id: int, course_id: int, cards: dict[int, Card]) -> bool:
     stored = dict(
         ReviewCard.objects.filter(student_id=student_id, course_id=course_id).values_list(
             "concept_id", "card"
@@ -182,6 +204,7 @@ def _write_cards(student_id: int, course_id: int, cards: dict[int, Card]) -> Non
         ReviewCard.objects.filter(
             student_id=student_id, course_id=course_id, concept_id__in=gone
         ).delete()
+    return bool(changed or gone)
 
 
 def upsert(model: type[Model], rows: list[Any], columns: list[str], update: list[str]) -> None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from courses.extensions import PageLink, PagePanel, PanelItem, User
 from courses.models import Chapter, Concept, Course
 from learning.guide import ConceptRef, guide_for
-from learning.models import Mastery
+from learning.homecache import due_and_frontier, started_courses
 
 SHOWN = 5
 
@@ -67,16 +67,14 @@ class LearningLinks:
         ]
 
     def panels_for_home(self, user: User) -> list[PagePanel]:
-        """One panel per course the student has started: where they are (two queries each)."""
+        """One panel per course the student has started: where they are. One query when the
+        panels are cached (learning.homecache), five more per course when not."""
         if not user.is_authenticated:
             return []
-        started = Course.objects.filter(
-            pk__in=Mastery.objects.filter(student_id=user.pk).values("course")
-        ).order_by("title")
         panels = []
-        for course in started:
-            guide = guide_for(user.pk, course.pk)
-            items = _items(course, guide.due, "review due") + _items(course, guide.frontier)
+        for course in started_courses(user.pk):
+            due, frontier = due_and_frontier(user.pk, course, course.learner_version)  # type: ignore[attr-defined]
+            items = _items(course, due, "review due") + _items(course, frontier)
             panels.append(
                 PagePanel(
                     f"Continue: {course.title}",

@@ -127,6 +127,9 @@ class LearnerSettings(models.Model):
     desired_retention = models.FloatField(
         default=0.9, validators=[MinValueValidator(0.7), MaxValueValidator(0.97)]
     )
+    # A new random value whenever `learning.actions.update_student` writes the student's mastery
+    # or review cards: pages cache what they derive from those rows under it (learning.panels).
+    version = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "learner settings"
