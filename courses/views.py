@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from courses import graph, graphcache
 from courses.access import access_chapter, access_concept, access_course, access_tag
@@ -110,14 +111,18 @@ def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) ->
 
 def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) -> HttpResponse:
     concept = access_concept(course_slug, concept_slug)
-    # What the graph alone decides, built once per graph version (courses/graphcache.py).
-    links = graphcache.cached_value(
-        concept.course, f"concept-{concept.pk}", lambda: _graph_links(concept)
+    course = concept.course
+    # What the graph alone decides (learn before, learn after, the path to here), rendered once
+    # per graph version (courses/graphcache.py) and per course slug (its links hold it).
+    fragments = graphcache.cached_value(
+        course,
+        f"concept-html-{concept.pk}-{course.slug}",
+        lambda: _graph_fragments(concept),
     )
     context = {
-        "course": concept.course,
+        "course": course,
         "concept": concept,
-        **links,
+        **{name: mark_safe(html) for name, html in fragments.items()},  # rendered by templates
         # related: symmetric links
         "related": list(
             concept.related.filter(status=PUBLISHED)
@@ -126,11 +131,24 @@ def concept_detail(request: HttpRequest, course_slug: str, concept_slug: str) ->
         ),
         # tags
         "tags": list(concept.tags.order_by("kind", "name")),
-        # A deep concept has a thousand ancestors: build their URLs without reverse() each.
-        "concept_url_prefix": reverse("courses:concept", args=[concept.course.slug, "x"])[:-2],
         "links": concept_links(concept),
     }
     return render(request, "courses/concept.html", context)
+
+
+def _graph_fragments(concept: Concept) -> dict[str, str]:
+    """The concept page's graph sections as HTML (the page's partials)."""
+    context = {
+        "course": concept.course,
+        "concept": concept,
+        **_graph_links(concept),
+        # A deep concept has a thousand ancestors: build their URLs without reverse() each.
+        "concept_url_prefix": reverse("courses:concept", args=[concept.course.slug, "x"])[:-2],
+    }
+    return {
+        "before_after": render_to_string("courses/concept.html#before-after", context),
+        "path_section": render_to_string("courses/concept.html#path-section", context),
+    }
 
 
 def _graph_links(concept: Concept) -> dict[str, list[Any]]:
@@ -173,9 +191,7 @@ def course_graph(request: HttpRequest, course_slug: str) -> HttpResponse:
     # The drawing and its list, built once per graph version (courses/graphcache.py), are
     # spliced into the page as bytes: passed through the template, megabytes of a large
     # course would be copied at every level of it.
-    drawing = graphcache.cached(
-        course, "course", lambda: _course_drawing(request, course).encode()
-    )
+    drawing = graphcache.cached(course, "course", lambda: _course_drawing(request, course).encode())
     page = render(request, "courses/graph.html", {"course": course, "drawing": DRAWING_SLOT})
     head, _slot, tail = page.content.partition(DRAWING_SLOT.encode())
     page.content = b"".join((head, drawing, tail))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 
@@ -174,3 +175,25 @@ def test_a_concept_page_shows_a_new_prerequisite_and_a_renamed_ancestor_at_once(
     alpha.save()
     path = concept_html(client, "gamma").split('id="h-path"')[1]
     assert "Tokenisation" in path and ">Alpha<" not in path
+
+
+def test_a_concept_page_from_the_cache_is_the_page_built_afresh(
+    client: Client, course: Course
+) -> None:
+    concept_html(client, "gamma")
+    cached = concept_html(client, "gamma").split("<main")[1]  # the header holds a CSRF token
+
+    cache.clear()
+    caches["local"].clear()
+    assert concept_html(client, "gamma").split("<main")[1] == cached
+
+
+def test_a_concept_page_links_to_the_course_under_its_new_slug(
+    client: Client, course: Course
+) -> None:
+    concept_html(client, "gamma")
+    Course.objects.filter(pk=course.pk).update(slug="renamed-course")
+
+    html = client.get(reverse("courses:concept", args=["renamed-course", "gamma"])).content.decode()
+
+    assert "/courses/demo-course/" not in html and "/courses/renamed-course/concepts/" in html
