@@ -62,6 +62,17 @@ def cached_value(course: Course, name: str, build: Callable[[], T]) -> T:
     return cast(T, found)
 
 
+def cached_page_part(key: str, build: Callable[[], str]) -> str:
+    """A page part whose key already holds every version it depends on, built once."""
+    key = f"stepwise:part:{key}"
+    found = cache.get(key)
+    if isinstance(found, str):
+        return found
+    value = build()
+    cache.set(key, value, TIMEOUT_SECONDS)
+    return value
+
+
 _MISSING = object()
 
 

@@ -197,3 +197,33 @@ def test_a_concept_page_links_to_the_course_under_its_new_slug(
     html = client.get(reverse("courses:concept", args=["renamed-course", "gamma"])).content.decode()
 
     assert "/courses/demo-course/" not in html and "/courses/renamed-course/concepts/" in html
+
+
+def home_courses(client: Client) -> str:
+    return client.get("/").content.decode().split("<main")[1]
+
+
+def test_the_home_course_list_from_the_cache_follows_every_change_at_once(
+    client: Client, course: Course
+) -> None:
+    home_courses(client)
+    Course.objects.filter(pk=course.pk).update(title="Foundations of language models")
+    assert "Foundations of language models" in home_courses(client)
+
+    chapter = Chapter.objects.filter(course=course).first()
+    assert chapter is not None
+    chapter.title = "Attention first"
+    chapter.save()
+    assert "Attention first" in home_courses(client)
+
+    before = home_courses(client)
+    concept = Concept.objects.filter(course=course, status=Concept.Status.PUBLISHED).first()
+    assert concept is not None
+    concept.status = Concept.Status.DRAFT
+    concept.save()
+    after = home_courses(client)
+    assert after != before  # one concept fewer in the counts
+
+    cache.clear()
+    caches["local"].clear()
+    assert home_courses(client) == after
