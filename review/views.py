@@ -136,6 +136,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rates": override_rates(request.user),
             "regrades": regrade_runs_for_review(request.user)
             .select_related("version")
+            # what the list shows: the run's counts, its part and its version's title
+            .only("part_id", "finished_at", "changed", "graded", "skipped_human", "version__title")
             .order_by("-enqueued_at")[:10],
             "first_url": _answer_url(answers[0], params) if answers else None,
             "grader_wait_minutes": round(settings.STEPWISE_GRADER_WAIT_SECONDS / 60),
