@@ -51,8 +51,7 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 COURSE = "foundations-of-llms"
 PASSWORD = "speed-bench-pass-5521"
-# SPEED_BENCH_DB names another database, so that two runs at once do not drop each other's.
-PG_DB = os.environ.get("SPEED_BENCH_DB", "stepwise_speed_bench")
+PG_DB = os.environ.get("SPEED_BENCH_DB", "stepwise_speed_bench")  # one per concurrent run
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres"
 ACCESS_FORMAT = "%({x-bench-page}i)s %(s)s %(D)s %({x-bench-cpu-us}o)s"
 QUESTIONS = 20

@@ -279,6 +279,7 @@ def _lock(attempt: Attempt) -> Attempt:
 
 
 ALREADY_SUBMITTED = "This attempt was already submitted; your answers can no longer change."
+ALREADY_CHECKED = "You already checked this question; its answer is final."
 TIME_IS_UP = "Time is up: your attempt was submitted with the answers saved before the deadline."
 
 
@@ -295,21 +296,35 @@ def save_answers(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = _lock(attempt)
+        # One query: the item with its attempt, the attempt's row locked (only that row, as
+        # `_lock` does, so the lock order stays attempt-then-item everywhere). The attempt is
+        # read after the lock is granted; the item may be from before it, so a check made
+        # meanwhile (`check_item`, under the same lock) is caught by the UPDATE below.
+        item = (
+            AttemptItem.objects.select_related("attempt")
+            .select_for_update(of=("attempt",))
+            .get(pk=item.pk, attempt_id=attempt.pk)
+        )
+        attempt = item.attempt
         if attempt.is_submitted:
             raise AttemptClosed(ALREADY_SUBMITTED)
         if attempt.is_open(now):
-            item = AttemptItem.objects.get(pk=item.pk, attempt=attempt)
             if item.checked_at is not None:
-                raise AttemptClosed("You already checked this question; its answer is final.")
+                raise AttemptClosed(ALREADY_CHECKED)
             saved = []
             for part_id, response in responses.items():
-                # One UPDATE for a part saved before (every autosave after its first); the
-                # attempt's lock keeps a second writer from inserting the row meanwhile.
+                # One UPDATE for a part saved before (every autosave after its first), only
+                # while the item is unchecked; the attempt's lock keeps a second writer from
+                # inserting the row meanwhile.
                 stored = response.as_json() if isinstance(response, Response) else dict(response)
                 answer = Answer(item=item, part_id=part_id, response=stored, saved_at=now)
-                rows = Answer.objects.filter(item=item, part_id=part_id)
+                rows = Answer.objects.filter(
+                    item=item, part_id=part_id, item__checked_at__isnull=True
+                )
                 if not rows.update(response=stored, saved_at=now):
+                    # A first save of this part, or the item was checked: read it afresh.
+                    if AttemptItem.objects.filter(pk=item.pk, checked_at__isnull=False).exists():
+                        raise AttemptClosed(ALREADY_CHECKED)
                     answer.save(force_insert=True)
                 saved.append(answer)
             return saved

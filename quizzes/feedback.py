@@ -77,11 +77,16 @@ class Breakdown:
 
 
 def concepts_of_questions(question_ids: set[int]) -> dict[int, list[Concept]]:
-    """The published concepts each question assesses, by title (one query)."""
+    """The published concepts each question assesses, by title (one query). Only the
+    concepts' titles are read (what the breakdown shows), not their bodies."""
     concepts_of: dict[int, list[Concept]] = {}
-    links = Question.concepts.through.objects.filter(
-        question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
-    ).select_related("concept")
+    links = (
+        Question.concepts.through.objects.filter(
+            question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
+        )
+        .select_related("concept")
+        .only("question_id", "concept_id", "concept__title")
+    )
     for link in links.order_by("concept__title"):
         concepts_of.setdefault(link.question_id, []).append(link.concept)
     return concepts_of

@@ -143,18 +143,17 @@ class AnswersPost:
     questions, whose answers are final). With all questions on one page a checked question's
     inputs are disabled, so only a stale tab posts it: it is skipped and the rest saved."""
 
-    def __init__(self, data: QueryDict, items: list[AttemptItem]) -> None:
+    def __init__(
+        self, data: QueryDict, items: list[AttemptItem], *, count: int | None = None
+    ) -> None:
+        """`items`: the attempt's items, or at least those at `positions_named(data)` when
+        `count` (how many the attempt has) is given."""
         self.data = data
         self.by_position = {item.position: item for item in items}
-        self.position = position_in(data.get("position"), len(items))
-        self.posted = sorted(
-            {
-                int(key[1:].split("-", 1)[0])
-                for key in data
-                if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
-            }
-        )
-        self.nav = NavForm(data, position=self.position, count=len(items))
+        self.count = len(items) if count is None else count
+        self.position = position_in(data.get("position"), self.count)
+        self.posted = self._posted(data)
+        self.nav = NavForm(data, position=self.position, count=self.count)
         self.refusal: str | None = None
         self.forms: list[ItemForm] = []
         if any(p not in self.by_position for p in self.posted):
@@ -167,6 +166,26 @@ class AnswersPost:
         for p in unchecked:
             item = self.by_position[p]
             self.forms.append(ItemForm(item, {a.part_id: a for a in item.answers.all()}, data))
+
+    @staticmethod
+    def _posted(data: QueryDict) -> list[int]:
+        return sorted(
+            {
+                int(key[1:].split("-", 1)[0])
+                for key in data
+                if key[:1] == "q" and key[1:].split("-", 1)[0].isdigit()
+            }
+        )
+
+    @classmethod
+    def positions_named(cls, data: QueryDict) -> set[int]:
+        """The positions a post may need items of: the questions it holds, the page's
+        question and the one its "Check this answer" names (each out of range or not)."""
+        named = set(cls._posted(data))
+        for key in ("position", "check"):
+            value = data.get(key, "")
+            named.add(int(value) if value.isdigit() else 1)
+        return named
 
     @functools.cached_property
     def invalid(self) -> list[ItemForm]:

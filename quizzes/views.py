@@ -14,8 +14,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -146,6 +146,53 @@ def _items(attempt: Attempt) -> list[AttemptItem]:
     )
 
 
+def _items_at(attempt: Attempt, positions: set[int]) -> tuple[list[AttemptItem], int]:
+    """The attempt's items at `positions` (with versions and answers) and how many items the
+    attempt has: the same two queries as `_items`, but the rows of the questions the request
+    shows or saves only, not every version's stem and parts. Positions outside the attempt
+    are left out; when none is inside, one more query counts the items."""
+    total = (
+        AttemptItem.objects.filter(attempt_id=OuterRef("attempt_id"))
+        .order_by()
+        .values("attempt_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows: list[AttemptItem] = list(
+        attempt.items.filter(position__in=positions)
+        .select_related("version")
+        .prefetch_related("answers")
+        .annotate(total=Subquery(total))
+        .order_by("position")
+    )
+    return rows, (rows[0].total if rows else attempt.items.count())  # type: ignore[attr-defined]
+
+
+MOST_QUESTIONS = 100_000  # beyond any attempt: a forged position past it is never looked up
+
+
+def _posted_items(attempt: Attempt, data: QueryDict) -> tuple[list[AttemptItem], int]:
+    """The items a post of the attempt page needs (`AnswersPost.positions_named`, and the
+    page's question as kept within the attempt) and how many items the attempt has."""
+    named = {p for p in AnswersPost.positions_named(data) if p <= MOST_QUESTIONS}
+    items, count = _items_at(attempt, named)
+    page = position_in(data.get("position"), count)
+    if count and page not in named:  # a position past the last question: the last one
+        items, count = _items_at(attempt, named | {page})
+    return items, count
+
+
+def _one_shown(attempt: Attempt, asked: str | None) -> tuple[list[AttemptItem], int, int]:
+    """The one-question page's question (`?n=`, kept within the attempt), its position and
+    the number of questions."""
+    wanted = position_in(asked, 1 << 30)
+    shown, count = _items_at(attempt, {wanted})
+    if not shown and count:  # past the last question: the last one, as `position_in` says
+        wanted = count
+        shown, count = _items_at(attempt, {wanted})
+    return shown, (wanted if count else 0), count
+
+
 def _item_context(
     attempt: Attempt,
     item: AttemptItem,
@@ -181,14 +228,22 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.is_submitted and request.method == "GET":
         return redirect(_over_url(attempt))
-    items = _items(attempt)
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    htmx = bool(getattr(request, "htmx", False))
     if request.method == "POST":
-        return _save(request, attempt, items)
-    position = position_in(request.GET.get("n"), len(items)) if one_per_page else None
-    shown = [items[position - 1]] if position else items
+        # Only a full page shown again with all questions on it needs every item; the rest
+        # (a one-question page, any htmx save) reads the posted questions' items only.
+        if one_per_page or htmx:
+            return _save(request, attempt, *_posted_items(attempt, request.POST))
+        items = _items(attempt)
+        return _save(request, attempt, items, len(items))
+    if one_per_page:
+        shown, position, count = _one_shown(attempt, request.GET.get("n"))
+    else:
+        shown = _items(attempt)
+        position, count = None, len(shown)
     entries = [_item_context(attempt, item) for item in shown]
-    return _attempt_page(request, attempt, entries, position, len(items))
+    return _attempt_page(request, attempt, entries, position, count)
 
 
 def _over_url(attempt: Attempt) -> str:
@@ -230,10 +285,12 @@ def _attempt_page(
     )
 
 
-def _save(request: HttpRequest, attempt: Attempt, items: list[AttemptItem]) -> HttpResponse:
-    """Save the posted items; then go where the button said (a question, review, a header
-    link, log out), or stay (save, check)."""
-    post = AnswersPost(request.POST, items)
+def _save(
+    request: HttpRequest, attempt: Attempt, items: list[AttemptItem], count: int
+) -> HttpResponse:
+    """Save the posted items (`items`: at least those the post names, of `count`); then go
+    where the button said (a question, review, a header link, log out), or stay (save, check)."""
+    post = AnswersPost(request.POST, items, count=count)
     if post.refusal:
         return _refuse(request, attempt, post.refusal, post.position)
     try:
@@ -269,7 +326,7 @@ def _saved(
         entries = [_item_context(attempt, item, bad.get(item.position)) for item in shown]
         if post.saved_any:
             messages.info(request, "Your other answers are saved.")
-        return _attempt_page(request, attempt, entries, post.position, len(items), status=422)
+        return _attempt_page(request, attempt, entries, post.position, post.count, status=422)
     if htmx:
         return render(
             request,
@@ -304,7 +361,8 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
     204 saved · 422 some questions refused (`problems`; the rest saved) · 409 nothing saved
     (`message`, and `redirect` when the attempt is over)."""
     attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
-    post = AnswersPost(request.POST, _items(attempt))
+    named, count = _posted_items(attempt, request.POST)
+    post = AnswersPost(request.POST, named, count=count)
     refused = post.refusal
     if not refused:
         try:

@@ -116,7 +116,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = ReviewFilterForm(request.GET)
     params = filters.params()
     # pick first: per question part with many waiting answers, the most useful come first
-    answers = picked_first(list(_queue(request.user, params)[:200]))
+    answers = picked_first(_shared_versions(list(_queue_rows(request.user, params)[:200])))
     return render(
         request,
         "review/queue.html",
@@ -136,6 +136,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rates": override_rates(request.user),
             "regrades": regrade_runs_for_review(request.user)
             .select_related("version")
+            # what the list shows: the run's counts, its part and its version's title
+            .only("part_id", "finished_at", "changed", "graded", "skipped_human", "version__title")
             .order_by("-enqueued_at")[:10],
             "first_url": _answer_url(answers[0], params) if answers else None,
             "grader_wait_minutes": round(settings.STEPWISE_GRADER_WAIT_SECONDS / 60),
@@ -143,6 +145,32 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the queue's rows leave unread: the grading detail, the rendered stem and explanation,
+# the quiz's description and the course's summary (the page shows none of them).
+QUEUE_UNREAD = (
+    "detail",
+    "item__version__stem_rendered",
+    "item__version__explanation",
+    "item__attempt__quiz__description",
+    "item__attempt__quiz__course__summary",
+)
+
+
+def _queue_rows(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
+    """The queue's answers with only the columns the queue page and "pick first" read."""
+    return _queue(user, params).defer(*QUEUE_UNREAD)
+
+
+def _shared_versions(answers: list[Answer]) -> list[Answer]:
+    """One `QuestionVersion` object per version among `answers` (each row of the join brings
+    its own copy): its typed parts and rubric are then parsed once per version, not per
+    answer."""
+    seen: dict[int, QuestionVersion] = {}
+    for answer in answers:
+        version = seen.setdefault(answer.item.version_id, answer.item.version)
+        if version is not answer.item.version:
+            answer.item.version = version
+    return answers
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:

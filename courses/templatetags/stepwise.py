@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString
 
 from courses import markup
@@ -24,3 +25,15 @@ def markdown_problems(text: str) -> list[str]:
 def controls_for(form: Any, part_id: str) -> list[Any]:
     """The inputs of one part of an answer form, for its plain template (none without a form)."""
     return form.controls(part_id) if form is not None and hasattr(form, "controls") else []
+
+
+@register.filter(is_safe=True)
+def points(value: Any) -> str:
+    """`value|floatformat:"-2"` (points: up to two decimals, none when whole), without
+    Django's Decimal round trip for the whole numbers most points are; anything else goes to
+    `floatformat` itself, so the text is the same."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return floatformat(value, "-2")

@@ -171,6 +171,31 @@ def test_the_queue_shows_how_often_people_changed_the_machine(
     assert "reason</a></td><td>1</td><td>1 (100.0%)" in html
 
 
+def test_the_queue_lists_re_grade_runs_with_their_question_and_counts_in_one_query(
+    client: Client,
+    unsure: Quiz,
+    student: User,
+    course_instructor: User,
+    django_assert_num_queries: Any,
+) -> None:
+    answer_scenario(unsure, student, "b", "cheap")
+    version = Answer.objects.get(part_id="justify").item.version
+    run = RegradeRun.objects.create(version=version, part_id="justify")
+    RegradeRun.objects.filter(pk=run.pk).update(
+        finished_at=run.enqueued_at, graded=3, changed=2, skipped_human=1
+    )
+    client.force_login(course_instructor)
+    client.get(reverse("review:queue"))
+
+    # the same ten queries as with no run (tests/quizzes/test_page_queries.py): the runs with
+    # their versions' titles are one query, and nothing they show is read afterwards
+    with django_assert_num_queries(10):
+        html = client.get(reverse("review:queue")).content.decode()
+
+    assert f"{version.title} — justify</a>: 2 of 3 grades changed, 1 kept" in html
+    assert reverse("review:regrade", args=[run.pk]) in html
+
+
 def test_a_fixed_rubric_regrades_machine_grades_and_keeps_human_ones(
     content_dir: Path, quiz: Quiz, student: User, other_student: User, course_instructor: User
 ) -> None:
