@@ -74,11 +74,13 @@ TARGETS = {
 # --------------------------------------------------------------------------------------------
 
 
-def _respond(part: dict[str, Any], rng: random.Random) -> dict[str, Any] | None:
-    """A plausible stored response to a part (choice and free text; others left blank)."""
-    if part["kind"] in ("single", "multiple", "true_false"):
-        return {"selected": [rng.choice(part["options"])["id"]]}
-    if part["kind"] == "free_text":
+def _respond(part: Any, rng: random.Random) -> dict[str, Any] | None:
+    """A plausible stored response to a typed part (choice and free text; others left blank)."""
+    from quizzes.parts import ChoicePart, FreeTextPart
+
+    if isinstance(part, ChoicePart):
+        return {"selected": [rng.choice(part.options).id]}
+    if isinstance(part, FreeTextPart):
         return {
             "text": rng.choice(
                 [
@@ -141,15 +143,15 @@ def task_setup() -> dict[str, Any]:
         q
         for q in published
         if q.current is not None
-        and len(q.current.parts) == 1
-        and q.current.parts[0]["kind"] in CHOICE_KINDS
+        and len(q.current.typed_parts) == 1
+        and q.current.typed_parts[0].kind in CHOICE_KINDS
     )
     if first in chosen:
         chosen.remove(first)
     else:
         chosen.pop()
     chosen.insert(0, first)
-    kinds = sorted({p["kind"] for q in chosen if q.current for p in q.current.parts})
+    kinds = sorted({p.kind for q in chosen if q.current for p in q.current.typed_parts})
 
     def quiz(slug: str, layout: str) -> Quiz:
         made = Quiz.objects.create(
@@ -175,7 +177,7 @@ def task_setup() -> dict[str, Any]:
         attempt = actions.start_attempt(every, user)
         for item in attempt.items.select_related("version"):
             responses = {
-                p["id"]: r for p in item.version.parts if (r := _respond(p, rng)) is not None
+                p.id: r for p in item.version.typed_parts if (r := _respond(p, rng)) is not None
             }
             if responses:
                 actions.save_answers(attempt, item, responses)
