@@ -131,16 +131,22 @@ def _choices(value: Any, rubric: Rubric, line: int) -> Mapping[str, str | Sequen
     )
 
 
-def _parse(number: int, line: str, rubric: Rubric | None, derived: dict[Any, Rubric]) -> _Item:
-    """One input line, checked; the rubric it is graded with (derived once per question)."""
+def _json_line(number: int, line: str, *, file: str = "") -> dict[str, Any]:
+    """One JSON-lines input line as an object with an "id", or a BatchError naming the line."""
     try:
         item = json.loads(line)
     except ValueError as exc:
-        raise BatchError(number, f"not valid JSON ({exc})") from exc
+        raise BatchError(number, f"not valid JSON ({exc})", file=file) from exc
     if not isinstance(item, dict):
-        raise BatchError(number, "must be a JSON object")
+        raise BatchError(number, "must be a JSON object", file=file)
     if "id" not in item:
-        raise BatchError(number, 'has no "id"')
+        raise BatchError(number, 'has no "id"', file=file)
+    return item
+
+
+def _parse(number: int, line: str, rubric: Rubric | None, derived: dict[Any, Rubric]) -> _Item:
+    """One input line, checked; the rubric it is graded with (derived once per question)."""
+    item = _json_line(number, line)
     answer = item.get("answer")
     if not isinstance(answer, str):
         raise BatchError(number, '"answer" must be a string')
@@ -212,14 +218,7 @@ def read_graded(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            item = json.loads(line)
-        except ValueError as exc:
-            raise BatchError(number, f"not valid JSON ({exc})", file=file) from exc
-        if not isinstance(item, dict):
-            raise BatchError(number, "must be a JSON object", file=file)
-        if "id" not in item:
-            raise BatchError(number, 'has no "id"', file=file)
+        item = _json_line(number, line, file=file)
         ident = str(item["id"])
         if ident in seen:
             raise BatchError(number, f"id {item['id']!r} is graded twice", file=file)
@@ -348,14 +347,7 @@ def pick_file(
         for number, line in enumerate(src, start=1):
             if not line.strip():
                 continue
-            try:
-                item = json.loads(line)
-            except ValueError as exc:
-                raise BatchError(number, f"not valid JSON ({exc})") from exc
-            if not isinstance(item, dict):
-                raise BatchError(number, "must be a JSON object")
-            if "id" not in item:
-                raise BatchError(number, 'has no "id"')
+            item = _json_line(number, line)
             key = json.dumps(item["id"], sort_keys=True)
             if key in seen:
                 raise BatchError(number, f"id {item['id']!r} occurs twice")
