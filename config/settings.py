@@ -124,6 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Axes checks the throttle first, so a locked-out login never reaches the password hasher.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Permission checks read with the user's roles in one query (accounts/roles.py); then
+    # Django's own, which logs people in and answers what the first did not.
+    "accounts.roles.AccessBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # After AXES_FAILURE_LIMIT failed log-ins from one address, or for one username, further
