@@ -152,8 +152,8 @@ def _items_at(
     """The attempt's items at `positions` (with versions, and answers unless `answers` is
     false) and how many items the attempt has: the same queries as `_items`, but the rows of
     the questions the request shows or saves only, not every version's stem and parts.
-    Positions outside the attempt are left out; when none is inside, one more query counts
-    the items."""
+    Positions outside the attempt are left out. The count is the attempt's `item_count`;
+    for a row without it, a subquery, or one more query when no position is inside."""
     total = (
         AttemptItem.objects.filter(attempt_id=OuterRef("attempt_id"))
         .order_by()
@@ -164,8 +164,9 @@ def _items_at(
     rows = attempt.items.filter(position__in=positions).select_related("version")
     if answers:
         rows = rows.prefetch_related("answers")
-    rows = rows.annotate(total=Subquery(total)).order_by("position")
-    found: list[AttemptItem] = list(rows)
+    if attempt.item_count is not None:  # stored when the attempt started
+        return list(rows.order_by("position")), attempt.item_count
+    found: list[AttemptItem] = list(rows.annotate(total=Subquery(total)).order_by("position"))
     return found, (found[0].total if found else attempt.items.count())  # type: ignore[attr-defined]
 
 
