@@ -8,11 +8,14 @@ instructor may author *in a course* needs the course's staff: `courses.permissio
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
-from django.db.models import CharField, Value
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.utils.functional import LazyObject
 
 STUDENT = "Student"
@@ -92,28 +95,41 @@ def access(user: AbstractBaseUser | AnonymousUser) -> Access:
 def _read_access(user_id: Any) -> tuple[Access, set[str], set[str]]:
     """The user's roles and permissions, and their permissions given to the user themselves
     and through groups, apart (as `ModelBackend` caches them)."""
-
-    def tag(name: str) -> Value:
-        return Value(name, output_field=CharField())
-
-    groups = (
-        Group.objects.filter(user__pk=user_id).values_list(tag(_ROLE), "name", tag("")).order_by()
-    )
-    through_groups = (
-        Permission.objects.filter(group__user__pk=user_id)
-        .values_list(tag(_GROUP_PERMISSION), "content_type__app_label", "codename")
-        .order_by()
-    )
-    own = (
-        Permission.objects.filter(user__pk=user_id)
-        .values_list(tag(_OWN_PERMISSION), "content_type__app_label", "codename")
-        .order_by()
-    )
     found: dict[str, set[str]] = {_ROLE: set(), _GROUP_PERMISSION: set(), _OWN_PERMISSION: set()}
-    for what, first, second in groups.union(through_groups, own, all=True):
-        found[what].add(first if what == _ROLE else f"{first}.{second}")
+    with connection.cursor() as cursor:
+        cursor.execute(_access_sql(), [user_id, user_id, user_id])
+        for what, first, second in cursor.fetchall():
+            found[what].add(first if what == _ROLE else f"{first}.{second}")
     mine, theirs = found[_OWN_PERMISSION], found[_GROUP_PERMISSION]
     return Access(frozenset(found[_ROLE]), frozenset(mine | theirs)), mine, theirs
+
+
+@functools.cache
+def _access_sql() -> str:
+    """The query of `_read_access`, written once: every page asks it, and building the same
+    UNION with the ORM cost as much CPU as Django's two permission queries together (about
+    2 ms); as SQL it costs a tenth of that. Plain joins and UNION ALL, the same on SQLite and
+    PostgreSQL; table names from the models."""
+    q = connection.ops.quote_name
+    user_model = get_user_model()
+    group, permission = q(Group._meta.db_table), q(Permission._meta.db_table)
+    content_type = q(ContentType._meta.db_table)
+    user_groups = q(user_model.groups.through._meta.db_table)
+    user_perms = q(user_model.user_permissions.through._meta.db_table)
+    group_perms = q(Group.permissions.through._meta.db_table)
+    return f"""
+        SELECT '{_ROLE}', g.name, '' FROM {group} g
+            JOIN {user_groups} ug ON ug.group_id = g.id WHERE ug.user_id = %s
+        UNION ALL
+        SELECT '{_GROUP_PERMISSION}', ct.app_label, p.codename FROM {permission} p
+            JOIN {content_type} ct ON ct.id = p.content_type_id
+            JOIN {group_perms} gp ON gp.permission_id = p.id
+            JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s
+        UNION ALL
+        SELECT '{_OWN_PERMISSION}', ct.app_label, p.codename FROM {permission} p
+            JOIN {content_type} ct ON ct.id = p.content_type_id
+            JOIN {user_perms} up ON up.permission_id = p.id WHERE up.user_id = %s
+    """
 
 
 def roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
