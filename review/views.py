@@ -41,6 +41,7 @@ from review.forms import WAITING, DecisionForm, ReviewFilterForm
 from review.groups import picked_first
 from review.learning import learned_detail
 from review.models import RegradeRequest
+from review.numbers import two_places
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -117,7 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     params = filters.params()
     # pick first: per question part with many waiting answers, the most useful come first
     answers = picked_first(_shared_versions(list(_queue_rows(request.user, params)[:200])))
-    _add_row_urls(answers, params)
+    _add_row_display(answers, params)
     return render(
         request,
         "review/queue.html",
@@ -179,8 +180,9 @@ def _shared_versions(answers: list[Answer]) -> list[Answer]:
 _URL_SLOT = 987654321
 
 
-def _add_row_urls(answers: list[Answer], params: dict[str, str]) -> None:
-    """Each row's links: `review_url` (keeps the filters) and `groups_url`."""
+def _add_row_display(answers: list[Answer], params: dict[str, str]) -> None:
+    """What each row shows, made here rather than by per-row template tags: its links
+    (`review_url` keeps the filters, `groups_url`) and its numbers."""
     slot = str(_URL_SLOT)
     query = f"?{urlencode(params)}" if params else ""
     answer_url = reverse("review:answer", args=[_URL_SLOT])
@@ -188,6 +190,11 @@ def _add_row_urls(answers: list[Answer], params: dict[str, str]) -> None:
     for answer in answers:
         answer.review_url = answer_url.replace(slot, str(answer.pk)) + query  # type: ignore[attr-defined]
         answer.groups_url = groups_url.replace(slot, str(answer.pk))  # type: ignore[attr-defined]
+        answer.confidence_text = two_places(answer.confidence)  # type: ignore[arg-type,attr-defined]
+        answer.points_text = (  # type: ignore[attr-defined]
+            "—" if answer.points is None else two_places(answer.points, drop_zeros=True)
+        )
+        answer.max_points_text = two_places(answer.max_points, drop_zeros=True)  # type: ignore[arg-type,attr-defined]
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:
