@@ -7,12 +7,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
 from courses.bloom import BloomLevel
 from courses.models import Concept
-from quizzes.entries import CriterionGrade, Feedback, FreeTextGrade
+from courses.templatetags.stepwise import points
+from quizzes.entries import CriterionGrade, Feedback, FreeTextGrade, ItemEntry, PartEntry
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question
-from quizzes.parts import FreeTextPart, Part, Response, TextResponse, rubric_of
+from quizzes.parts import (
+    FreeTextPart,
+    OptionFeedback,
+    OrderFeedback,
+    PairFeedback,
+    Part,
+    Response,
+    TextResponse,
+    rubric_of,
+)
 from quizzes.visibility import NOTHING, Shown, moment_of
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
@@ -165,3 +179,112 @@ def free_text_grade(answer: Answer | None) -> FreeTextGrade | None:
         reviewed=answer.reviewed_by_id is not None,
         comment=answer.comment,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The result page's parts, built in Python: the same HTML as templates/quizzes/_part.html with
+# no controls (tests/quizzes/test_result_html.py compares the two), without a template include
+# and a dozen `{% if %}`s per option for each of an attempt's parts.
+
+
+def _option_html(o: OptionFeedback) -> SafeString:
+    mark = ""
+    if o.chosen:
+        mark = " — right" if o.state == "correct" else " — wrong"
+    elif o.is_answer:
+        mark = " — correct answer"
+    return format_html(
+        "<li{}>{}{}{}{}</li>",
+        format_html(' class="is-{}"', o.state) if o.state else "",
+        "Your choice: " if o.chosen else "",
+        o.text,
+        mark,
+        format_html('<br><span class="muted">{}</span>', o.feedback) if o.feedback else "",
+    )
+
+
+def _pair_html(p: PairFeedback) -> SafeString:
+    state = "is-correct" if p.right_ok else "is-wrong"
+    if p.right:
+        chosen = "" if p.right_ok else format_html(" (you chose: {})", p.given)
+        return format_html('<li class="{}">{} → {}{}</li>', state, p.left, p.right, chosen)
+    verdict = "right" if p.right_ok else "wrong"
+    return format_html('<li class="{}">{} → {} — {}</li>', state, p.left, p.given, verdict)
+
+
+def _order_html(i: OrderFeedback) -> SafeString:
+    state = "is-correct" if i.ok else "is-wrong"
+    if i.text:
+        put = "" if i.ok else format_html(" (you put: {})", i.given)
+        return format_html('<li class="{}">{}{}</li>', state, i.text, put)
+    verdict = "right place" if i.ok else "wrong place"
+    return format_html('<li class="{}">{} — {}</li>', state, i.given, verdict)
+
+
+def _criterion_html(c: CriterionGrade) -> SafeString:
+    return format_html(
+        "<li><strong>{}</strong>: {} / {} — {}{}</li>",
+        c.title,
+        points(c.points),
+        points(c.max_points),
+        c.descriptor,
+        SafeString(' <span class="muted">(nothing in your answer matched this criterion)</span>')
+        if not c.has_evidence
+        else "",
+    )
+
+
+def _feedback_html(kind: str, f: Feedback) -> SafeString:
+    out: list[str] = []
+    if kind == "free_text" and not f.criteria:
+        out.append(
+            format_html(
+                '<p class="muted">Your answer:</p><blockquote>{}</blockquote>',
+                linebreaksbr(f.text),
+            )
+        )
+    if f.status == Answer.Status.AWAITING:
+        out.append('<p class="pending">Awaiting grading.</p>')
+    elif f.status == Answer.Status.REVIEW:
+        out.append('<p class="pending">Being reviewed by your instructor.</p>')
+    elif f.max_points:
+        out.append(
+            format_html("<p><strong>{} / {}</strong></p>", points(f.points), points(f.max_points))
+        )
+    if f.options:
+        items = "".join(_option_html(o) for o in f.options)
+        out.append(f'<ul class="option-feedback">{items}</ul>')
+    if f.pairs:
+        out.append(f"<ul>{''.join(_pair_html(p) for p in f.pairs)}</ul>")
+    if f.criteria:
+        out.append(
+            format_html(
+                '<p class="muted">Your answer, with the words that earned each criterion marked:'
+                '</p><blockquote class="evidence">{}</blockquote>',
+                f.highlighted,
+            )
+        )
+        out.append(f'<ol class="criteria">{"".join(_criterion_html(c) for c in f.criteria)}</ol>')
+        if f.reviewed:
+            comment = format_html(" “{}”", f.comment) if f.comment else ""
+            out.append(format_html('<p class="muted">Graded by your instructor.{}</p>', comment))
+    if f.ordering:
+        out.append(f"<ol>{''.join(_order_html(i) for i in f.ordering)}</ol>")
+    return SafeString(f'<div class="feedback">{"".join(out)}</div>')
+
+
+def part_html(entry: PartEntry) -> SafeString:
+    """One part of the result page (no inputs): its prompt and the feedback the view built."""
+    part = entry.part
+    feedback = _feedback_html(part.kind, entry.feedback) if entry.feedback else ""
+    return format_html(
+        '<fieldset class="part part-{}"><legend>{}</legend>{}</fieldset>',
+        part.kind,
+        part.prompt,
+        feedback,
+    )
+
+
+def parts_html(entry: ItemEntry) -> SafeString:
+    """Every part of one question of the result page, each in its `<div class="part">`."""
+    return SafeString("".join(f'<div class="part">{part_html(p)}</div>' for p in entry.parts))

@@ -42,6 +42,7 @@ from quizzes.feedback import (
     item_shown,
     mark_of,
     part_feedback,
+    parts_html,
 )
 from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.models import Answer, Attempt, AttemptItem, Quiz
@@ -531,7 +532,10 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
             "entries": [
-                _item_context(attempt, item, shown=shown, answering=False) for item in items
+                (entry, parts_html(entry))
+                for entry in (
+                    _item_context(attempt, item, shown=shown, answering=False) for item in items
+                )
             ]
             if shown.correctness
             else [],
