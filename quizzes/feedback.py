@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -288,3 +288,60 @@ def part_html(entry: PartEntry) -> SafeString:
 def parts_html(entry: ItemEntry) -> SafeString:
     """Every part of one question of the result page, each in its `<div class="part">`."""
     return SafeString("".join(f'<div class="part">{part_html(p)}</div>' for p in entry.parts))
+
+
+def question_html(entry: ItemEntry) -> SafeString:
+    """One question of the result page: title, stem, its parts (`parts_html`) and, with the
+    feedback shown, the explanation; the HTML templates/quizzes/result.html drew."""
+    version = entry.item.version
+    explanation = (
+        format_html('<p class="explanation">{}</p>', version.explanation)
+        if entry.show_feedback and version.explanation
+        else ""
+    )
+    return format_html(
+        '<section class="question card"><h3>{}. {}</h3><div class="stem">{}</div>{}{}</section>',
+        entry.item.position,
+        version.title,
+        version.stem_html,
+        parts_html(entry),
+        explanation,
+    )
+
+
+def _subscore_html(s: Subscore) -> SafeString:
+    percent = s.percent
+    if percent is None:
+        score = format_html('<span class="pending">pending ({} being graded)</span>', s.pending)
+    else:
+        score = format_html(
+            '<meter min="0" max="100" value="{}" aria-hidden="true"></meter> <strong>{}%</strong>'
+            ' <small class="muted">{} / {}</small>{}',
+            str(percent),
+            floatformat(percent, "0"),
+            points(s.points),
+            points(s.max_points),
+            format_html(' <span class="pending">and {} pending</span>', s.pending)
+            if s.pending
+            else "",
+        )
+    return format_html("<tr><td>{}</td><td>{}</td></tr>", s.label, score)
+
+
+def breakdown_html(sections: list[tuple[str, str, list[Subscore]]]) -> SafeString:
+    """templates/includes/breakdown.html's HTML, built in Python for the result page."""
+    out = []
+    for title, heading, subs in sections:
+        rows = "".join(_subscore_html(s) for s in subs) or (
+            '<tr><td colspan="2" class="muted">Nothing graded yet.</td></tr>'
+        )
+        out.append(
+            format_html(
+                '<section><h2>{}</h2><table><thead><tr><th scope="col">{}</th>'
+                '<th scope="col">Score</th></tr></thead><tbody>{}</tbody></table></section>',
+                title,
+                heading,
+                SafeString(rows),
+            )
+        )
+    return SafeString(f'<div class="two-col breakdown">{"".join(out)}</div>')

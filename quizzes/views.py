@@ -38,11 +38,12 @@ from quizzes.feedback import (
     PENDING,
     Mark,
     breakdown,
+    breakdown_html,
     concepts_of_questions,
     item_shown,
     mark_of,
     part_feedback,
-    parts_html,
+    question_html,
 )
 from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.models import Answer, Attempt, AttemptItem, Quiz
@@ -532,10 +533,8 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
             "entries": [
-                (entry, parts_html(entry))
-                for entry in (
-                    _item_context(attempt, item, shown=shown, answering=False) for item in items
-                )
+                question_html(_item_context(attempt, item, shown=shown, answering=False))
+                for item in items
             ]
             if shown.correctness
             else [],
@@ -545,7 +544,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "review_closes_at": (
                 closed_for_everyone_at(attempt.quiz) if coming == Moment.AFTER_CLOSE else None
             ),
-            "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
+            "breakdown": breakdown_html(breakdown(items, concepts_of).sections)
+            if shown.correctness
+            else None,
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
             "answer_links": result_links(request.user, attempt, answers, shown),
         },

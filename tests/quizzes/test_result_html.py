@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from quizzes.entries import CriterionGrade, Feedback, FreeTextGrade, PartEntry
-from quizzes.feedback import part_html
+from quizzes.feedback import Breakdown, Subscore, breakdown_html, part_html
 from quizzes.parts import OptionFeedback, OrderFeedback, PairFeedback, PartFeedback
 
 
@@ -120,3 +120,20 @@ def test_the_key_texts_of_each_kind_are_there() -> None:
     assert part_html(CASES["no_feedback"]) == (
         '<fieldset class="part part-numeric"><legend>Which &lt;one&gt;?</legend></fieldset>'
     )
+
+
+def test_breakdown_html_is_the_includes_html() -> None:
+    sections = Breakdown(
+        by_bloom=[
+            Subscore("Remember", 3, 4),
+            Subscore("Apply <x>", 0.5, 3, pending=2),
+            Subscore("Analyse", 0, 0, pending=1),
+        ],
+        by_concept=[],
+    ).sections
+    html = breakdown_html(sections)
+    expected = render_to_string("includes/breakdown.html", {"sections": sections})
+    assert squeeze(html) == squeeze(expected)
+    assert 'value="75.0"' in html and "<strong>75%</strong>" in html
+    assert "Apply &lt;x&gt;" in html and "and 2 pending" in html
+    assert "pending (1 being graded)" in html and "Nothing graded yet." in html
