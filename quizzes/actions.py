@@ -246,7 +246,13 @@ def start_attempt(quiz: Quiz, student: User, now: datetime | None = None) -> Att
     ) + 1
     deadline = window.deadline_for(now)
     attempt = Attempt.objects.create(
-        quiz=quiz, student=student, number=number, seed=seed, started_at=now, deadline=deadline
+        quiz=quiz,
+        student=student,
+        number=number,
+        seed=seed,
+        started_at=now,
+        deadline=deadline,
+        item_count=len(questions),
     )
     rng = random.Random(seed + 1)
     AttemptItem.objects.bulk_create(

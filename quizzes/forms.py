@@ -165,7 +165,8 @@ class AnswersPost:
             return
         for p in unchecked:
             item = self.by_position[p]
-            self.forms.append(ItemForm(item, {a.part_id: a for a in item.answers.all()}, data))
+            # Bound to the post: it shows and saves what was posted, so no saved answers.
+            self.forms.append(ItemForm(item, {}, data))
 
     @staticmethod
     def _posted(data: QueryDict) -> list[int]:

@@ -323,6 +323,9 @@ class Attempt(models.Model):
     score = models.FloatField(null=True, blank=True)
     max_score = models.FloatField(null=True, blank=True)
     pending_parts = models.PositiveIntegerField(default=0)  # free-text parts awaiting grading
+    # How many questions the attempt drew, set when it starts (its items never change after);
+    # None on a row written otherwise (count its items). Saves the attempt pages a count.
+    item_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["quiz", "student", "number"]

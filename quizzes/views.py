@@ -148,11 +148,14 @@ def _items(attempt: Attempt) -> list[AttemptItem]:
     )
 
 
-def _items_at(attempt: Attempt, positions: set[int]) -> tuple[list[AttemptItem], int]:
-    """The attempt's items at `positions` (with versions and answers) and how many items the
-    attempt has: the same two queries as `_items`, but the rows of the questions the request
-    shows or saves only, not every version's stem and parts. Positions outside the attempt
-    are left out; when none is inside, one more query counts the items."""
+def _items_at(
+    attempt: Attempt, positions: set[int], *, answers: bool = True
+) -> tuple[list[AttemptItem], int]:
+    """The attempt's items at `positions` (with versions, and answers unless `answers` is
+    false) and how many items the attempt has: the same queries as `_items`, but the rows of
+    the questions the request shows or saves only, not every version's stem and parts.
+    Positions outside the attempt are left out. The count is the attempt's `item_count`;
+    for a row without it, a subquery, or one more query when no position is inside."""
     total = (
         AttemptItem.objects.filter(attempt_id=OuterRef("attempt_id"))
         .order_by()
@@ -160,14 +163,13 @@ def _items_at(attempt: Attempt, positions: set[int]) -> tuple[list[AttemptItem],
         .annotate(n=Count("id"))
         .values("n")
     )
-    rows: list[AttemptItem] = list(
-        attempt.items.filter(position__in=positions)
-        .select_related("version")
-        .prefetch_related("answers")
-        .annotate(total=Subquery(total))
-        .order_by("position")
-    )
-    return rows, (rows[0].total if rows else attempt.items.count())  # type: ignore[attr-defined]
+    rows = attempt.items.filter(position__in=positions).select_related("version")
+    if answers:
+        rows = rows.prefetch_related("answers")
+    if attempt.item_count is not None:  # stored when the attempt started
+        return list(rows.order_by("position")), attempt.item_count
+    found: list[AttemptItem] = list(rows.annotate(total=Subquery(total)).order_by("position"))
+    return found, (found[0].total if found else attempt.items.count())  # type: ignore[attr-defined]
 
 
 MOST_QUESTIONS = 100_000  # beyond any attempt: a forged position past it is never looked up
@@ -175,12 +177,16 @@ MOST_QUESTIONS = 100_000  # beyond any attempt: a forged position past it is nev
 
 def _posted_items(attempt: Attempt, data: QueryDict) -> tuple[list[AttemptItem], int]:
     """The items a post of the attempt page needs (`AnswersPost.positions_named`, and the
-    page's question as kept within the attempt) and how many items the attempt has."""
+    page's question as kept within the attempt) and how many items the attempt has.
+
+    Without their saved answers: a posted form shows what was posted, never what was saved
+    (`ItemForm` is bound), so a save reads no answers; a refused save that shows a question
+    again reads that question's answers then."""
     named = {p for p in AnswersPost.positions_named(data) if p <= MOST_QUESTIONS}
-    items, count = _items_at(attempt, named)
+    items, count = _items_at(attempt, named, answers=False)
     page = position_in(data.get("position"), count)
     if count and page not in named:  # a position past the last question: the last one
-        items, count = _items_at(attempt, named | {page})
+        items, count = _items_at(attempt, named | {page}, answers=False)
     return items, count
 
 

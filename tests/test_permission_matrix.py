@@ -179,6 +179,7 @@ def _practice(w: World) -> Any:
         student, w.course
     )
 
+
 # Pages reached only by POST, or that redirect by design (checked in their own modules);
 # named here so the completeness check knows they were considered.
 NOT_GET_PAGES = {

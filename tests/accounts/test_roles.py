@@ -68,3 +68,49 @@ def test_the_django_admin_is_for_admins_not_staff_instructors(
 
     assert refused.status_code == 302 and "/admin/login/" in refused["Location"]
     assert allowed.status_code == 200
+
+
+def test_roles_and_permissions_together_cost_one_query_per_user_object(
+    make_user: Callable[..., User], django_assert_num_queries: Any
+) -> None:
+    """The site header asks for permissions and many views for roles: one query answers both
+    (Django's own backend reads the user's and the groups' permissions in two more)."""
+    teacher = User.objects.get(pk=make_user("tess", INSTRUCTOR).pk)  # as a request loads it
+
+    with django_assert_num_queries(1):
+        assert teacher.has_perm("courses.change_concept")
+        assert teacher.has_perm("quizzes.change_answer")
+        assert not teacher.has_perm("auth.change_user")
+        assert is_instructor(teacher) and not is_admin(teacher)
+
+
+def test_permissions_come_from_groups_and_from_the_user_alone(
+    make_user: Callable[..., User],
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    sam = make_user("sam")
+    sam.user_permissions.add(Permission.objects.get(codename="view_user"))
+    fresh = User.objects.get(pk=sam.pk)
+    assert fresh.has_perm("auth.view_user")  # given to the user, not through a group
+    assert not fresh.has_perm("courses.change_concept")
+    assert fresh.get_all_permissions() == {"auth.view_user"}
+
+    teacher = User.objects.get(pk=make_user("tess", INSTRUCTOR).pk)
+    both = teacher.get_all_permissions()
+    assert "courses.change_concept" in both and "auth.view_user" not in both
+    # the same set as Django's own backend reads
+    from django.contrib.auth.backends import ModelBackend
+
+    assert both == ModelBackend().get_all_permissions(User.objects.get(pk=teacher.pk))
+
+    teacher.is_active = False
+    assert not teacher.has_perm("courses.change_concept")  # an inactive user has none
+    assert not AnonymousUser().has_perm("courses.change_concept")
+
+
+def test_a_superuser_has_every_permission(make_user: Callable[..., User]) -> None:
+    root = User.objects.create_superuser("root", "root@example.com", "a-long-pass-phrase")
+    assert root.has_perm("courses.change_concept") and "axes.delete_accessattempt" in (
+        User.objects.get(pk=root.pk).get_all_permissions()
+    )

@@ -117,8 +117,8 @@ def test_the_settings_page_runs_a_fixed_number_of_queries(
     set_time_zone(student, "Asia/Tokyo")
     client.force_login(student)
 
-    # session, user, the profile's zone, the header's permissions (the user's, the groups'): 5
-    with django_assert_num_queries(5):  # type: ignore[operator]
+    # session, user, the profile's zone, the header's permissions (with the user's roles, one query): 4
+    with django_assert_num_queries(4):  # type: ignore[operator]
         response = client.get(reverse("account_settings"))
 
     assert 'value="Asia/Tokyo" selected' in response.content.decode()

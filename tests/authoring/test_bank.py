@@ -307,11 +307,11 @@ def test_the_bank_runs_the_same_queries_for_few_or_many_questions(
     client.force_login(author)
     post_bulk(client, {"ids": ids("pick-one"), "action": "unpublish"})  # one with an author
 
-    # 1 session, 2 user, 3 the user's roles (read once for every check), 4 the course among
+    # 1 session, 2 user, 3 the user's roles and permissions (read once for every check and the menu), 4 the course among
     # the user's courses, 5 chapters, 6 concepts, 7 all tags, 8 author names for the filter,
     # 9 count, 10 the page of questions with current version and author, 11 their concepts,
-    # 12 their tags, 13-14 the user's permissions for the menu (user, group).
-    with django_assert_num_queries(14):
+    # 12 their tags.
+    with django_assert_num_queries(12):
         response = client.get(bank_url())
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 6 + extra

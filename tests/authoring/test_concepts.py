@@ -292,9 +292,9 @@ def test_the_list_runs_the_same_queries_however_many_concepts(
     for _ in range(20):
         actions.duplicate_concept(None, concept(course, "beta"))
 
-    # session, user; the user's roles (once, however many checks); the course; user and group permissions (the header's Review link);
+    # session, user; the user's roles and permissions (once, however many checks, the header's too); the course;
     # chapters (filter); every tag's path and the tags (filter); every tag's path and the tags (bulk form); concepts; their tags (prefetch)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = author.get(url("concepts", "demo-course"))
 
     assert response.status_code == 200

@@ -120,9 +120,9 @@ def test_coverage_runs_the_same_queries_for_few_or_many_questions(
     import_course(content_dir)
     client.force_login(author)
 
-    # 1 session, 2 user, 3 roles, 4 the course, 5 counts per chapter and level,
-    # 6 counts per level, 7 chapters, 8-9 menu permissions
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 roles and menu permissions, 4 the course, 5 counts per chapter
+    # and level, 6 counts per level, 7 chapters
+    with django_assert_num_queries(7):
         response = client.get(COVERAGE)
     assert response.context["total"] == 6 + extra
 
@@ -241,10 +241,10 @@ def test_the_report_runs_the_same_queries_for_few_or_many_items(
     import_course(content_dir)
     client.force_login(author)
 
-    # 1 session, 2 user, 3 roles, 4 the course, 5 chapters, 6 concepts (for choices),
+    # 1 session, 2 user, 3 roles and menu permissions, 4 the course, 5 chapters, 6 concepts (for choices),
     # 7 all tags, 8 questions with concept and discipline-tag counts, 9 concepts with
     # discipline-tag counts, 10 the course's submitted attempts (insight's Bloom suspects: no
-    # attempt, nothing more), 11-12 menu permissions
-    with django_assert_num_queries(12):
+    # attempt, nothing more)
+    with django_assert_num_queries(10):
         response = client.get(TAGGING)
     assert response.status_code == 200

@@ -86,11 +86,11 @@ def test_the_quiz_list_shows_each_quiz_with_its_fixed_questions_and_rules(
     client.force_login(author)
     build(client, add=[pk("pick-one")], **rules({"count": "1", "chapter": "advanced"}))
 
-    # 1 session, 2 user, 3 roles, 4 the course, 5-6 menu permissions,
-    # 7 quizzes with chapter and counts of fixed questions, rules and attempts,
-    # 8-12 whether the quizzes with rules can start, all at once: their fixed questions,
+    # 1 session, 2 user, 3 roles and menu permissions, 4 the course,
+    # 5 quizzes with chapter and counts of fixed questions, rules and attempts,
+    # 6-10 whether the quizzes with rules can start, all at once: their fixed questions,
     # their rules, the course's published questions, those questions' concepts and tags
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("authoring:quizzes", args=["demo-course"]))
 
     html = response.content.decode()
@@ -116,12 +116,12 @@ def test_the_quiz_list_runs_the_same_queries_for_one_or_three_quizzes_with_rules
     client.force_login(author)
     url = reverse("authoring:quizzes", args=["demo-course"])
     _quiz_with_rules("first", {"count": 1})
-    with django_assert_num_queries(12):  # as above, with one quiz with rules
+    with django_assert_num_queries(10):  # as above, with one quiz with rules
         client.get(url)
     _quiz_with_rules("second", {"count": 1, "bloom": 2})
     _quiz_with_rules("third", {"count": 9}, {"count": 1})
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     short = {q.slug: s for q, s in response.context["quizzes"]}

@@ -181,17 +181,18 @@ def test_the_page_runs_a_fixed_number_of_queries_cold_and_cached(
 ) -> None:
     simulated(quiz, n=20)
     client = signed_in(course_instructor)
-    # session, user, roles, quiz (access), fingerprint (one aggregate), answers, versions,
-    # quiz order, course questions, concepts, course facilities (one aggregate), and the
-    # header's two permission reads (user's, groups')
-    with django_assert_num_queries(13):
+    # session, user, roles and permissions (one query, the header's too), quiz (access),
+    # fingerprint (one aggregate), answers, versions, quiz order, course questions,
+    # concepts, course facilities (one aggregate)
+    with django_assert_num_queries(11):
         client.get(url(quiz))
     simulated(quiz, n=20, seed=2)  # more students: the same queries
     cache.clear()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         client.get(url(quiz))
-    # cached: session, user, roles, quiz, fingerprint, course questions, concepts, permissions
-    with django_assert_num_queries(9):
+    # cached: session, user, roles and permissions, quiz, fingerprint, course questions,
+    # concepts
+    with django_assert_num_queries(7):
         client.get(url(quiz))
 
 
@@ -378,11 +379,11 @@ def test_the_bloom_suspects_cost_the_needs_tagging_report_two_or_three_queries(
     simulated(quiz, n=12)
     client = signed_in(course_instructor)
     page = reverse("authoring:needs_tagging", args=[quiz.course.slug])
-    # The report's own eleven (tests/authoring/test_coverage.py), then the course's attempts
+    # The report's own nine (tests/authoring/test_coverage.py), then the course's attempts
     # fingerprint, the course's questions, and the course facilities (one aggregate)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         client.get(page)
-    with django_assert_num_queries(13):  # the facilities cached
+    with django_assert_num_queries(11):  # the facilities cached
         client.get(page)
 
 
@@ -395,10 +396,10 @@ def test_any_save_of_an_attempt_starts_a_new_cache_generation(
     simulated(quiz, n=12)
     client = signed_in(course_instructor)
     client.get(url(quiz))
-    with django_assert_num_queries(9):  # cached
+    with django_assert_num_queries(7):  # cached
         client.get(url(quiz))
 
     Attempt.objects.order_by("pk").first().save()  # type: ignore[union-attr]
 
-    with django_assert_num_queries(12):  # the analysis again (the course's facilities cached)
+    with django_assert_num_queries(10):  # the analysis again (the course's facilities cached)
         client.get(url(quiz))

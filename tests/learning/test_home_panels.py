@@ -51,13 +51,13 @@ def test_the_home_page_reads_the_panels_from_the_cache_after_the_first_request(
 ) -> None:
     client.force_login(student)
     # session, user; started courses with the student's version; guide: concepts, edges,
-    # mastery, due cards, mistakes; the header's permissions: user's, groups'; the courses'
+    # mastery, due cards, mistakes; the header's permissions (one query); the courses'
     # state, then the course list: courses with counts, chapters with counts
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         first = client.get("/").content.decode()
-    # session, user; started courses with the student's version; permissions: user's,
-    # groups'; the courses' state (the course list comes from the cache)
-    with django_assert_num_queries(6):
+    # session, user; started courses with the student's version; permissions (one
+    # query); the courses' state (the course list comes from the cache)
+    with django_assert_num_queries(5):
         again = client.get("/").content.decode()
 
     assert "Continue: Demo Course" in again
@@ -130,8 +130,8 @@ def test_a_student_without_a_started_course_gets_no_panel_for_one_query(
 ) -> None:
     client.force_login(student)
     client.get("/")
-    # session, user; started courses (none); permissions: user's, groups'; the courses'
+    # session, user; started courses (none); permissions (one query); the courses'
     # state (the course list comes from the cache)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         html = client.get("/").content.decode()
     assert "Continue:" not in html

@@ -41,8 +41,8 @@ def test_my_progress_shows_levels_in_words_on_the_graph_and_in_the_table(
     url = reverse("learning:course", args=[started.course.slug])
     client.get(url)
     # session, user; course; guide: concepts, edges, mastery, due cards, mistakes; bands;
-    # roles (can_author): groups; the site header's permissions: user's, groups'
-    with django_assert_num_queries(12):
+    # roles (can_author) with the site header's permissions, one query
+    with django_assert_num_queries(10):
         html = client.get(url).content.decode()
 
     assert "Alpha — familiar" in html  # the node's label: readable without colour
@@ -252,9 +252,9 @@ def test_the_class_table_for_the_course_instructor_with_csv_and_filters(
     client.force_login(course_instructor)
     url = reverse("learning:class", args=[started.course.slug])
     client.get(url)
-    # session, user, roles, course (scoped), chapters; concepts, students, mastery, edges,
-    # mistakes, concept titles; the site header's permissions: user's, groups'
-    with django_assert_num_queries(13):
+    # session, user, roles and the header's permissions, course (scoped), chapters; concepts, students, mastery, edges,
+    # mistakes, concept titles
+    with django_assert_num_queries(11):
         html = client.get(url).content.decode()
 
     assert '<th scope="row">sam</th>' in html
@@ -286,11 +286,11 @@ def test_a_practice_question_page_has_a_fixed_number_of_queries(
     client.force_login(student)
     url = reverse("learning:practice_item", args=[session.pk, 1])
     # session, user; the session (with course, focus); the item (with version);
-    # the site header's permissions: user's, groups'
-    with django_assert_num_queries(6):
+    # the site header's permissions (one query)
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
     practice.answer_item(item, right_answers(item.version.typed_parts))
-    with django_assert_num_queries(6):  # answered: the same reads, feedback from the item
+    with django_assert_num_queries(5):  # answered: the same reads, feedback from the item
         assert "100%" in client.get(url).content.decode()
 
 
@@ -301,6 +301,6 @@ def test_the_course_page_with_the_students_panels_has_a_fixed_number_of_queries(
     url = reverse("courses:course", args=[started.course.slug])
     client.get(url)
     # session, user; course, chapters, concepts, edges (the page's own); the panels: concepts,
-    # edges, mastery, due cards, mistakes; the site header's permissions: user's, groups'
-    with django_assert_num_queries(13):
+    # edges, mastery, due cards, mistakes; the site header's permissions (one query)
+    with django_assert_num_queries(12):
         client.get(url)

@@ -204,10 +204,10 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_number_of_students
         start_attempt(timed, s)
     client.force_login(course_instructor)
 
-    # session, user, roles, the quiz (access), the students (list and select), the
-    # accommodations, the attempts in progress, the history with its users, and the header's
-    # permissions (the user's, the groups'): 10
-    with django_assert_num_queries(10):
+    # session, user, roles and permissions (one query, the header's too), the quiz (access),
+    # the students (list and select), the accommodations, the attempts in progress, the
+    # history with its users: 8
+    with django_assert_num_queries(8):
         response = client.get(url(timed))
 
     assert response.status_code == 200

@@ -2,8 +2,9 @@
 whatever the number of questions, answers or classmates: an N+1 shows here as a changed count.
 
 Each pinned count names its queries. "session, user" are the session middleware's and the
-authentication middleware's; "permissions (2)" are the site header's `perms` checks (the
-user's own and their groups'), "roles" the user's group names."""
+authentication middleware's; "access" is one query for the user's group names (roles) and
+permissions, their own and their groups' (`accounts.roles.access`), which the site header's
+`perms` checks and every role check share."""
 
 from __future__ import annotations
 
@@ -48,12 +49,12 @@ def test_the_quiz_list_and_quiz_page_run_fixed_queries(
     student_client: Client, quiz: Quiz, django_assert_num_queries
 ) -> None:
     course = quiz.course.slug
-    # course, session, user, permissions (2), the course's quizzes with their chapters
-    with django_assert_num_queries(6):
+    # course, session, user, access, the course's quizzes with their chapters
+    with django_assert_num_queries(5):
         student_client.get(reverse("quizzes:quiz_list", args=[course]))
     # quiz with course, session, user, the student's accommodations, the student's attempts,
-    # permissions (2)
-    with django_assert_num_queries(7):
+    # access
+    with django_assert_num_queries(6):
         student_client.get(reverse("quizzes:quiz", args=[course, quiz.slug]))
 
 
@@ -70,12 +71,12 @@ def test_the_attempt_page_runs_the_same_queries_for_one_or_every_question(
     attempt = start_attempt(quiz, student)
 
     # session, user, attempt with quiz and course, items with versions, their answers,
-    # permissions (2)
-    with django_assert_num_queries(7):
+    # access
+    with django_assert_num_queries(6):
         response = student_client.get(reverse("quizzes:attempt", args=[attempt.pk]) + "?n=2")
     assert response.status_code == 200
     # the review page before submitting: the same
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         student_client.get(reverse("quizzes:summary", args=[attempt.pk]))
 
 
@@ -90,10 +91,10 @@ def test_an_autosave_writes_one_row_with_fixed_queries(
     n = position(attempt, "pick-one")
     student_client.post(url, {"position": n, f"q{n}-choice": "a"}, headers={"HX-Request": "true"})
 
-    # session, user, attempt, items with versions, their answers; then in one transaction
-    # (a savepoint inside the test's, and its release): the item read with its attempt
-    # locked, one conditional UPDATE
-    with django_assert_num_queries(9):
+    # session, user, attempt, the posted items with versions (not their saved answers: the
+    # form shows what was posted); then in one transaction (a savepoint inside the test's,
+    # and its release): the item read with its attempt locked, one conditional UPDATE
+    with django_assert_num_queries(8):
         response = student_client.post(
             url, {"position": n, f"q{n}-choice": "b"}, headers={"HX-Request": "true"}
         )
@@ -113,11 +114,11 @@ def test_the_result_and_my_attempts_pages_run_fixed_queries(
     attempt = answered(quiz, student)
 
     # session, user, attempt, items with versions, their answers, the questions' concepts,
-    # roles (may the user see everything?), permissions (2)
-    with django_assert_num_queries(9):
+    # access (may the user see everything? and the header)
+    with django_assert_num_queries(7):
         student_client.get(reverse("quizzes:result", args=[attempt.pk]))
-    # session, user, the student's attempts with quizzes and courses, roles, permissions (2)
-    with django_assert_num_queries(6):
+    # session, user, the student's attempts with quizzes and courses, access
+    with django_assert_num_queries(4):
         student_client.get(reverse("quizzes:my_attempts"))
 
 
@@ -136,14 +137,14 @@ def test_the_review_queue_and_screen_run_the_same_queries_for_1_or_4_answers(
     answer = Answer.objects.filter(part_id="justify").first()
     assert answer is not None and answer.status == Answer.Status.REVIEW
 
-    # session, user, permissions (2: the view's permission check, reused by the header),
-    # roles, the answers listed, the override rates' decisions, the filter's courses and
+    # session, user, access (the view's permission check, its roles and the header's),
+    # the answers listed, the override rates' decisions, the filter's courses and
     # quizzes, the re-grade runs
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         listed = client.get(reverse("review:queue"))
     assert listed.content.decode().count(reverse("review:answer", args=[answer.pk])) >= 1
-    # session, user, permissions (2), roles, the answer with its item, version and attempt,
+    # session, user, access, the answer with its item, version and attempt,
     # the queue's ids (previous and next), the item's answers, the answer's open regrade
     # request, the answer's decisions
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("review:answer", args=[answer.pk]))

@@ -83,3 +83,23 @@ def test_enter_in_an_answer_saves_rather_than_going_back(
     form = html[html.index('<form method="post"') :]
     first_button = form[form.index("<button") : form.index("</button>")]
     assert 'name="nav" value="save"' in first_button
+
+
+def test_a_refused_page_shows_what_was_saved_before_beside_what_was_just_typed(
+    client: Client, student: User, one_page: Attempt
+) -> None:
+    """A save reads no saved answers (the posted forms show what was posted), so the page
+    shown again must still read them for the questions this post did not hold."""
+    client.force_login(student)
+    url = reverse("quizzes:attempt", args=[one_page.pk])
+    pick = position(one_page, "pick-one")
+    client.post(url, {f"q{pick}-choice": "b", "nav": "save"})  # saved earlier
+
+    response = client.post(url, {**half_numbered(one_page), "nav": "save"})
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    picked = [line for line in html.splitlines() if f'name="q{pick}-choice"' in line]
+    assert any('value="b"' in line and "checked" in line for line in picked), picked
+    (name,) = half_numbered(one_page)
+    assert f'name="{name}" value="2"' in html or f'value="2" name="{name}"' in html

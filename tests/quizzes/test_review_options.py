@@ -394,6 +394,6 @@ def test_my_attempts_asks_the_same_queries_however_many_attempts_it_gates(
     client.force_login(student)
 
     # 1 session, 2 user, 3 the attempts with their quizzes and courses, 4 the user's roles
-    # (read once for every attempt's review options), 5-6 menu permissions
-    with django_assert_num_queries(6):
+    # and permissions (read once for every attempt's review options and the menu)
+    with django_assert_num_queries(4):
         client.get(reverse("quizzes:my_attempts"))

@@ -233,6 +233,6 @@ def test_the_attempt_page_runs_a_fixed_number_of_queries(
 
 
 # session, user, attempt (with quiz and course), items with versions, their answers, and the
-# user's permissions and groups (the header's Author and Review buttons): the same for one
+# user's permissions with their groups, one query (the header's Author and Review buttons): the same for one
 # question or all of them.
-QUERIES = 7
+QUERIES = 6

@@ -150,10 +150,10 @@ def test_the_group_page_runs_a_fixed_number_of_queries(
     members = [written(t) for t in ALIKE + [ALIKE[0] + " Yes."] * 3]
     client.force_login(course_instructor)
 
-    # session, user, user permissions, group permissions, groups (the role), the answer with
+    # session, user, roles and permissions (one query), the answer with
     # its item, version, quiz, course and student (access: the course's staff in a subquery),
     # the part's waiting answers with the same
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(reverse("review:group", args=[members[0].pk]))
 
     assert response.content.decode().count('name="member"') == 6

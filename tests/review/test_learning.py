@@ -188,10 +188,10 @@ def test_the_grading_screen_runs_a_fixed_number_of_queries(
     fresh = written("B is cheap because there is no retraining of the model at all.")
     client.force_login(course_instructor)
 
-    # session, user, user permissions, group permissions, groups (the role), the answer with
+    # session, user, roles and permissions (one query), the answer with
     # its question, quiz, course and student (access), the queue's ids, the item's answers
     # (the student's choices), the "graded like" answers, open regrade requests, history
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(reverse("review:answer", args=[fresh.pk]))
 
     assert "Graded like these answers" in response.content.decode()
