@@ -524,6 +524,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     graded = [a for a in answers if a.status not in PENDING]
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     coming = next_change(attempt) if shown != EVERYTHING else None
+    summary = breakdown(items, concepts_of) if shown.correctness else None
     return render(
         request,
         "quizzes/result.html",
@@ -550,9 +551,8 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "review_closes_at": (
                 closed_for_everyone_at(attempt.quiz) if coming == Moment.AFTER_CLOSE else None
             ),
-            "breakdown": breakdown_html(breakdown(items, concepts_of).sections)
-            if shown.correctness
-            else None,
+            "breakdown": summary,
+            "breakdown_html": breakdown_html(summary.sections) if summary else "",
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
             "answer_links": result_links(request.user, attempt, answers, shown),
         },
