@@ -26,7 +26,7 @@ from courses.permissions import authored_courses
 from grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, QuestionVersion
-from quizzes.parts import TextResponse, rubric_of
+from quizzes.parts import TextResponse, parse_detail, rubric_of
 from review import actions
 from review.access import (
     access_answer_for_review,
@@ -41,6 +41,7 @@ from review.forms import WAITING, DecisionForm, ReviewFilterForm
 from review.groups import picked_first
 from review.learning import learned_detail
 from review.models import RegradeRequest
+from review.numbers import two_places
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
@@ -101,10 +102,10 @@ def override_rates(user: Any) -> list[OverrideRate]:
     """How often people changed the machine's level, per criterion."""
     decisions: Counter[str] = Counter()
     changed: Counter[str] = Counter()
-    decided = decisions_for_review(user)
-    for d in decided.select_related("answer").only("before", "after", "answer__detail"):
-        machine = d.answer.typed_detail.machine_levels()
-        for criterion, level in (d.after.get("levels") or {}).items():
+    # two columns per decision, no model objects: this runs on every load of the queue
+    for after, detail in decisions_for_review(user).values_list("after", "answer__detail"):
+        machine = parse_detail(detail).machine_levels()
+        for criterion, level in ((after or {}).get("levels") or {}).items():
             decisions[criterion] += 1
             changed[criterion] += int(machine.get(criterion) != level)
     return [OverrideRate(c, decisions[c], changed[c]) for c in sorted(decisions)]
@@ -117,6 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     params = filters.params()
     # pick first: per question part with many waiting answers, the most useful come first
     answers = picked_first(_shared_versions(list(_queue_rows(request.user, params)[:200])))
+    _add_row_display(answers, params)
     return render(
         request,
         "review/queue.html",
@@ -171,6 +173,28 @@ def _shared_versions(answers: list[Answer]) -> list[Answer]:
         if version is not answer.item.version:
             answer.item.version = version
     return answers
+
+
+# A number no answer has: the rows' links are this URL with the answer's id put in its place,
+# so the queue reverses each pattern once, not once per row.
+_URL_SLOT = 987654321
+
+
+def _add_row_display(answers: list[Answer], params: dict[str, str]) -> None:
+    """What each row shows, made here rather than by per-row template tags: its links
+    (`review_url` keeps the filters, `groups_url`) and its numbers."""
+    slot = str(_URL_SLOT)
+    query = f"?{urlencode(params)}" if params else ""
+    answer_url = reverse("review:answer", args=[_URL_SLOT])
+    groups_url = reverse("review:groups", args=[_URL_SLOT])
+    for answer in answers:
+        answer.review_url = answer_url.replace(slot, str(answer.pk)) + query  # type: ignore[attr-defined]
+        answer.groups_url = groups_url.replace(slot, str(answer.pk))  # type: ignore[attr-defined]
+        answer.confidence_text = two_places(answer.confidence)  # type: ignore[arg-type,attr-defined]
+        answer.points_text = (  # type: ignore[attr-defined]
+            "—" if answer.points is None else two_places(answer.points, drop_zeros=True)
+        )
+        answer.max_points_text = two_places(answer.max_points, drop_zeros=True)  # type: ignore[arg-type,attr-defined]
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:

@@ -354,3 +354,20 @@ def test_the_keyboard_shortcuts_are_documented_with_a_switch(
 
     assert '<input type="checkbox" id="keys-on" checked> Keyboard shortcuts' in html
     assert "<kbd>a</kbd> accept and next" in html and "remembered in this browser" in html
+
+
+def test_each_queue_row_links_to_its_own_answer_and_groups_with_the_filters(
+    client: Client, unsure: Quiz, student: User, other_student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "B is cheap because there is no retraining.")
+    answer_scenario(unsure, other_student, "b", "B needs no retraining.")
+    client.force_login(course_instructor)
+    # a filter value holding the digits the view puts in the links' place is left alone
+    query = "max_confidence=987654321"
+
+    html = client.get(reverse("review:queue") + "?" + query).content.decode()
+
+    for answer in Answer.objects.filter(part_id="justify"):
+        link = reverse("review:answer", args=[answer.pk])
+        assert f'href="{link}?{query}"' in html
+        assert f'href="{reverse("review:groups", args=[answer.pk])}"' in html
