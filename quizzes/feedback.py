@@ -7,12 +7,27 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from django.template.defaultfilters import floatformat, linebreaksbr
+from django.utils.html import conditional_escape as escape
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
 from courses.bloom import BloomLevel
 from courses.models import Concept
-from quizzes.entries import CriterionGrade, Feedback, FreeTextGrade
+from courses.templatetags.stepwise import points
+from quizzes.entries import CriterionGrade, Feedback, FreeTextGrade, ItemEntry, PartEntry
 from quizzes.highlight import highlight
 from quizzes.models import Answer, Attempt, AttemptItem, Question
-from quizzes.parts import FreeTextPart, Part, Response, TextResponse, rubric_of
+from quizzes.parts import (
+    FreeTextPart,
+    OptionFeedback,
+    OrderFeedback,
+    PairFeedback,
+    Part,
+    Response,
+    TextResponse,
+    rubric_of,
+)
 from quizzes.visibility import NOTHING, Shown, moment_of
 
 PENDING = (Answer.Status.AWAITING, Answer.Status.REVIEW)
@@ -165,3 +180,167 @@ def free_text_grade(answer: Answer | None) -> FreeTextGrade | None:
         reviewed=answer.reviewed_by_id is not None,
         comment=answer.comment,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The result page's parts, built in Python: the same HTML as templates/quizzes/_part.html with
+# no controls (tests/quizzes/test_result_html.py compares the two), without a template include
+# and a dozen `{% if %}`s per option for each of an attempt's parts.
+
+
+def _option_html(o: OptionFeedback) -> str:
+    # f-strings with conditional_escape (what format_html does, without its overhead: an
+    # attempt has a hundred options); tests/quizzes/test_result_html.py holds it to _part.html.
+    mark = ""
+    if o.chosen:
+        mark = " — right" if o.state == "correct" else " — wrong"
+    elif o.is_answer:
+        mark = " — correct answer"
+    state = f' class="is-{escape(o.state)}"' if o.state else ""
+    chosen = "Your choice: " if o.chosen else ""
+    note = f'<br><span class="muted">{escape(o.feedback)}</span>' if o.feedback else ""
+    return f"<li{state}>{chosen}{escape(o.text)}{mark}{note}</li>"
+
+
+def _pair_html(p: PairFeedback) -> SafeString:
+    state = "is-correct" if p.right_ok else "is-wrong"
+    if p.right:
+        chosen = "" if p.right_ok else format_html(" (you chose: {})", p.given)
+        return format_html('<li class="{}">{} → {}{}</li>', state, p.left, p.right, chosen)
+    verdict = "right" if p.right_ok else "wrong"
+    return format_html('<li class="{}">{} → {} — {}</li>', state, p.left, p.given, verdict)
+
+
+def _order_html(i: OrderFeedback) -> SafeString:
+    state = "is-correct" if i.ok else "is-wrong"
+    if i.text:
+        put = "" if i.ok else format_html(" (you put: {})", i.given)
+        return format_html('<li class="{}">{}{}</li>', state, i.text, put)
+    verdict = "right place" if i.ok else "wrong place"
+    return format_html('<li class="{}">{} — {}</li>', state, i.given, verdict)
+
+
+def _criterion_html(c: CriterionGrade) -> SafeString:
+    return format_html(
+        "<li><strong>{}</strong>: {} / {} — {}{}</li>",
+        c.title,
+        points(c.points),
+        points(c.max_points),
+        c.descriptor,
+        SafeString(' <span class="muted">(nothing in your answer matched this criterion)</span>')
+        if not c.has_evidence
+        else "",
+    )
+
+
+def _feedback_html(kind: str, f: Feedback) -> SafeString:
+    out: list[str] = []
+    if kind == "free_text" and not f.criteria:
+        out.append(
+            format_html(
+                '<p class="muted">Your answer:</p><blockquote>{}</blockquote>',
+                linebreaksbr(f.text),
+            )
+        )
+    if f.status == Answer.Status.AWAITING:
+        out.append('<p class="pending">Awaiting grading.</p>')
+    elif f.status == Answer.Status.REVIEW:
+        out.append('<p class="pending">Being reviewed by your instructor.</p>')
+    elif f.max_points:
+        out.append(
+            format_html("<p><strong>{} / {}</strong></p>", points(f.points), points(f.max_points))
+        )
+    if f.options:
+        items = "".join(_option_html(o) for o in f.options)
+        out.append(f'<ul class="option-feedback">{items}</ul>')
+    if f.pairs:
+        out.append(f"<ul>{''.join(_pair_html(p) for p in f.pairs)}</ul>")
+    if f.criteria:
+        out.append(
+            format_html(
+                '<p class="muted">Your answer, with the words that earned each criterion marked:'
+                '</p><blockquote class="evidence">{}</blockquote>',
+                f.highlighted,
+            )
+        )
+        out.append(f'<ol class="criteria">{"".join(_criterion_html(c) for c in f.criteria)}</ol>')
+        if f.reviewed:
+            comment = format_html(" “{}”", f.comment) if f.comment else ""
+            out.append(format_html('<p class="muted">Graded by your instructor.{}</p>', comment))
+    if f.ordering:
+        out.append(f"<ol>{''.join(_order_html(i) for i in f.ordering)}</ol>")
+    return SafeString(f'<div class="feedback">{"".join(out)}</div>')
+
+
+def part_html(entry: PartEntry) -> SafeString:
+    """One part of the result page (no inputs): its prompt and the feedback the view built."""
+    part = entry.part
+    feedback = _feedback_html(part.kind, entry.feedback) if entry.feedback else ""
+    return format_html(
+        '<fieldset class="part part-{}"><legend>{}</legend>{}</fieldset>',
+        part.kind,
+        part.prompt,
+        feedback,
+    )
+
+
+def parts_html(entry: ItemEntry) -> SafeString:
+    """Every part of one question of the result page, each in its `<div class="part">`."""
+    return SafeString("".join(f'<div class="part">{part_html(p)}</div>' for p in entry.parts))
+
+
+def question_html(entry: ItemEntry) -> SafeString:
+    """One question of the result page: title, stem, its parts (`parts_html`) and, with the
+    feedback shown, the explanation; the HTML templates/quizzes/result.html drew."""
+    version = entry.item.version
+    explanation = (
+        format_html('<p class="explanation">{}</p>', version.explanation)
+        if entry.show_feedback and version.explanation
+        else ""
+    )
+    return format_html(
+        '<section class="question card"><h3>{}. {}</h3><div class="stem">{}</div>{}{}</section>',
+        entry.item.position,
+        version.title,
+        version.stem_html,
+        parts_html(entry),
+        explanation,
+    )
+
+
+def _subscore_html(s: Subscore) -> SafeString:
+    percent = s.percent
+    if percent is None:
+        score = format_html('<span class="pending">pending ({} being graded)</span>', s.pending)
+    else:
+        score = format_html(
+            '<meter min="0" max="100" value="{}" aria-hidden="true"></meter> <strong>{}%</strong>'
+            ' <small class="muted">{} / {}</small>{}',
+            str(percent),
+            floatformat(percent, "0"),
+            points(s.points),
+            points(s.max_points),
+            format_html(' <span class="pending">and {} pending</span>', s.pending)
+            if s.pending
+            else "",
+        )
+    return format_html("<tr><td>{}</td><td>{}</td></tr>", s.label, score)
+
+
+def breakdown_html(sections: list[tuple[str, str, list[Subscore]]]) -> SafeString:
+    """templates/includes/breakdown.html's HTML, built in Python for the result page."""
+    out = []
+    for title, heading, subs in sections:
+        rows = "".join(_subscore_html(s) for s in subs) or (
+            '<tr><td colspan="2" class="muted">Nothing graded yet.</td></tr>'
+        )
+        out.append(
+            format_html(
+                '<section><h2>{}</h2><table><thead><tr><th scope="col">{}</th>'
+                '<th scope="col">Score</th></tr></thead><tbody>{}</tbody></table></section>',
+                title,
+                heading,
+                SafeString(rows),
+            )
+        )
+    return SafeString(f'<div class="two-col breakdown">{"".join(out)}</div>')

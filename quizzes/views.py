@@ -38,10 +38,12 @@ from quizzes.feedback import (
     PENDING,
     Mark,
     breakdown,
+    breakdown_html,
     concepts_of_questions,
     item_shown,
     mark_of,
     part_feedback,
+    question_html,
 )
 from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
 from quizzes.models import Answer, Attempt, AttemptItem, Quiz
@@ -522,6 +524,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     graded = [a for a in answers if a.status not in PENDING]
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     coming = next_change(attempt) if shown != EVERYTHING else None
+    summary = breakdown(items, concepts_of) if shown.correctness else None
     return render(
         request,
         "quizzes/result.html",
@@ -537,7 +540,8 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
             "entries": [
-                _item_context(attempt, item, shown=shown, answering=False) for item in items
+                question_html(_item_context(attempt, item, shown=shown, answering=False))
+                for item in items
             ]
             if shown.correctness
             else [],
@@ -547,7 +551,8 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "review_closes_at": (
                 closed_for_everyone_at(attempt.quiz) if coming == Moment.AFTER_CLOSE else None
             ),
-            "breakdown": breakdown(items, concepts_of) if shown.correctness else None,
+            "breakdown": summary,
+            "breakdown_html": breakdown_html(summary.sections) if summary else "",
             "passed": attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark,
             "answer_links": result_links(request.user, attempt, answers, shown),
         },
