@@ -477,7 +477,8 @@ def main() -> int:
             f"{'page':<24}{'requests':>9}{'mean ms':>9}{'median':>8}{'of bare':>9}{'':>6}"
             f"{'mean ms':>9}{'of bare':>9}{'':>6}  target"
         )
-        met = True
+        met = True  # by the measure: the server-side mean time
+        met_cpu = True  # by the worker's CPU time (less disturbed by other work on the machine)
         for page in pages:
             ms = times.get(page.name) or [float("nan")]
             cms = cpu.get(page.name) or [float("nan")]
@@ -488,7 +489,10 @@ def main() -> int:
             if target is not None:
                 for i, f in enumerate((fraction, cpu_fraction)):
                     ok = f >= target
-                    met &= ok
+                    if i == 0:
+                        met &= ok
+                    else:
+                        met_cpu &= ok
                     marks[i] = "met" if ok else "MISSED"
             print(
                 f"{page.name:<24}{len(ms):>9}{mean:>9.2f}{statistics.median(ms):>8.2f}"
@@ -498,7 +502,8 @@ def main() -> int:
         print(f"\nfailed requests: {len(failures)}")
         for what in sorted(set(failures))[:10]:
             print(f"  {what}")
-        print(f"every target met: {'yes' if met else 'no'}")
+        print(f"every target met (server-side mean time): {'yes' if met else 'no'}")
+        print(f"every target met by CPU time too: {'yes' if met_cpu else 'no'}")
         return 0 if not failures else 1
     finally:
         if proc is not None:
