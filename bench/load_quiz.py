@@ -482,7 +482,7 @@ def run_cmd(args: list[str], env: dict[str, str], what: str) -> str:
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
         raise SystemExit(f"{what} failed (exit {proc.returncode})")
-    print(f"  {what:<34} {time.perf_counter() - start:6.1f} s")
+    print(f"  {what:<34} {time.perf_counter() - start:6.1f} s", flush=True)
     return proc.stdout
 
 
@@ -491,13 +491,26 @@ def django_task(env: dict[str, str], what: str, *args: str) -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def reset_postgres(drop_only: bool = False) -> None:
+def reset_postgres(drop_only: bool = False, db: str = PG_DB) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG_DSN} dbname=postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         if not drop_only:
-            conn.execute(f"CREATE DATABASE {PG_DB}")
+            conn.execute(f"CREATE DATABASE {db}")
+
+
+def clean_up(tmp: Path, keep: bool, postgres: bool, db: str = PG_DB) -> None:
+    """Remove the run's temp dir and PostgreSQL database, unless asked to keep them."""
+    if keep:
+        print(f"kept: {tmp}" + (f" and database {db}" if postgres else ""))
+        return
+    shutil.rmtree(tmp, ignore_errors=True)
+    if postgres:
+        try:
+            reset_postgres(drop_only=True, db=db)
+        except Exception as exc:
+            print(f"could not drop {db}: {exc}", file=sys.stderr)
 
 
 def free_port() -> int:
@@ -521,7 +534,7 @@ def wait_ready(proc: subprocess.Popen[bytes], port: int, seconds: float = 30) ->
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 30 s")
+    raise SystemExit(f"gunicorn did not answer within {seconds:g} s")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -856,15 +869,7 @@ def main() -> int:
     finally:
         for proc in procs:
             stop(proc)
-        if not args.keep_db:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if args.postgres:
-                try:
-                    reset_postgres(drop_only=True)
-                except Exception as exc:
-                    print(f"could not drop {PG_DB}: {exc}", file=sys.stderr)
-        else:
-            print(f"kept: {tmp}" + (f" and database {PG_DB}" if args.postgres else ""))
+        clean_up(tmp, args.keep_db, args.postgres)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import http.client
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -44,7 +43,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_quiz import build_answer, free_port, stop
+from load_quiz import build_answer, clean_up, free_port, reset_postgres, run_cmd, stop, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -52,7 +51,6 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 COURSE = "foundations-of-llms"
 PASSWORD = "speed-bench-pass-5521"
 PG_DB = os.environ.get("SPEED_BENCH_DB", "stepwise_speed_bench")  # one per concurrent run
-PG_DSN = "host=127.0.0.1 port=5432 user=postgres"
 ACCESS_FORMAT = "%({x-bench-page}i)s %(s)s %(D)s %({x-bench-cpu-us}o)s"
 QUESTIONS = 20
 CLASSMATES = 30
@@ -313,42 +311,6 @@ def server_times(log: Path) -> tuple[dict[str, list[float]], dict[str, list[floa
     return wall, cpu
 
 
-def run_cmd(args: list[str], env: dict[str, str], what: str) -> str:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
-        raise SystemExit(f"{what} failed (exit {proc.returncode})")
-    print(f"  {what:<34} {time.perf_counter() - start:6.1f} s", flush=True)
-    return proc.stdout
-
-
-def reset_postgres(drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_DSN} dbname=postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        if not drop_only:
-            conn.execute(f"CREATE DATABASE {PG_DB}")
-
-
-def wait_ready(proc: subprocess.Popen[bytes], port: int) -> None:
-    end = time.monotonic() + 60
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode} before answering")
-        try:
-            status, _ = Client(port).request("GET", "/bench-hello/")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", action="store_true", help=f"use database {PG_DB}")
@@ -388,7 +350,7 @@ def main() -> int:
     proc: subprocess.Popen[bytes] | None = None
     try:
         if args.postgres:
-            reset_postgres()
+            reset_postgres(db=PG_DB)
         py = str(PYTHON)
         run_cmd([py, "manage.py", "migrate", "--noinput"], env, "migrate")
         run_cmd([py, "manage.py", "import_content", "content/"], env, "import_content content/")
@@ -418,7 +380,7 @@ def main() -> int:
             env={**env, "DJANGO_SETTINGS_MODULE": "bench.speed_settings"},
             start_new_session=True,
         )
-        wait_ready(proc, port)
+        wait_ready(proc, port, seconds=60)
         student, instructor = Client(port), Client(port)
         student.login("speedstudent")
         instructor.login("speedinstructor")
@@ -508,15 +470,7 @@ def main() -> int:
     finally:
         if proc is not None:
             stop(proc)
-        if not args.keep_db:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if args.postgres:
-                try:
-                    reset_postgres(drop_only=True)
-                except Exception as exc:
-                    print(f"could not drop {PG_DB}: {exc}", file=sys.stderr)
-        else:
-            print(f"kept: {tmp}")
+        clean_up(tmp, args.keep_db, args.postgres, PG_DB)
 
 
 if __name__ == "__main__":
