@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.http import user_of
+from courses.numbers import two_places
 from courses.permissions import authored_courses
 from grading.rubric import Rubric
 from quizzes.highlight import highlight
@@ -41,7 +42,6 @@ from review.forms import WAITING, DecisionForm, ReviewFilterForm
 from review.groups import picked_first
 from review.learning import learned_detail
 from review.models import RegradeRequest
-from review.numbers import two_places
 
 
 def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:

@@ -1,10 +1,10 @@
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString
 
 from courses import markup
+from courses.numbers import two_places
 
 register = template.Library()
 
@@ -30,10 +30,8 @@ def controls_for(form: Any, part_id: str) -> list[Any]:
 @register.filter(is_safe=True)
 def points(value: Any) -> str:
     """`value|floatformat:"-2"` (points: up to two decimals, none when whole), without
-    Django's Decimal round trip for the whole numbers most points are; anything else goes to
-    `floatformat` itself, so the text is the same."""
+    Django's Decimal round trip for the ints and floats points are (`courses.numbers`);
+    anything else goes to `floatformat` itself, so the text is the same."""
     if type(value) is int:
         return str(value)
-    if type(value) is float and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return floatformat(value, "-2")
+    return two_places(value, drop_zeros=True)

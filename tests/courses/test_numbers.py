@@ -6,7 +6,7 @@ from django.template.defaultfilters import floatformat
 from hypothesis import given
 from hypothesis import strategies as st
 
-from review.numbers import two_places
+from courses.numbers import two_places
 
 floats = st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=-1e7, max_value=1e7)
 
