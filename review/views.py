@@ -211,11 +211,11 @@ def _add_row_display(answers: list[Answer], params: dict[str, str]) -> None:
     for answer in answers:
         answer.review_url = answer_url.replace(slot, str(answer.pk)) + query  # type: ignore[attr-defined]
         answer.groups_url = groups_url.replace(slot, str(answer.pk))  # type: ignore[attr-defined]
-        answer.confidence_text = two_places(answer.confidence)  # type: ignore[arg-type,attr-defined]
+        answer.confidence_text = two_places(answer.confidence)  # type: ignore[attr-defined]
         answer.points_text = (  # type: ignore[attr-defined]
             "—" if answer.points is None else two_places(answer.points, drop_zeros=True)
         )
-        answer.max_points_text = two_places(answer.max_points, drop_zeros=True)  # type: ignore[arg-type,attr-defined]
+        answer.max_points_text = two_places(answer.max_points, drop_zeros=True)  # type: ignore[attr-defined]
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:
