@@ -6,6 +6,7 @@ Every form works without JavaScript; htmx swaps only the criterion being changed
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +24,6 @@ from django.utils.http import urlencode
 
 from accounts.http import user_of
 from courses.numbers import two_places
-from courses.permissions import authored_courses
 from grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, QuestionVersion
@@ -34,8 +34,8 @@ from review.access import (
     access_regrade_run,
     answers_for_review,
     decisions_for_review,
-    quizzes_for_review,
     regrade_runs_for_review,
+    review_scope,
 )
 from review.agreement import MIN_ANSWERS, agreement_by_part
 from review.forms import WAITING, DecisionForm, ReviewFilterForm
@@ -44,17 +44,20 @@ from review.learning import learned_detail
 from review.models import RegradeRequest
 
 
-def _queue(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
+def _queue(
+    user: Any, params: dict[str, str], course_ids: Collection[int] | None = None
+) -> QuerySet[Answer]:
     """Free-text answers of submitted attempts in the user's courses, filtered; least
     confident first. Answers still waiting for the grader past STEPWISE_GRADER_WAIT_SECONDS
-    (its worker died, say) come first: a person can grade them by hand."""
+    (its worker died, say) come first: a person can grade them by hand. `course_ids`: see
+    `answers_for_review`."""
     status = params.get("status") or Answer.Status.REVIEW
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
     overdue = Q(status=Answer.Status.AWAITING, item__attempt__submitted_at__lt=waited)
     asked = Exists(
         RegradeRequest.objects.filter(answer=OuterRef("pk"), status=RegradeRequest.Status.OPEN)
     )
-    answers = answers_for_review(user).annotate(regrade_requested=asked)
+    answers = answers_for_review(user, course_ids).annotate(regrade_requested=asked)
     answers = answers.filter(Q(confidence__isnull=False) | Q(reviewed_by__isnull=False) | overdue)
     if status == Answer.Status.REVIEW:
         # a student's open regrade request brings a graded answer back to the queue
@@ -98,12 +101,15 @@ class OverrideRate:
         return round(100 * self.changed / self.decisions, 1) if self.decisions else 0.0
 
 
-def override_rates(user: Any) -> list[OverrideRate]:
-    """How often people changed the machine's level, per criterion."""
+def override_rates(user: Any, course_ids: Collection[int] | None = None) -> list[OverrideRate]:
+    """How often people changed the machine's level, per criterion (`course_ids`: see
+    `answers_for_review`)."""
     decisions: Counter[str] = Counter()
     changed: Counter[str] = Counter()
     # two columns per decision, no model objects: this runs on every load of the queue
-    for after, detail in decisions_for_review(user).values_list("after", "answer__detail"):
+    for after, detail in decisions_for_review(user, course_ids).values_list(
+        "after", "answer__detail"
+    ):
         machine = parse_detail(detail).machine_levels()
         for criterion, level in ((after or {}).get("levels") or {}).items():
             decisions[criterion] += 1
@@ -116,8 +122,11 @@ def override_rates(user: Any) -> list[OverrideRate]:
 def queue(request: HttpRequest) -> HttpResponse:
     filters = ReviewFilterForm(request.GET)
     params = filters.params()
+    # the courses and quizzes of the filter, in one query; their ids limit the other queries
+    scope = review_scope(request.user)
+    rows = _queue_rows(request.user, params, scope.course_ids)[:200]
     # pick first: per question part with many waiting answers, the most useful come first
-    answers = picked_first(_shared_versions(list(_queue_rows(request.user, params)[:200])))
+    answers = picked_first(_shared_versions(list(rows)))
     _add_row_display(answers, params)
     return render(
         request,
@@ -127,16 +136,16 @@ def queue(request: HttpRequest) -> HttpResponse:
             "params": params,
             "filter_errors": filters.messages(),
             "query": urlencode(params),
-            "courses": authored_courses(request.user).order_by("title"),
-            "quizzes": quizzes_for_review(request.user).order_by("title"),
+            "courses": scope.courses,
+            "quizzes": scope.quizzes,
             "statuses": [
                 (Answer.Status.REVIEW, "Being reviewed"),
                 (WAITING, "Waiting for the grader"),
                 (Answer.Status.GRADED, "Graded"),
                 ("all", "All"),
             ],
-            "rates": override_rates(request.user),
-            "regrades": regrade_runs_for_review(request.user)
+            "rates": override_rates(request.user, scope.course_ids),
+            "regrades": regrade_runs_for_review(request.user, scope.course_ids)
             .select_related("version")
             # what the list shows: the run's counts, its part and its version's title
             .only("part_id", "finished_at", "changed", "graded", "skipped_human", "version__title")
@@ -166,14 +175,16 @@ QUEUE_READ = (
 )
 
 
-def _queue_rows(user: Any, params: dict[str, str]) -> QuerySet[Answer]:
+def _queue_rows(
+    user: Any, params: dict[str, str], course_ids: Collection[int] | None = None
+) -> QuerySet[Answer]:
     """The queue's answers with only what the queue page and "pick first" read: the answer
     (but its grading detail), its item and version (but the rendered stem and explanation),
     and the quiz's title and student's name as two columns rather than three more models per
     row (`tests/quizzes/test_page_queries.py` pins the queries, so a column read that is not
     here would show there as a query per row)."""
     return (
-        _queue(user, params)
+        _queue(user, params, course_ids)
         .select_related(None)
         .select_related("item__version")
         .annotate(

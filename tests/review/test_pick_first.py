@@ -80,10 +80,10 @@ def test_the_queue_runs_a_fixed_number_of_queries_with_picks(
         written(text)
     client.force_login(course_instructor)
 
-    # session, user, roles and permissions (one query), the answers with
-    # their question, quiz, course, student and open regrade requests, override rates,
-    # courses, quizzes, re-grades (picking and grouping run no query)
-    with django_assert_num_queries(8):
+    # session, user, roles and permissions (one query), the filter's courses with their
+    # quizzes (one query), the answers with their question, quiz, course, student and open
+    # regrade requests, override rates, re-grades (picking and grouping run no query)
+    with django_assert_num_queries(7):
         response = client.get(reverse("review:queue"))
 
     assert response.content.decode().count('class="picked"') == PICK_MAX

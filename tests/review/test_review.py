@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from content_io.course import import_course
+from courses.models import Course
 from quizzes.actions import save_answers, start_attempt, submit_attempt
 from quizzes.models import Answer, Attempt, Quiz
 from review.actions import DecisionError, decide_answer
@@ -153,6 +155,33 @@ def test_the_queue_lists_unsure_answers_and_filters_them(
     assert "Startup scenario" in by_criterion
 
 
+def test_the_queue_filter_offers_the_instructors_courses_and_their_quizzes_by_title(
+    client: Client, unsure: Quiz, course_instructor: User, admin_user: User
+) -> None:
+    course = unsure.course
+    Quiz.objects.create(course=course, slug="a-first-look", title="A first look")
+    bare = Course.objects.create(slug="no-quizzes-yet", title="Aardvark course")
+    bare.staff.add(course_instructor)
+    elsewhere = Course.objects.create(slug="someone-elses", title="Someone else's course")
+    Quiz.objects.create(course=elsewhere, slug="their-quiz", title="Their quiz")
+    client.force_login(course_instructor)
+
+    html = client.get(reverse("review:queue")).content.decode()
+
+    course_options = re.findall(r'<option value="([^"]*)"', html.split('name="quiz"')[0])
+    quiz_options = re.findall(
+        r'<option value="([^"]*)"', html.split('name="quiz"')[1].split("</select>")[0]
+    )
+    assert course_options == ["", bare.slug, course.slug]  # a course with no quiz is offered too
+    titles = sorted(course.quizzes.values_list("title", "slug"))
+    assert quiz_options == ["", *(slug for _, slug in titles)]
+    assert "their-quiz" not in html and elsewhere.title not in html
+
+    client.force_login(admin_user)
+    admin_html = client.get(reverse("review:queue")).content.decode()
+    assert 'value="their-quiz"' in admin_html and f'value="{elsewhere.slug}"' in admin_html
+
+
 def test_students_cannot_open_the_review_queue(client: Client, student: User) -> None:
     client.force_login(student)
 
@@ -187,9 +216,9 @@ def test_the_queue_lists_re_grade_runs_with_their_question_and_counts_in_one_que
     client.force_login(course_instructor)
     client.get(reverse("review:queue"))
 
-    # the same ten queries as with no run (tests/quizzes/test_page_queries.py): the runs with
+    # the same queries as with no run (tests/quizzes/test_page_queries.py): the runs with
     # their versions' titles are one query, and nothing they show is read afterwards
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(reverse("review:queue")).content.decode()
 
     assert f"{version.title} — justify</a>: 2 of 3 grades changed, 1 kept" in html

@@ -294,9 +294,10 @@ def test_the_review_queue_runs_a_fixed_number_of_queries(
     waiting_since(submit_attempt(second), 11)
     client.force_login(course_instructor)
 
-    # session, user, roles and permissions (one query), the answers with
-    # their question, quiz, course and student, override rates, courses, quizzes, re-grades
-    with django_assert_num_queries(8):
+    # session, user, roles and permissions (one query), the filter's courses with their
+    # quizzes (one query), the answers with their question, quiz, course and student,
+    # override rates, re-grades
+    with django_assert_num_queries(7):
         response = client.get(reverse("review:queue"))
 
     assert response.content.decode().count("waiting for the grader") == 2
