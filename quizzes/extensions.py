@@ -59,6 +59,8 @@ def result_links(
         import_string(path)() for path in getattr(settings, "STEPWISE_RESULT_PAGE_EXTENSIONS", [])
     ]
     return [link for ext in extensions for link in ext.for_result(user, attempt, answers, shown)]
+
+
 @dataclass(frozen=True)
 class TaggingSuspect:
     """A question another app thinks may carry the wrong tag, for the needs-tagging report."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from django.template.defaultfilters import floatformat, linebreaksbr
-from django.utils.html import conditional_escape as escape
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from courses.bloom import BloomLevel
@@ -91,34 +90,34 @@ class Breakdown:
         ]
 
 
-def concepts_of_questions(question_ids: set[int]) -> dict[int, list[Concept]]:
-    """The published concepts each question assesses, by title (one query). Only the
-    concepts' titles are read (what the breakdown shows), not their bodies."""
-    concepts_of: dict[int, list[Concept]] = {}
+def concepts_of_questions(question_ids: set[int]) -> dict[int, list[str]]:
+    """The titles of the published concepts each question assesses, in title order (one
+    query, two columns: what the breakdown shows)."""
+    concepts_of: dict[int, list[str]] = {}
     links = (
         Question.concepts.through.objects.filter(
             question_id__in=question_ids, concept__status=Concept.Status.PUBLISHED
         )
-        .select_related("concept")
-        .only("question_id", "concept_id", "concept__title")
+        .order_by("concept__title")
+        .values_list("question_id", "concept__title")
     )
-    for link in links.order_by("concept__title"):
-        concepts_of.setdefault(link.question_id, []).append(link.concept)
+    for question_id, title in links:
+        concepts_of.setdefault(question_id, []).append(title)
     return concepts_of
 
 
-def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[Any]]) -> Breakdown:
+def breakdown(items: list[AttemptItem], concepts_of: dict[int, list[str]]) -> Breakdown:
     """Sub-scores per Bloom level and per concept. Free text awaiting grading or being reviewed
     counts as pending: neither in the points nor in the maximum."""
     bloom: dict[int, Subscore] = {}
     concept: dict[str, Subscore] = defaultdict(lambda: Subscore(""))
     for item in items:
-        answers: list[Answer] = list(item.answers.all())
+        answers: list[Answer] = item.saved_answers
         level = item.version.bloom
         targets = [bloom.setdefault(level, Subscore(BloomLevel(level).label))]
-        for c in concepts_of.get(item.version.question_id, []):
-            sub = concept[c.title]
-            sub.label = c.title
+        for title in concepts_of.get(item.version.question_id, []):
+            sub = concept[title]
+            sub.label = title
             targets.append(sub)
         for answer in answers:
             for sub in targets:
@@ -188,9 +187,23 @@ def free_text_grade(answer: Answer | None) -> FreeTextGrade | None:
 # and a dozen `{% if %}`s per option for each of an attempt's parts.
 
 
+def escape(value: Any) -> str:
+    """`conditional_escape` without `keep_lazy`'s wrapper around every call (a result page
+    escapes about a thousand values): what has `__html__` is already HTML, anything else is
+    escaped as Django's `escape` does."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def format_html(template: str, *args: Any) -> SafeString:
+    """`django.utils.html.format_html` with the `escape` above."""
+    return SafeString(template.format(*map(escape, args)))
+
+
 def _option_html(o: OptionFeedback) -> str:
-    # f-strings with conditional_escape (what format_html does, without its overhead: an
-    # attempt has a hundred options); tests/quizzes/test_result_html.py holds it to _part.html.
+    # f-strings with `escape`, not `format_html` (an attempt has a hundred options);
+    # tests/quizzes/test_result_html.py holds it to _part.html.
     mark = ""
     if o.chosen:
         mark = " — right" if o.state == "correct" else " — wrong"

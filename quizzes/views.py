@@ -46,7 +46,7 @@ from quizzes.feedback import (
     question_html,
 )
 from quizzes.forms import HEADER_PLACES, AnswersPost, ItemForm, position_in
-from quizzes.models import Answer, Attempt, AttemptItem, Quiz
+from quizzes.models import Answer, Attempt, AttemptItem, Quiz, with_answers
 from quizzes.spreadsheet import csv_response
 from quizzes.visibility import EVERYTHING, Moment, Shown, next_change, shown_to
 from quizzes.visibility import summary as review_summary
@@ -143,9 +143,7 @@ def start(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpRespons
 
 
 def _items(attempt: Attempt) -> list[AttemptItem]:
-    return list(
-        attempt.items.select_related("version").prefetch_related("answers").order_by("position")
-    )
+    return with_answers(list(attempt.items.select_related("version").order_by("position")))
 
 
 def _items_at(
@@ -164,12 +162,12 @@ def _items_at(
         .values("n")
     )
     rows = attempt.items.filter(position__in=positions).select_related("version")
-    if answers:
-        rows = rows.prefetch_related("answers")
     if attempt.item_count is not None:  # stored when the attempt started
-        return list(rows.order_by("position")), attempt.item_count
-    found: list[AttemptItem] = list(rows.annotate(total=Subquery(total)).order_by("position"))
-    return found, (found[0].total if found else attempt.items.count())  # type: ignore[attr-defined]
+        found, count = list(rows.order_by("position")), attempt.item_count
+    else:
+        found = list(rows.annotate(total=Subquery(total)).order_by("position"))
+        count = found[0].total if found else attempt.items.count()  # type: ignore[attr-defined]
+    return (with_answers(found) if answers else found), count
 
 
 MOST_QUESTIONS = 100_000  # beyond any attempt: a forged position past it is never looked up
@@ -212,7 +210,7 @@ def _item_context(
     """One question with what may be shown of it: `shown` on the result page; on the attempt
     page, the matrix's "during" row once the question is checked. The answer form is built
     only where the page shows its inputs (`answering`)."""
-    answers = {a.part_id: a for a in item.answers.all()}
+    answers = {a.part_id: a for a in item.saved_answers}
     shown = item_shown(attempt, item) if shown is None else shown
     parts = []
     answered = True
@@ -398,7 +396,7 @@ def time_up(request: HttpRequest, attempt_id: int) -> HttpResponse:
     items = _items(attempt)
     answered = 0
     for item in items:
-        answers = {a.part_id: a.response for a in item.answers.all()}
+        answers = {a.part_id: a.response for a in item.saved_answers}
         answered += any(
             p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts
         )
@@ -477,7 +475,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(_over_url(attempt))
     rows = []
     for item in _items(attempt):
-        answers = {a.part_id: a.response for a in item.answers.all()}
+        answers = {a.part_id: a.response for a in item.saved_answers}
         done = [p.is_answered(p.response(answers.get(p.id))) for p in item.version.typed_parts]
         rows.append(SummaryRow(item=item, answered=all(done), partly=any(done) and not all(done)))
     return render(
@@ -519,7 +517,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     items = _items(attempt)
     concepts_of = concepts_of_questions({i.version.question_id for i in items})
     shown = shown_to(request.user, attempt)
-    answers = [a for item in items for a in item.answers.all()]
+    answers = [a for item in items for a in item.saved_answers]
     statuses = [a.status for a in answers]
     graded = [a for a in answers if a.status not in PENDING]
     waited = timezone.now() - timedelta(seconds=settings.STEPWISE_GRADER_WAIT_SECONDS)
