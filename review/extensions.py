@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.urls import reverse
 
 from courses.extensions import PageLink
+from courses.reversing import url_of_id
 from quizzes.models import Answer, Attempt
 from quizzes.visibility import Shown
 
@@ -27,6 +27,7 @@ class RegradeRequestLinks:
         if not shown.marks or attempt.student_id != getattr(user, "pk", None):
             return []
         links = []
+        url_of = url_of_id("review:request_regrade")
         for answer in answers:
             if answer.max_points is None or answer.status != Answer.Status.GRADED:
                 continue
@@ -36,7 +37,7 @@ class RegradeRequestLinks:
             links.append(
                 PageLink(
                     f"Ask for a regrade of question {item.position}, “{prompt}”",
-                    reverse("review:request_regrade", args=[answer.pk]),
+                    url_of(answer.pk),
                 )
             )
         return links

@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 
 from accounts.http import user_of
 from courses.numbers import two_places
+from courses.reversing import url_of_id
 from grading.rubric import Rubric
 from quizzes.highlight import highlight
 from quizzes.models import Answer, QuestionVersion
@@ -207,21 +208,14 @@ def _shared_versions(answers: list[Answer]) -> list[Answer]:
     return answers
 
 
-# A number no answer has: the rows' links are this URL with the answer's id put in its place,
-# so the queue reverses each pattern once, not once per row.
-_URL_SLOT = 987654321
-
-
 def _add_row_display(answers: list[Answer], params: dict[str, str]) -> None:
     """What each row shows, made here rather than by per-row template tags: its links
     (`review_url` keeps the filters, `groups_url`) and its numbers."""
-    slot = str(_URL_SLOT)
     query = f"?{urlencode(params)}" if params else ""
-    answer_url = reverse("review:answer", args=[_URL_SLOT])
-    groups_url = reverse("review:groups", args=[_URL_SLOT])
+    answer_url, groups_url = url_of_id("review:answer"), url_of_id("review:groups")
     for answer in answers:
-        answer.review_url = answer_url.replace(slot, str(answer.pk)) + query  # type: ignore[attr-defined]
-        answer.groups_url = groups_url.replace(slot, str(answer.pk))  # type: ignore[attr-defined]
+        answer.review_url = answer_url(answer.pk) + query  # type: ignore[attr-defined]
+        answer.groups_url = groups_url(answer.pk)  # type: ignore[attr-defined]
         answer.confidence_text = two_places(answer.confidence)  # type: ignore[attr-defined]
         answer.points_text = (  # type: ignore[attr-defined]
             "—" if answer.points is None else two_places(answer.points, drop_zeros=True)

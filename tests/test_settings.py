@@ -90,3 +90,25 @@ def test_tests_hash_passwords_fast_but_the_project_settings_keep_a_slow_hasher(
 
     hashers = getattr(project, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
     assert not any("MD5" in h for h in hashers)
+
+
+def test_the_wsgi_module_loads_every_view_and_freezes_what_start_up_made() -> None:
+    # config/wsgi.py: objects made at start-up leave the collector's generations (gc.freeze)
+    probe = (
+        "import gc, sys; import config.wsgi; "
+        "print(gc.get_freeze_count(), 'quizzes.views' in sys.modules, 'review.views' in sys.modules)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    frozen, quizzes_views, review_views = result.stdout.split()
+    assert int(frozen) > 10_000  # the modules' objects, not a handful
+    assert quizzes_views == review_views == "True"
