@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.safestring import SafeString
 
 from courses.bloom import BloomLevel
+from courses.html import escape, format_html
 from courses.models import Concept
 from courses.templatetags.stepwise import points
 from quizzes.entries import CriterionGrade, Feedback, FreeTextGrade, ItemEntry, PartEntry
@@ -185,20 +185,6 @@ def free_text_grade(answer: Answer | None) -> FreeTextGrade | None:
 # The result page's parts, built in Python: the same HTML as templates/quizzes/_part.html with
 # no controls (tests/quizzes/test_result_html.py compares the two), without a template include
 # and a dozen `{% if %}`s per option for each of an attempt's parts.
-
-
-def escape(value: Any) -> str:
-    """`conditional_escape` without `keep_lazy`'s wrapper around every call (a result page
-    escapes about a thousand values): what has `__html__` is already HTML, anything else is
-    escaped as Django's `escape` does."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
-
-
-def format_html(template: str, *args: Any) -> SafeString:
-    """`django.utils.html.format_html` with the `escape` above."""
-    return SafeString(template.format(*map(escape, args)))
 
 
 def _option_html(o: OptionFeedback) -> str:

@@ -21,8 +21,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from accounts.http import user_of
+from courses.html import escape
 from courses.numbers import two_places
 from courses.reversing import url_of_id
 from grading.rubric import Rubric
@@ -209,18 +211,37 @@ def _shared_versions(answers: list[Answer]) -> list[Answer]:
 
 
 def _add_row_display(answers: list[Answer], params: dict[str, str]) -> None:
-    """What each row shows, made here rather than by per-row template tags: its links
-    (`review_url` keeps the filters, `groups_url`) and its numbers."""
+    """Each row's HTML as `row_html`, built here rather than by the template (twenty or so
+    lookups and tests a row): its links (the answer's keeps the filters), numbers and notes."""
     query = f"?{urlencode(params)}" if params else ""
     answer_url, groups_url = url_of_id("review:answer"), url_of_id("review:groups")
-    for answer in answers:
-        answer.review_url = answer_url(answer.pk) + query  # type: ignore[attr-defined]
-        answer.groups_url = groups_url(answer.pk)  # type: ignore[attr-defined]
-        answer.confidence_text = two_places(answer.confidence)  # type: ignore[attr-defined]
-        answer.points_text = (  # type: ignore[attr-defined]
-            "—" if answer.points is None else two_places(answer.points, drop_zeros=True)
+    for a in answers:
+        note = getattr(a, "pick_note", "")
+        if a.status == Answer.Status.AWAITING:
+            confidence = "waiting for the grader"
+        else:
+            confidence = two_places(a.confidence)
+        points = "—" if a.points is None else two_places(a.points, drop_zeros=True)
+        question = [
+            f'<a href="{escape(answer_url(a.pk) + query)}">{escape(a.item.version.title)}</a>'
+        ]
+        if getattr(a, "regrade_requested", False):
+            question.append(' <strong class="tag">regrade requested</strong>')
+        if note:
+            question.append(f'<br><small class="pick-note">{escape(note)}</small>')
+        if a.status == Answer.Status.REVIEW:
+            question.append(f' · <a href="{escape(groups_url(a.pk))}">groups</a>')
+        cells = (
+            escape(confidence),
+            "".join(question),
+            escape(getattr(a, "quiz_title", "")),
+            escape(getattr(a, "student_name", "")),
+            f"{escape(points)} / {escape(two_places(a.max_points, drop_zeros=True))}",
         )
-        answer.max_points_text = two_places(answer.max_points, drop_zeros=True)  # type: ignore[attr-defined]
+        row = "".join(f"<td>{cell}</td>" for cell in cells)
+        a.row_html = SafeString(  # type: ignore[attr-defined]
+            f'<tr class="picked">{row}</tr>' if note else f"<tr>{row}</tr>"
+        )
 
 
 def _answer_url(answer: Answer, params: dict[str, str]) -> str:

@@ -182,6 +182,22 @@ def test_the_queue_filter_offers_the_instructors_courses_and_their_quizzes_by_ti
     assert 'value="their-quiz"' in admin_html and f'value="{elsewhere.slug}"' in admin_html
 
 
+def test_the_queue_rows_escape_what_authors_and_students_wrote(
+    client: Client, unsure: Quiz, student: User, course_instructor: User
+) -> None:
+    answer_scenario(unsure, student, "b", "cheap")
+    version = Answer.objects.get(part_id="justify").item.version
+    type(version).objects.filter(pk=version.pk).update(title='<b>Bold</b> & "quoted"')
+    Quiz.objects.filter(pk=unsure.pk).update(title="Quiz <i>one</i>")
+    client.force_login(course_instructor)
+
+    html = client.get(reverse("review:queue")).content.decode()
+
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quoted&quot;</a>" in html
+    assert "<td>Quiz &lt;i&gt;one&lt;/i&gt;</td>" in html
+    assert "<b>Bold</b>" not in html
+
+
 def test_students_cannot_open_the_review_queue(client: Client, student: User) -> None:
     client.force_login(student)
 
