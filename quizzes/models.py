@@ -22,7 +22,15 @@ from django.utils.safestring import SafeString
 from courses import markup
 from courses.bloom import BloomLevel
 from courses.models import slug_validator
-from quizzes.parts import CHOICE_KINDS, PART_KINDS, AnswerDetail, Part, parse_detail, parse_parts
+from quizzes.parts import (
+    CHOICE_KINDS,
+    PART_KINDS,
+    AnswerDetail,
+    Part,
+    parse_detail,
+    parse_parts,
+    parts_from_text,
+)
 from quizzes.visibility import MatrixError, ReviewMatrix, preset
 
 __all__ = ["CHOICE_KINDS", "PART_KINDS"]  # re-exported: quizzes.parts owns the kinds
@@ -68,6 +76,26 @@ class Question(models.Model):
         return self.current.title if self.current else self.slug
 
 
+class StoredParts(list[Any]):
+    """A version's parts as read from the database: the JSON's list, and the `text` it was
+    read from (the key of `quizzes.parts.parts_from_text`)."""
+
+    def __init__(self, parts: list[Any], text: str) -> None:
+        super().__init__(parts)
+        self.text = text
+
+
+class PartsField(models.JSONField):
+    """`QuestionVersion.parts`: JSON, read as `StoredParts` so the version's typed parts are
+    looked up by the stored text rather than parsed again on every request."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        data = super().from_db_value(value, expression, connection)
+        if isinstance(value, str) and type(data) is list:
+            return StoredParts(data, value)
+        return data
+
+
 class QuestionVersion(models.Model):
     """What a student is shown. Never edited once an attempt uses it: edits make a new one."""
 
@@ -82,7 +110,7 @@ class QuestionVersion(models.Model):
     bloom = models.PositiveSmallIntegerField(choices=BloomLevel.choices)
     explanation = models.TextField(blank=True)
     # The parts exactly as in the content format: [{id, kind, prompt, options|pairs|items|rubric}]
-    parts = models.JSONField()
+    parts = PartsField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -118,7 +146,10 @@ class QuestionVersion(models.Model):
     @cached_property
     def typed_parts(self) -> list[Part]:
         """The parts, typed (quizzes/parts.py): parsed once per loaded version, the storage
-        boundary. A version is never edited once used, so the cache cannot go stale."""
+        boundary, and once per process for the same stored text (`parts_from_text`). Read
+        after `parts` is set: the cache does not follow a later assignment."""
+        if isinstance(self.parts, StoredParts):
+            return parts_from_text(self.parts.text)
         return parse_parts(self.parts)
 
     @property

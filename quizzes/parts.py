@@ -14,10 +14,11 @@ it let through.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, TypeVar
 
 from django import forms
@@ -240,29 +241,33 @@ def text_value(value: Any) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Parts
+# Parts: frozen, since `parts_from_text` shares one parsed copy between requests.
 
 
-class Option(_Model):
+class _Content(_Model):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Option(_Content):
     id: str
     text: str
     correct: bool = False
     feedback: str = ""
 
 
-class Pair(_Model):
+class Pair(_Content):
     id: str
     left: str
     right: str
     feedback: str = ""
 
 
-class OrderItem(_Model):
+class OrderItem(_Content):
     id: str
     text: str
 
 
-class _PartBase(_Model):
+class _PartBase(_Content):
     id: str
     prompt: str = ""
     points: float = 1.0
@@ -717,7 +722,7 @@ class OrderingPart(_PartBase):
 class _RubricModel(BaseModel):
     # Every stored key is kept (`as_json` gives back what was read): grading.rubric's checker,
     # not these classes, decides what a rubric may hold.
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", frozen=True)
 
 
 class KeyIdeaSpec(_RubricModel):
@@ -842,6 +847,23 @@ def parse_parts(stored: Any) -> list[Part]:
     """A version's stored parts (JSON), typed. Raises pydantic's ValidationError on JSON that
     the content checker would never have stored."""
     return _parts_adapter.validate_python(stored)
+
+
+PARSED_KEPT = 1024  # versions whose parsed parts a process keeps (a few MB at most)
+
+
+@lru_cache(maxsize=PARSED_KEPT)
+def _parsed(text: str) -> tuple[Part, ...]:
+    return tuple(parse_parts(json.loads(text)))
+
+
+def parts_from_text(text: str) -> list[Part]:
+    """`parse_parts` of the stored JSON `text`, parsed once per process for each text: pages
+    read the same versions on every request, and parsing (with a free-text part's rubric, which
+    the part keeps) cost more than the rest of loading a version. The key is the text itself,
+    so an edited version is a new key, never a stale copy; the parts are frozen, so no caller
+    can change the copy the next request gets."""
+    return list(_parsed(text))
 
 
 # ---------------------------------------------------------------------------------------------
