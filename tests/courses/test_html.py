@@ -11,9 +11,14 @@ from hypothesis import strategies as st
 from courses.html import escape, format_html
 
 
-@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.none()))
-def test_escape_is_djangos_conditional_escape(value: object) -> None:
+@given(st.text())
+def test_escape_is_djangos_conditional_escape(value: str) -> None:
     assert escape(value) == django_html.conditional_escape(value)
+
+
+@given(st.one_of(st.integers(), st.floats(allow_nan=False), st.none()))
+def test_anything_else_is_escaped_as_its_text_as_django_does(value: object) -> None:
+    assert escape(value) == django_html.escape(str(value))
 
 
 def test_html_already_safe_is_left_as_it_is_and_lazy_text_is_escaped() -> None:
