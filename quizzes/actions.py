@@ -301,17 +301,13 @@ def save_answers(
     `responses` maps part id → typed response (or its JSON), already checked by the form.
     """
     now = now or timezone.now()
+    if item.attempt_id != attempt.pk:
+        raise ValueError(f"item {item.pk} is not a question of attempt {attempt.pk}")
     with transaction.atomic():
-        # One query: the item with its attempt, the attempt's row locked (only that row, as
-        # `_lock` does, so the lock order stays attempt-then-item everywhere). The attempt is
-        # read after the lock is granted; the item may be from before it, so a check made
+        # The attempt read afresh under its row lock (`_lock`: only that row, so the lock order
+        # stays attempt-then-item everywhere). `item` is from before the lock: a check made
         # meanwhile (`check_item`, under the same lock) is caught by the UPDATE below.
-        item = (
-            AttemptItem.objects.select_related("attempt")
-            .select_for_update(of=("attempt",))
-            .get(pk=item.pk, attempt_id=attempt.pk)
-        )
-        attempt = item.attempt
+        attempt = _lock(attempt)
         if attempt.is_submitted:
             raise AttemptClosed(ALREADY_SUBMITTED)
         if attempt.is_open(now):

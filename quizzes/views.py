@@ -188,6 +188,31 @@ def _posted_items(attempt: Attempt, data: QueryDict) -> tuple[list[AttemptItem],
     return items, count
 
 
+def _posted_with_attempt(
+    user: Any, attempt_id: int, data: QueryDict
+) -> tuple[Attempt, list[AttemptItem], int] | None:
+    """A post of the attempt page in one query where it can be: the student's attempt (with
+    its quiz and course, as `access_attempt` reads it), the posted items with their versions
+    and the number of items, as `_posted_items` gives them. None when no posted position is a
+    question of the student's attempt (or the attempt is not theirs, or has no stored
+    `item_count`): the caller then reads the attempt and its items apart."""
+    named = {p for p in AnswersPost.positions_named(data) if p <= MOST_QUESTIONS}
+    rows = list(
+        AttemptItem.objects.select_related("version", "attempt__quiz__course")
+        .filter(attempt_id=attempt_id, attempt__student_id=user.pk, position__in=named)
+        .order_by("position")
+    )
+    attempt = rows[0].attempt if rows else None
+    count = attempt.item_count if attempt is not None else None
+    if attempt is None or count is None:
+        return None
+    for row in rows:  # one attempt object for every item, as `_items_at` gives them
+        row.attempt = attempt
+    if position_in(data.get("position"), count) not in named:  # past the last question
+        return attempt, *_posted_items(attempt, data)
+    return attempt, rows, count
+
+
 def _one_shown(attempt: Attempt, asked: str | None) -> tuple[list[AttemptItem], int, int]:
     """The one-question page's question (`?n=`, kept within the attempt), its position and
     the number of questions."""
@@ -231,11 +256,21 @@ def _item_context(
 
 @login_required
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    htmx = bool(getattr(request, "htmx", False))
+    if request.method == "POST" and (
+        posted := _posted_with_attempt(request.user, attempt_id, request.POST)
+    ):
+        # A save: the attempt and the posted questions in one query (an autosave's case).
+        attempt, items, count = posted
+        attempt = actions.finish_overdue(attempt)
+        if htmx or attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE:
+            return _save(request, attempt, items, count)
+        items = _items(attempt)  # a full page shown again with all its questions
+        return _save(request, attempt, items, len(items))
     attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
     if attempt.is_submitted and request.method == "GET":
         return redirect(_over_url(attempt))
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
-    htmx = bool(getattr(request, "htmx", False))
     if request.method == "POST":
         # Only a full page shown again with all questions on it needs every item; the rest
         # (a one-question page, any htmx save) reads the posted questions' items only.

@@ -80,3 +80,23 @@ def test_one_question_per_page_checks_the_question_on_the_page(
     assert item.checked_at is not None and saved(attempt, "choice") == {"selected": ["a"]}
     page = client.get(f"{url}?n={pick}").content.decode()
     assert 'value="check"' not in page and "disabled" in page
+
+
+@pytest.mark.parametrize("saved_before", [True, False])
+def test_a_save_with_the_item_read_before_a_check_is_refused_and_changes_nothing(
+    one_page: Attempt, saved_before: bool
+) -> None:
+    # The save path reads the item, then locks the attempt: a check that lands in between
+    # (another tab) must still win, for an answer saved before and for a first save alike.
+    from quizzes.actions import ALREADY_CHECKED, AttemptClosed, check_item, save_answers
+
+    item = one_page.items.get(position=position(one_page, "pick-one"))
+    if saved_before:
+        save_answers(one_page, item, {"choice": {"selected": ["a"]}})
+    stale = one_page.items.get(pk=item.pk)  # read before the check: checked_at is None
+    check_item(one_page, item)
+
+    with pytest.raises(AttemptClosed, match=ALREADY_CHECKED):
+        save_answers(one_page, stale, {"choice": {"selected": ["b"]}})
+
+    assert saved(one_page, "choice") == ({"selected": ["a"]} if saved_before else {})

@@ -91,10 +91,11 @@ def test_an_autosave_writes_one_row_with_fixed_queries(
     n = position(attempt, "pick-one")
     student_client.post(url, {"position": n, f"q{n}-choice": "a"}, headers={"HX-Request": "true"})
 
-    # session, user, attempt, the posted items with versions (not their saved answers: the
-    # form shows what was posted); then in one transaction (a savepoint inside the test's,
-    # and its release): the item read with its attempt locked, one conditional UPDATE
-    with django_assert_num_queries(8):
+    # session, user, the posted items with their versions and the attempt in one query (not
+    # their saved answers: the form shows what was posted); then in one transaction (a
+    # savepoint inside the test's, and its release): the attempt read locked, one conditional
+    # UPDATE
+    with django_assert_num_queries(7):
         response = student_client.post(
             url, {"position": n, f"q{n}-choice": "b"}, headers={"HX-Request": "true"}
         )
