@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from quizzes.actions import QuizError, start_attempt, submit_attempt
 from quizzes.forms import ItemForm
 from quizzes.models import Answer, Attempt, Quiz
+from tests.quiz_data import position
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +213,23 @@ def test_another_students_attempt_is_404(
         client.post(reverse("quizzes:submit", args=[attempt.pk]), {"confirm": "yes"}).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_save_posted_to_another_students_attempt_is_404_and_saves_nothing(
+    client: Client, other_student: User, attempt: Attempt, htmx: bool
+) -> None:
+    client.force_login(other_student)
+    pick = position(attempt, "pick-one")
+
+    response = client.post(
+        reverse("quizzes:attempt", args=[attempt.pk]),
+        {"position": str(pick), f"q{pick}-choice": "a", "nav": "save"},
+        headers={"HX-Request": "true"} if htmx else {},
+    )
+
+    assert response.status_code == 404
+    assert not Answer.objects.filter(item__attempt=attempt).exists()
 
 
 def test_a_forged_score_field_changes_nothing(
