@@ -257,17 +257,15 @@ def _item_context(
 @login_required
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     htmx = bool(getattr(request, "htmx", False))
-    if request.method == "POST" and (
-        posted := _posted_with_attempt(request.user, attempt_id, request.POST)
-    ):
-        # A save: the attempt and the posted questions in one query (an autosave's case).
-        attempt, items, count = posted
-        attempt = actions.finish_overdue(attempt)
-        if htmx or attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE:
-            return _save(request, attempt, items, count)
-        items = _items(attempt)  # a full page shown again with all its questions
-        return _save(request, attempt, items, len(items))
-    attempt = actions.finish_overdue(access_attempt(request.user, attempt_id))
+    # A save reads the attempt with the posted questions in one query where it can (an
+    # autosave's case), else the attempt alone first.
+    posted = (
+        _posted_with_attempt(request.user, attempt_id, request.POST)
+        if request.method == "POST"
+        else None
+    )
+    attempt = posted[0] if posted else access_attempt(request.user, attempt_id)
+    attempt = actions.finish_overdue(attempt)
     if attempt.is_submitted and request.method == "GET":
         return redirect(_over_url(attempt))
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
@@ -275,7 +273,8 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
         # Only a full page shown again with all questions on it needs every item; the rest
         # (a one-question page, any htmx save) reads the posted questions' items only.
         if one_per_page or htmx:
-            return _save(request, attempt, *_posted_items(attempt, request.POST))
+            items, count = posted[1:] if posted else _posted_items(attempt, request.POST)
+            return _save(request, attempt, items, count)
         items = _items(attempt)
         return _save(request, attempt, items, len(items))
     if one_per_page:
